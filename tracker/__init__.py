@@ -1,0 +1,1 @@
+"""yuqing: the system of record (models, ingest, ledger, deadlines, metrics, jobs, CLI)."""

@@ -1,0 +1,100 @@
+"""Account services: create users and authenticate them with a slow-down after failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.models import Department, RoleCode, User, audit, utcnow
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed as asked."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a sign-in attempt."""
+
+    user: User | None
+    retry_after: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the credentials were right and the user may sign in."""
+        return self.user is not None
+
+
+def lockout_remaining(
+    failures: int, last_failure: datetime | None, now: datetime,
+    max_failures: int, delay_seconds: int,
+) -> float:
+    """Seconds the next attempt must wait: doubling per failure past ``max_failures``."""
+    if failures < max_failures or last_failure is None or delay_seconds <= 0:
+        return 0.0
+    wait = delay_seconds * 2 ** min(failures - max_failures, 8)
+    elapsed = (now - last_failure).total_seconds()
+    return max(0.0, wait - elapsed)
+
+
+def get_or_create_department(session: Session, name: str) -> Department:
+    """Find the department called ``name`` or add it."""
+    dept = session.scalar(select(Department).where(Department.name == name))
+    if dept is None:
+        dept = Department(name=name)
+        session.add(dept)
+        session.flush()
+    return dept
+
+
+def create_user(
+    session: Session, username: str, password: str, role: str,
+    display_name: str | None = None, department: str | None = None,
+    email: str | None = None, actor_id: int | None = None,
+) -> User:
+    """Add a user with a hashed password; the caller commits."""
+    if role not in set(RoleCode):
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(RoleCode)}")
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"user {username!r} already exists")
+    if role == RoleCode.RESPONDER and not department:
+        raise AccountError("a department responder needs --department")
+    user = User(username=username, display_name=display_name or username, role_code=role,
+                email=email, failed_logins=0, active=True)
+    if department:
+        user.department_id = get_or_create_department(session, department).id
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    audit.record(session, entity_type="user", entity_id=user.id, action="create",
+                 actor_id=actor_id, changes={"role": (None, role)})
+    return user
+
+
+def authenticate(
+    session: Session, username: str, password: str, *,
+    max_failures: int = 5, delay_seconds: int = 2, now: datetime | None = None,
+) -> LoginResult:
+    """Check credentials, counting failures; after too many, refuse until a delay passes."""
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        return LoginResult(None)
+    wait = lockout_remaining(user.failed_logins, user.last_failed_login_at, now,
+                             max_failures, delay_seconds)
+    if wait > 0:
+        return LoginResult(None, retry_after=wait)
+    if not user.active or not user.check_password(password):
+        user.failed_logins += 1
+        user.last_failed_login_at = now
+        wait = lockout_remaining(user.failed_logins, now, now, max_failures, delay_seconds)
+        return LoginResult(None, retry_after=wait)
+    user.failed_logins = 0
+    user.last_failed_login_at = None
+    return LoginResult(user)
+

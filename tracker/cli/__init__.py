@@ -1,0 +1,12 @@
+"""The ``yuqing`` command: a group of small commands, one module per area.
+
+Each area module registers its commands on :data:`tracker.cli.app.cli`; importing it here
+is all it takes to add it.
+"""
+
+from __future__ import annotations
+
+from tracker.cli import accounts, dbcmds, services  # noqa: F401  (registers commands)
+from tracker.cli.app import cli, main
+
+__all__ = ["cli", "main"]

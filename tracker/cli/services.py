@@ -1,0 +1,70 @@
+"""``yuqing demo`` and ``yuqing serve``: long-running processes, started as subprocesses.
+
+The tracker never imports Flask or Scrapy; it starts ``python -m web`` and the crawlers as
+child processes instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import click
+
+from tracker import migrate
+from tracker.cli.app import Context, cli, pass_context
+from tracker.db import check_connection, ensure_storage, session_scope
+from tracker.demo import describe_accounts, ensure_demo_accounts
+
+
+def web_command(host: str, port: int) -> list[str]:
+    """The command line that serves the web app."""
+    return [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+
+
+def run_foreground(argv: list[str]) -> int:
+    """Run a child process until it ends or Ctrl-C; return its exit code."""
+    proc = subprocess.Popen(argv, env=os.environ.copy())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_context
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the web app."""
+    ctx.sessions  # refuse to start on an un-migrated database
+    sys.exit(run_foreground(web_command(host, port)))
+
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True, type=int, help="web app port")
+@click.option("--no-serve", is_flag=True, help="run the pipeline once and print a JSON summary")
+@pass_context
+def demo(ctx: Context, port: int, no_serve: bool) -> None:
+    """Prepare the embedded database and demo accounts, then serve the app."""
+    started = time.monotonic()
+    ensure_storage(ctx.engine)
+    check_connection(ctx.engine)
+    migrate.upgrade(ctx.engine)
+    with session_scope(ctx.sessions) as session:
+        accounts = ensure_demo_accounts(session)
+    summary = {"mentions": 0, "messages": 0, "replied_messages": 0, "events": 0,
+               "alerts": 0, "ledger_entries": 0, "errors": 0}
+    summary["seconds"] = round(time.monotonic() - started, 2)
+    if no_serve:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    click.echo(f"yuqing 舆情 demo: http://127.0.0.1:{port}/")
+    click.echo("demo logins (用户名 / 密码):")
+    for line in describe_accounts(accounts):
+        click.echo(line)
+    sys.exit(run_foreground(web_command("127.0.0.1", port)))

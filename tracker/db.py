@@ -1,0 +1,112 @@
+"""Engine and session factory; the caller owns the session and the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.settings import Settings
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or is not ready; the message is one line."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    return create_engine(url, **kwargs)
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The file of a SQLite database, or None for other backends and in-memory ones."""
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    database = engine.url.database
+    return Path(database) if database and database != ":memory:" else None
+
+
+def ensure_storage(engine: Engine) -> None:
+    """Create the folder of a SQLite file (only commands that write call this)."""
+    path = sqlite_path(engine)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    """The engine for the configured database."""
+    return make_engine(settings.database_url)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A sessionmaker bound to ``engine`` (objects stay usable after commit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Commit on success, roll back on error: for jobs and commands."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`DatabaseError` with one line when the database is unreachable."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(
+            f"cannot connect to database {describe_url(str(engine.url))}: {reason}"
+        ) from None
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise :class:`DatabaseError` unless migrations have been applied."""
+    path = sqlite_path(engine)
+    if path is not None and not path.exists():
+        raise DatabaseError(
+            f"no database at {path}; run `yuqing db upgrade` (or `yuqing demo`) first"
+        )
+    check_connection(engine)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot inspect database: {exc}") from None
+    if "alembic_version" not in tables or "users" not in tables:
+        raise DatabaseError(
+            "the database has no yuqing schema yet; run `yuqing db upgrade` first"
+        )

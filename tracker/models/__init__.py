@@ -1,0 +1,20 @@
+"""All models, imported here so that ``Base.metadata`` knows every table."""
+
+from tracker.models.accounts import ROLE_NAMES, Department, Role, RoleCode, User
+from tracker.models.audit import AuditEvent
+from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.sources import Source, SourceKind
+
+__all__ = [
+    "ROLE_NAMES",
+    "AuditEvent",
+    "Base",
+    "Department",
+    "Role",
+    "RoleCode",
+    "Source",
+    "SourceKind",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,88 @@
+"""Users, roles and departments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, utcnow
+
+_hasher = PasswordHasher()
+
+
+class RoleCode(enum.StrEnum):
+    """The four roles of yuqing (see DESIGN.md)."""
+
+    OPINION_STAFF = "opinion_staff"
+    RESPONDER = "responder"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+ROLE_NAMES: dict[RoleCode, str] = {
+    RoleCode.OPINION_STAFF: "舆情专员",
+    RoleCode.RESPONDER: "部门办理人",
+    RoleCode.LEADER: "领导",
+    RoleCode.ADMIN: "管理员",
+}
+
+
+class Role(Base):
+    """A role; the rows are seeded by the first migration."""
+
+    __tablename__ = "roles"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class Department(Base):
+    """A government department that can be made responsible for cases."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A person who signs in to yuqing."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role_code: Mapped[str] = mapped_column(ForeignKey("roles.code"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    email: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    role: Mapped[Role] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password``."""
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches the stored hash."""
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerifyMismatchError, InvalidHashError):
+            return False
+
+    def has_role(self, *codes: str) -> bool:
+        """True when the user's role is one of ``codes``."""
+        return self.role_code in codes

@@ -1,0 +1,55 @@
+"""The home page of each role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from tracker.models import RoleCode
+from web.auth import roles_required
+
+bp = Blueprint("home", __name__)
+
+ROLE_HOMES = {
+    RoleCode.OPINION_STAFF: "home.staff",
+    RoleCode.RESPONDER: "home.responder",
+    RoleCode.LEADER: "home.leader",
+    RoleCode.ADMIN: "home.admin",
+}
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """Send each user to their role's home page."""
+    return redirect(url_for(ROLE_HOMES[RoleCode(current_user.role_code)]))
+
+
+@bp.route("/staff")
+@roles_required(RoleCode.OPINION_STAFF)
+def staff() -> str:
+    """Opinion staff: alert queue and search."""
+    return render_template("home/staff.html")
+
+
+@bp.route("/responder")
+@roles_required(RoleCode.RESPONDER)
+def responder() -> str:
+    """Department responder: the department's cases."""
+    return render_template("home/responder.html")
+
+
+@bp.route("/leader")
+@roles_required(RoleCode.LEADER)
+def leader() -> str:
+    """Leader: ledger review and approvals."""
+    return render_template("home/leader.html")
+
+
+@bp.route("/admin")
+@roles_required(RoleCode.ADMIN)
+def admin() -> str:
+    """Admin: sources, watch rules, users, settings."""
+    return render_template("home/admin.html")
