@@ -16,7 +16,7 @@ import click
 
 from tracker import migrate
 from tracker.cli.app import Context, cli, pass_context
-from tracker.db import check_connection, ensure_storage, session_scope
+from tracker.db import check_connection, ensure_storage, require_schema, session_scope
 from tracker.demo import describe_accounts, ensure_demo_accounts
 
 
@@ -41,7 +41,7 @@ def run_foreground(argv: list[str]) -> int:
 @pass_context
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve the web app."""
-    ctx.sessions  # refuse to start on an un-migrated database
+    require_schema(ctx.engine)  # refuse to start on an un-migrated database
     sys.exit(run_foreground(web_command(host, port)))
 
 
