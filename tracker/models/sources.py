@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base, JSONType, utcnow
@@ -32,7 +32,7 @@ class Source(Base):
     kind: Mapped[str] = mapped_column(String(16))
     base_url: Mapped[str] = mapped_column(String(512))
     config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    weight: Mapped[float] = mapped_column(default=1.0)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
     enabled: Mapped[bool] = mapped_column(default=True)
     interval_minutes: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,82 @@
+"""Sign-in, CSRF, role checks and the per-role home pages."""
+
+import pytest
+
+from tests.conftest import csrf_token
+
+ROLE_PAGES = {"opinion_staff": "/staff", "responder": "/responder", "leader": "/leader",
+              "admin": "/admin"}
+
+
+def test_login_page_is_chinese_and_has_a_csrf_token(client):
+    response = client.get("/login")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'lang="zh-CN"' in html and "登录" in html
+    assert csrf_token(client)
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_each_demo_login_reaches_its_home(client, auth, demo_users, role):
+    account = demo_users[role]
+    response = auth.login(account.username, account.password)
+    assert response.status_code == 302
+    home = client.get("/", follow_redirects=True)
+    assert home.request.path == ROLE_PAGES[role]
+    assert f'data-role-home="{ROLE_PAGES[role][1:]}"' in home.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PAGES))
+def test_a_role_cannot_open_another_roles_page(client, auth, demo_users, role):
+    account = demo_users[role]
+    auth.login(account.username, account.password)
+    for other, page in ROLE_PAGES.items():
+        expected = 200 if other == role else 403
+        assert client.get(page).status_code == expected, (role, page)
+
+
+def test_wrong_password_is_refused(client, auth, demo_users):
+    response = auth.login("leader", "not-the-password")
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    assert client.get("/leader").status_code == 302  # still signed out
+
+
+def test_missing_csrf_token_is_refused(client, demo_users):
+    response = client.post("/login", data={"username": "leader", "password": "leader-demo-123"})
+    assert response.status_code == 400
+    assert client.get("/leader").status_code == 302
+
+
+def test_five_wrong_passwords_slow_the_next_attempt(client, auth, demo_users):
+    for _ in range(5):
+        auth.login("staff", "wrong-password")
+    response = auth.login("staff", demo_users["opinion_staff"].password)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+
+
+def test_anonymous_users_are_sent_to_login(client):
+    response = client.get("/admin")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logout_needs_post_with_csrf(client, auth, demo_users):
+    auth.login("admin", demo_users["admin"].password)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert auth.logout().status_code == 302
+    assert client.get("/admin").status_code == 302
+
+
+def test_session_cookie_is_httponly_and_lax(client, auth, demo_users):
+    response = auth.login("admin", demo_users["admin"].password)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_open_redirects_are_not_followed(client, auth, demo_users):
+    token = csrf_token(client)
+    response = client.post("/login?next=https://evil.example/", data={
+        "username": "admin", "password": demo_users["admin"].password, "csrf_token": token})
+    assert response.headers["Location"] == "/"
