@@ -45,7 +45,7 @@ def test_responder_gets_a_department(session):
 def test_five_failures_slow_the_next_attempt_even_with_the_right_password(session):
     create_user(session, "eve", "right password", "admin")
     now = utcnow()
-    for i in range(5):
+    for _ in range(5):
         result = authenticate(session, "eve", "wrong", max_failures=5, delay_seconds=2, now=now)
         assert not result.ok
     assert result.retry_after == pytest.approx(2)
