@@ -3,13 +3,17 @@
 from tracker.models.accounts import ROLE_NAMES, Department, Role, RoleCode, User
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.sources import Source, SourceKind
 
 __all__ = [
     "ROLE_NAMES",
     "AuditEvent",
     "Base",
+    "CrawlRun",
     "Department",
+    "Mention",
+    "MessageCase",
     "Role",
     "RoleCode",
     "Source",
