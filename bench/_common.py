@@ -1,0 +1,119 @@
+"""Shared data loading and fixed held-out splits for benchmarks and training scripts.
+
+The held-out fold of every dataset is decided by a hash of the normalised text, so the split is
+the same on every machine and run, exact duplicates always land on the same side, and nothing in
+a held-out fold is ever used for training.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+csv.field_size_limit(10_000_000)
+
+#: One fold in this many is held out (20%).
+HOLDOUT_MODULO = 5
+#: Salt of the split hash; changing it changes every split, so never change it.
+SPLIT_SALT = b"yuqing-holdout-v1"
+
+
+def is_held_out(key: str) -> bool:
+    """Return True when the text or id `key` belongs to the fixed held-out fold."""
+    digest = hashlib.blake2b(key.strip().encode("utf-8"), digest_size=8, key=SPLIT_SALT).digest()
+    return int.from_bytes(digest, "big") % HOLDOUT_MODULO == 0
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A labelled text with the dataset it comes from."""
+
+    dataset: str
+    text: str
+    label: str
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Read a UTF-8 CSV (with or without BOM) into a list of dicts."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _sentiment_rows(name: str, rel: str, text_col: str) -> list[Labelled]:
+    rows = read_csv(DATA_DIR / rel)
+    out = []
+    for row in rows:
+        text = (row.get(text_col) or "").strip()
+        if text:
+            out.append(Labelled(name, text, row["label"].strip()))
+    return out
+
+
+SENTIMENT_SETS: dict[str, tuple[str, str]] = {
+    "weibo2018": ("weibo2018/weibo2018_train.csv", "text"),
+    "chnsenticorp_htl": ("chnsenticorp_htl/ChnSentiCorp_htl_all.csv", "review"),
+    "waimai_10k": ("waimai_10k/waimai_10k.csv", "review"),
+    "online_shopping_10_cats": ("online_shopping_10_cats/online_shopping_10_cats.csv", "review"),
+}
+
+
+def load_sentiment(names: Iterable[str] = SENTIMENT_SETS) -> list[Labelled]:
+    """Load the labelled sentiment sets (label '1' positive, '0' negative)."""
+    out: list[Labelled] = []
+    for name in names:
+        rel, col = SENTIMENT_SETS[name]
+        out.extend(_sentiment_rows(name, rel, col))
+    return out
+
+
+def split(rows: Iterable[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
+    """Split rows into (train, held_out) by the fixed text hash."""
+    train, test = [], []
+    for row in rows:
+        (test if is_held_out(row.text) else train).append(row)
+    return train, test
+
+
+def load_routing_segmented() -> list[Labelled]:
+    """Load the third-party segmented 附件2 set (text = space-separated tokens)."""
+    rows = read_csv(DATA_DIR / "tipdm2020c_fj2_full_segmented" / "fujian2_full_segmented.csv")
+    return [Labelled("fj2_full_segmented", r["segmented_text"].strip(), r["一级标签"].strip())
+            for r in rows]
+
+
+def load_routing_sample() -> list[dict[str, str]]:
+    """Load the 495 raw 附件2 sample messages (留言主题, 留言详情, 一级分类 ...)."""
+    return read_csv(DATA_DIR / "tipdm2020c_fj2_sample" / "fujian2_sample_messages.csv")
+
+
+def load_fj3() -> list[dict[str, str]]:
+    """Load the 4,326 附件3 messages with likes and dislikes."""
+    return read_csv(DATA_DIR / "tipdm2020c_fj3_hot" / "fujian3_messages_likes.csv")
+
+
+def load_weibo_topics() -> list[dict[str, str]]:
+    """Load the 600 weibo2018 posts labelled with six broad topics."""
+    return read_csv(DATA_DIR / "weibo2018" / "weibo2018_topics.csv")
+
+
+def timed(func: Callable[[], object]) -> tuple[object, float]:
+    """Run func() and return (result, seconds)."""
+    start = time.perf_counter()
+    result = func()
+    return result, time.perf_counter() - start
+
+
+def accuracy(truth: list[str], pred: list[str]) -> float:
+    """Share of equal labels."""
+    return sum(t == p for t, p in zip(truth, pred, strict=True)) / max(len(truth), 1)
