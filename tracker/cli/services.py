@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -28,6 +29,8 @@ def web_command(host: str, port: int) -> list[str]:
 def run_foreground(argv: list[str]) -> int:
     """Run a child process until it ends or Ctrl-C; return its exit code."""
     proc = subprocess.Popen(argv, env=os.environ.copy())
+    # `kill <yuqing>` must not leave the child serving on its own.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:
