@@ -1,0 +1,510 @@
+"""Reply-time metrics over the response ledger, computed in SQL.
+
+Definitions (../shared/DESIGN.md, "Metrics JSON", and RULES.md §6):
+
+- An entry belongs to the period of its *received* time; periods are whole local days
+  (``Settings.timezone``), ``start`` and ``end`` both included.
+- Everything is evaluated as known at ``as_of`` (default: now): a reply counts when
+  ``replied_at <= as_of``; an unanswered entry is *overdue open* when ``due_at < as_of``.
+- Reply time = ``replied_at - received_at`` in hours. Unanswered entries count in
+  ``received`` (and in ``overdue_open`` when past due), never in the reply-time statistics.
+  A reply recorded before its receipt is a data error: it counts as replied but stays out of
+  the statistics and is counted in ``negative_reply_times``.
+- Percentiles use linear interpolation between closest ranks (Hyndman–Fan type 7, numpy's
+  default, PostgreSQL's ``percentile_cont``): for sorted ``x[0..n-1]``, ``h = (n-1)·p`` and
+  the value is ``x[⌊h⌋] + (h-⌊h⌋)·(x[⌊h⌋+1] - x[⌊h⌋])``. PostgreSQL computes it with
+  ``percentile_cont``; SQLite, which has no percentile function, with ``ROW_NUMBER`` and
+  ``COUNT`` window functions and the same formula, in the database.
+- ``on_time_rate`` = entries answered by their own ``due_at`` ÷ (answered entries that have a
+  due time + open entries already past due). Open entries not yet due are undecided and left
+  out; entries without a due time too.
+- Working days (messages and disclosures; opinions are measured in hours): the working days
+  after the local day of receipt up to and including the local day of the reply, on the
+  official calendar with 调休 (``tracker.deadlines``); the receipt day counts only when
+  ``Settings.receipt_day_counts`` is on. SQL groups replies by (receipt day, reply day);
+  Python turns each pair into a working-day count and takes the weighted percentiles.
+- The first acknowledgement (``first_ack_at``) is measured apart from the final reply.
+- ``satisfaction_rate`` = (满意 + 基本满意) ÷ entries with a recorded satisfaction.
+- Departments are the lead (牵头) department; departments with fewer received entries than
+  ``Settings.min_rank_sample`` are listed but not ranked, and the result says so.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Float, Integer, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from tracker.models import Department, LedgerEntry
+from tracker.settings import Settings
+
+KINDS = ("message", "opinion", "disclosure")
+WORKDAY_KINDS = ("message", "disclosure")
+SATISFIED = ("满意", "基本满意")
+UNASSIGNED = "未指定部门"
+ALL = "__all__"
+#: Ledger statuses that are not cases to count (merged duplicates, invalid messages).
+EXCLUDED_STATUSES = ("invalid", "merged", "voided")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """The calendar month ``year-month``."""
+        last = _calendar.monthrange(year, month)[1]
+        return cls(date(year, month, 1), date(year, month, last))
+
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        """Parse ``YYYY-MM``."""
+        year, month = (int(part) for part in text.split("-"))
+        return cls.month(year, month)
+
+    def shifted_months(self, months: int) -> Period:
+        """The calendar month ``months`` away from the month of ``start``."""
+        index = self.start.year * 12 + self.start.month - 1 + months
+        return Period.month(index // 12, index % 12 + 1)
+
+    def utc_bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The half-open UTC interval ``[start 00:00, end+1 00:00)`` in ``tz``."""
+        lower = datetime.combine(self.start, time(0), tz).astimezone(UTC)
+        upper = datetime.combine(self.end + timedelta(days=1), time(0), tz).astimezone(UTC)
+        return lower, upper
+
+    @property
+    def label(self) -> str:
+        """``2019-04-01 至 2019-04-30``."""
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+
+
+@dataclass
+class Metrics:
+    """The figures of one group of entries (all of them, or one department)."""
+
+    received: int = 0
+    replied: int = 0
+    reply_rate: float | None = None
+    median_reply_hours: float | None = None
+    p90_reply_hours: float | None = None
+    mean_reply_hours: float | None = None
+    on_time_rate: float | None = None
+    overdue_open: int = 0
+    open: int = 0
+    on_time: int = 0
+    deadline_decided: int = 0
+    median_reply_workdays: float | None = None
+    p90_reply_workdays: float | None = None
+    mean_reply_workdays: float | None = None
+    acknowledged: int = 0
+    median_ack_hours: float | None = None
+    mean_ack_hours: float | None = None
+    published: int = 0
+    satisfaction_rated: int = 0
+    satisfied: int = 0
+    satisfaction_rate: float | None = None
+    negative_reply_times: int = 0
+
+    def as_dict(self) -> dict:
+        """The JSON form: hours to 6 decimals (3.6 ms), rates to 4."""
+        out = {}
+        for f in fields(Metrics):
+            value = getattr(self, f.name)
+            if isinstance(value, float):
+                value = round(value, 4 if f.name.endswith("_rate") else 6)
+            out[f.name] = value
+        return out
+
+
+@dataclass
+class DepartmentMetrics(Metrics):
+    """Metrics of one lead department, with its rank (``None`` when under the sample)."""
+
+    department_id: int | None = None
+    department: str = UNASSIGNED
+    rank: int | None = None
+
+    def as_dict(self) -> dict:
+        """Metric keys plus department, department_id, rank and ranked."""
+        return {"department": self.department, "department_id": self.department_id,
+                "rank": self.rank, "ranked": self.rank is not None, **super().as_dict()}
+
+
+@dataclass
+class MetricsResult:
+    """Metrics of a period, overall and by department."""
+
+    period: Period
+    kind: str | None
+    as_of: datetime
+    min_rank_sample: int
+    total: Metrics
+    by_department: list[DepartmentMetrics] = field(default_factory=list)
+
+    @property
+    def unranked(self) -> list[DepartmentMetrics]:
+        """Departments left out of the ranking for having too few entries."""
+        return [d for d in self.by_department if d.rank is None and d.department_id is not None]
+
+    @property
+    def ranking_note(self) -> str:
+        """Says which departments are not ranked, and why (in Chinese, for reports)."""
+        names = "、".join(d.department for d in self.unranked)
+        if not names:
+            return f"各部门受理均不少于 {self.min_rank_sample} 件，全部参与排名。"
+        return f"受理不足 {self.min_rank_sample} 件的部门不参与排名：{names}。"
+
+    def to_json(self) -> dict:
+        """The ``yuqing metrics --json`` shape (DESIGN.md) plus period and ranking notes."""
+        return {
+            **self.total.as_dict(),
+            "by_department": [d.as_dict() for d in self.by_department],
+            "from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
+            "kind": self.kind, "as_of": self.as_of.isoformat(timespec="seconds"),
+            "percentile_method": "linear interpolation (percentile_cont, type 7)",
+            "min_rank_sample": self.min_rank_sample, "ranking_note": self.ranking_note,
+        }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def hours_between(dialect: str, later, earlier) -> ColumnElement:
+    """``later - earlier`` in hours, as a float, on SQLite or PostgreSQL."""
+    if dialect == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 24.0
+    return cast(func.extract("epoch", later - earlier), Float) / 3600.0
+
+
+def local_date(dialect: str, column, tz: ZoneInfo, at: datetime) -> ColumnElement:
+    """The local calendar day of a UTC timestamp column.
+
+    SQLite has no zone database: it shifts by the zone's offset at ``at`` (exact for
+    Asia/Shanghai, which has no daylight saving time).
+    """
+    if dialect == "sqlite":
+        minutes = int(at.astimezone(tz).utcoffset().total_seconds() // 60)
+        return func.date(column, f"{minutes:+d} minutes")
+    return cast(func.timezone(str(tz), column), Date)
+
+
+def _count_if(condition: ColumnElement) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _percentile_stmt(dialect: str, value, group, where: list, fractions: tuple[float, ...]):
+    """Per group: ``percentile_cont`` on PostgreSQL, window functions on SQLite."""
+    if dialect != "sqlite":
+        cols = [func.percentile_cont(p).within_group(value) for p in fractions]
+        return select(group.label("g"), *cols).where(*where).group_by(group)
+    ranked = select(
+        group.label("g"), value.label("v"),
+        (func.row_number().over(partition_by=group, order_by=value) - 1).label("i"),
+        func.count().over(partition_by=group).label("n"),
+    ).where(*where).subquery()
+    cols = []
+    for p in fractions:
+        pos = (ranked.c.n - 1) * p
+        lower = cast(pos, Integer)  # a truncation, so the floor of a non-negative position
+        frac = pos - lower
+        cols.append(func.sum(case(
+            (ranked.c.i == lower, ranked.c.v * (1 - frac)),
+            (ranked.c.i == lower + 1, ranked.c.v * frac),
+            else_=0.0,
+        )))
+    return select(ranked.c.g, *cols).group_by(ranked.c.g)
+
+
+def weighted_percentile(pairs: list[tuple[float, int]], p: float) -> float | None:
+    """Type-7 percentile of values given as ``(value, count)`` pairs."""
+    pairs = sorted(pair for pair in pairs if pair[1] > 0)
+    n = sum(count for _, count in pairs)
+    if n == 0:
+        return None
+    h = (n - 1) * p
+    lower = int(h)
+    return _nth(pairs, lower) + (h - lower) * (_nth(pairs, min(lower + 1, n - 1))
+                                               - _nth(pairs, lower))
+
+
+def _nth(pairs: list[tuple[float, int]], index: int) -> float:
+    seen = 0
+    for value, count in pairs:
+        seen += count
+        if index < seen:
+            return value
+    raise IndexError(index)
+
+
+class WorkdayCounter:
+    """Working days from a receipt day to a reply day, on the official calendar."""
+
+    def __init__(self, work_calendar, receipt_day_counts: bool) -> None:
+        self._calendar = work_calendar
+        self._receipt_day_counts = receipt_day_counts
+        self._first: date | None = None
+        self._running: list[int] = []  # working days in [first, first + i]
+
+    def _index(self, day: date) -> int:
+        if self._first is None or day < self._first:
+            self._first, self._running = day, []  # rebuilt from the earlier day on demand
+        offset = (day - self._first).days
+        while len(self._running) <= offset:
+            current = self._first + timedelta(days=len(self._running))
+            previous = self._running[-1] if self._running else 0
+            self._running.append(previous + (1 if self._calendar.is_workday(current) else 0))
+        return self._running[offset]
+
+    def between(self, received: date, replied: date) -> int:
+        """Working days after ``received`` up to ``replied`` (plus the receipt day if set)."""
+        if replied <= received:
+            count = 0
+        else:
+            self._index(received)  # anchors the running count at or before ``received``
+            count = self._index(replied) - self._index(received)
+        if self._receipt_day_counts and self._calendar.is_workday(received):
+            count += 1
+        return count
+
+
+def work_calendar_for(session: Session):
+    """The working-day calendar with the admin overrides stored in the database."""
+    from tracker.deadlines import Override, WorkCalendar
+    from tracker.models import HolidayOverride
+
+    rows = session.execute(select(HolidayOverride.day, HolidayOverride.workday,
+                                  HolidayOverride.name)).all()
+    return WorkCalendar([Override(day, workday, name) for day, workday, name in rows])
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _fill(target: Metrics, row, pct: tuple | None, ack_median, workdays: list) -> None:
+    """Turn the raw figures of one group into metrics."""
+    target.received, target.replied = int(row.received), int(row.replied or 0)
+    target.reply_rate = _ratio(target.replied, target.received)
+    timed = int(row.timed or 0)
+    target.negative_reply_times = target.replied - timed
+    target.mean_reply_hours = row.hours_sum / timed if timed else None
+    if pct:
+        target.median_reply_hours, target.p90_reply_hours = (
+            None if v is None else float(v) for v in pct)
+    target.overdue_open, target.on_time = int(row.overdue_open or 0), int(row.on_time or 0)
+    target.open = target.received - target.replied
+    target.deadline_decided = int(row.replied_with_due or 0) + target.overdue_open
+    target.on_time_rate = _ratio(target.on_time, target.deadline_decided)
+    target.acknowledged = int(row.acknowledged or 0)
+    target.mean_ack_hours = row.ack_sum / target.acknowledged if target.acknowledged else None
+    target.median_ack_hours = None if ack_median is None else float(ack_median)
+    target.published = int(row.published or 0)
+    target.satisfaction_rated, target.satisfied = int(row.rated or 0), int(row.satisfied or 0)
+    target.satisfaction_rate = _ratio(target.satisfied, target.satisfaction_rated)
+    if workdays:
+        total = sum(c for _, c in workdays)
+        target.median_reply_workdays = weighted_percentile(workdays, 0.5)
+        target.p90_reply_workdays = weighted_percentile(workdays, 0.9)
+        target.mean_reply_workdays = sum(d * c for d, c in workdays) / total
+
+
+class _Sum:
+    """Adds up the additive columns of the department rows into one overall row."""
+
+    NAMES = ("received", "replied", "timed", "hours_sum", "overdue_open", "on_time",
+             "replied_with_due", "acknowledged", "ack_sum", "published", "rated", "satisfied")
+
+    def __init__(self, rows: list) -> None:
+        for name in self.NAMES:
+            setattr(self, name, sum((getattr(r, name) or 0) for r in rows))
+
+
+def _rank(departments: list[DepartmentMetrics], min_sample: int) -> list[DepartmentMetrics]:
+    """Rank by on-time rate, then reply rate, then median hours; small samples unranked."""
+    def key(d: DepartmentMetrics):
+        return (-(d.on_time_rate or 0.0), -(d.reply_rate or 0.0),
+                d.median_reply_hours if d.median_reply_hours is not None else float("inf"),
+                d.department)
+
+    def rankable(d: DepartmentMetrics) -> bool:
+        return d.department_id is not None and d.received >= min_sample
+
+    ranked = sorted((d for d in departments if rankable(d)), key=key)
+    for position, dept in enumerate(ranked, start=1):
+        dept.rank = position
+    rest = sorted((d for d in departments if not rankable(d)),
+                  key=lambda d: (d.department_id is None, -d.received, d.department))
+    return ranked + rest
+
+
+class _Query:
+    """The entries of one period and kind, as known at ``as_of``, on one database."""
+
+    def __init__(self, session: Session, period: Period, settings: Settings,
+                 kind: str | None, as_of: datetime) -> None:
+        self.session, self.period, self.kind, self.as_of = session, period, kind, as_of
+        self.settings, self.tz = settings, settings.tz
+        self.dialect = session.get_bind().dialect.name
+        self.lower, self.upper = period.utc_bounds(self.tz)
+        self.scope = [LedgerEntry.received_at >= self.lower,
+                      LedgerEntry.received_at < self.upper,
+                      LedgerEntry.status.not_in(EXCLUDED_STATUSES)]
+        if kind is not None:
+            self.scope.append(LedgerEntry.kind == kind)
+        self.replied = and_(LedgerEntry.replied_at.is_not(None), LedgerEntry.replied_at <= as_of)
+
+    def hours(self, later, earlier) -> ColumnElement:
+        """``later - earlier`` in hours."""
+        return hours_between(self.dialect, later, earlier)
+
+    def local_day(self, column) -> ColumnElement:
+        """The local day of a timestamp column."""
+        return local_date(self.dialect, column, self.tz, self.lower)
+
+    def local_month(self, column) -> ColumnElement:
+        """The local ``YYYY-MM`` of a timestamp column."""
+        if self.dialect == "sqlite":
+            minutes = int(self.lower.astimezone(self.tz).utcoffset().total_seconds() // 60)
+            return func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
+        return func.to_char(func.timezone(str(self.tz), column), "YYYY-MM")
+
+    def counts(self, group) -> list:
+        """One grouped pass: the additive figures of each group."""
+        e, replied = LedgerEntry, self.replied
+        good = and_(replied, e.replied_at >= e.received_at)
+        acked = and_(e.first_ack_at.is_not(None), e.first_ack_at <= self.as_of,
+                     e.first_ack_at >= e.received_at)
+        overdue = and_(~replied, e.due_at.is_not(None), e.due_at < self.as_of)
+        stmt = select(
+            group.label("g"),
+            func.count().label("received"),
+            _count_if(replied).label("replied"),
+            _count_if(good).label("timed"),
+            func.sum(case((good, self.hours(e.replied_at, e.received_at)), else_=0.0))
+            .label("hours_sum"),
+            _count_if(overdue).label("overdue_open"),
+            _count_if(and_(replied, e.replied_at <= e.due_at)).label("on_time"),
+            _count_if(and_(replied, e.due_at.is_not(None))).label("replied_with_due"),
+            _count_if(acked).label("acknowledged"),
+            func.sum(case((acked, self.hours(e.first_ack_at, e.received_at)), else_=0.0))
+            .label("ack_sum"),
+            _count_if(and_(replied, e.published_at.is_not(None),
+                           e.published_at <= self.as_of)).label("published"),
+            _count_if(e.satisfaction.is_not(None)).label("rated"),
+            _count_if(e.satisfaction.in_(SATISFIED)).label("satisfied"),
+        ).where(*self.scope).group_by(group)
+        return list(self.session.execute(stmt))
+
+    def percentiles(self, group, later, fractions: tuple[float, ...]) -> dict:
+        """``{group: (p, ...)}`` of hours from receipt to ``later`` (reply or acknowledgement)."""
+        e = LedgerEntry
+        where = [*self.scope, later.is_not(None), later <= self.as_of, later >= e.received_at]
+        stmt = _percentile_stmt(self.dialect, self.hours(later, e.received_at), group, where,
+                                fractions)
+        return {row[0]: tuple(None if v is None else float(v) for v in row[1:])
+                for row in self.session.execute(stmt)}
+
+    def workdays(self, group, counter: WorkdayCounter) -> dict:
+        """``{group: [(workdays, count)]}`` plus key ``ALL``, for messages and disclosures."""
+        e = LedgerEntry
+        got, answered = self.local_day(e.received_at), self.local_day(e.replied_at)
+        stmt = (
+            select(group.label("g"), got, answered, func.count())
+            .where(*self.scope, e.kind.in_(WORKDAY_KINDS), self.replied,
+                   e.replied_at >= e.received_at)
+            .group_by(group, got, answered)
+        )
+        out: dict = defaultdict(list)
+        for key, received, replied, count in self.session.execute(stmt):
+            days = counter.between(_as_date(received), _as_date(replied))
+            out[key].append((days, count))
+            out[ALL].append((days, count))
+        return out
+
+    def grouped(self, group, work_calendar=None) -> tuple[Metrics, dict]:
+        """Metrics overall and per value of ``group`` (a column expression)."""
+        e = LedgerEntry
+        rows = self.counts(group)
+        replies = self.percentiles(group, e.replied_at, (0.5, 0.9))
+        replies_all = self.percentiles(literal(0), e.replied_at, (0.5, 0.9))
+        acks = self.percentiles(group, e.first_ack_at, (0.5,))
+        acks_all = self.percentiles(literal(0), e.first_ack_at, (0.5,))
+        workdays: dict = {}
+        if self.kind in (None, *WORKDAY_KINDS):
+            calendar = work_calendar or work_calendar_for(self.session)
+            counter = WorkdayCounter(calendar, self.settings.receipt_day_counts)
+            workdays = self.workdays(group, counter)
+        total = Metrics()
+        if rows:
+            _fill(total, _Sum(rows), replies_all.get(0), acks_all.get(0, (None,))[0],
+                  workdays.get(ALL, []))
+        groups = {}
+        for row in rows:
+            groups[row.g] = Metrics()
+            _fill(groups[row.g], row, replies.get(row.g), acks.get(row.g, (None,))[0],
+                  workdays.get(row.g, []))
+        return total, groups
+
+
+def compute_metrics(
+    session: Session, period: Period, settings: Settings, *, kind: str | None = None,
+    as_of: datetime | None = None, work_calendar=None,
+) -> MetricsResult:
+    """Metrics of the entries received in ``period`` (optionally of one ``kind``)."""
+    _check_kind(kind)
+    as_of = as_of or datetime.now(UTC)
+    query = _Query(session, period, settings, kind, as_of)
+    total, groups = query.grouped(LedgerEntry.lead_department_id, work_calendar)
+    names = _department_names(session, list(groups))
+    departments = [
+        DepartmentMetrics(**vars(m), department_id=key, department=names.get(key, UNASSIGNED))
+        for key, m in groups.items()
+    ]
+    return MetricsResult(period, kind, as_of, settings.min_rank_sample, total,
+                         _rank(departments, settings.min_rank_sample))
+
+
+def metrics_by(
+    session: Session, period: Period, settings: Settings, by: str, *,
+    kind: str | None = None, as_of: datetime | None = None, work_calendar=None,
+) -> tuple[Metrics, dict[str, Metrics]]:
+    """Metrics overall and per ``by``: ``"kind"`` or ``"month"`` (local ``YYYY-MM``)."""
+    _check_kind(kind)
+    query = _Query(session, period, settings, kind, as_of or datetime.now(UTC))
+    groups = {"kind": LedgerEntry.kind, "month": query.local_month(LedgerEntry.received_at)}
+    if by not in groups:
+        raise ValueError(f"cannot group metrics by {by!r}")
+    return query.grouped(groups[by], work_calendar)
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def _department_names(session: Session, ids: list) -> dict:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Department.id, Department.name)
+                                .where(Department.id.in_(wanted))).all())
+
+
+__all__ = [
+    "EXCLUDED_STATUSES", "KINDS", "SATISFIED", "UNASSIGNED", "WORKDAY_KINDS",
+    "DepartmentMetrics", "Metrics", "MetricsResult", "Period", "WorkdayCounter",
+    "compute_metrics", "hours_between", "metrics_by", "local_date", "weighted_percentile",
+    "work_calendar_for",
+]
