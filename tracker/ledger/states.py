@@ -1,0 +1,221 @@
+"""Workflows as data: a status enum and a transition table per kind, guarded by role.
+
+A transition row says: this action, from these statuses, leads to that status (``None``:
+the status stays), and these roles may do it. Responders may act only on entries whose
+lead department (牵头单位) is their own; that scope check lives in
+:mod:`tracker.ledger.decisions`, the table only names the roles.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from tracker.deadlines.rules import Kind
+from tracker.models.accounts import RoleCode
+
+
+class OpinionStatus(enum.StrEnum):
+    """政务舆情: 登记 → 研判 → 交办 → 办理 → 审签 → 回应 → 跟踪反馈 → 办结."""
+
+    REGISTERED = "registered"
+    ASSESSING = "assessing"
+    ASSIGNED = "assigned"
+    HANDLING = "handling"
+    REVIEW = "review"
+    RESPONDED = "responded"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+class MessageStatus(enum.StrEnum):
+    """留言: 受理 → 交办 → 办理 → 审核 → 答复 → 回访 → 公开 → 归档."""
+
+    ACCEPTED = "accepted"
+    ASSIGNED = "assigned"
+    HANDLING = "handling"
+    REVIEW = "review"
+    REPLIED = "replied"
+    VISITED = "visited"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class DisclosureStatus(enum.StrEnum):
+    """依申请公开: 登记 → 审核 (→ 补正) → 办理 (→ 征求意见) → 答复 → 归档."""
+
+    REGISTERED = "registered"
+    REVIEWING = "reviewing"
+    CORRECTING = "correcting"
+    HANDLING = "handling"
+    CONSULTING = "consulting"
+    REPLIED = "replied"
+    ARCHIVED = "archived"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_ENUMS: dict[Kind, type[enum.StrEnum]] = {
+    Kind.OPINION: OpinionStatus, Kind.MESSAGE: MessageStatus, Kind.DISCLOSURE: DisclosureStatus,
+}
+
+STATUS_LABELS: dict[Kind, dict[str, str]] = {
+    Kind.OPINION: {"registered": "登记", "assessing": "研判", "assigned": "交办",
+                   "handling": "办理", "review": "审签", "responded": "回应",
+                   "follow_up": "跟踪反馈", "closed": "办结"},
+    Kind.MESSAGE: {"accepted": "受理", "assigned": "交办", "handling": "办理", "review": "审核",
+                   "replied": "答复", "visited": "回访", "published": "公开", "archived": "归档"},
+    Kind.DISCLOSURE: {"registered": "登记", "reviewing": "审核", "correcting": "补正中",
+                      "handling": "办理", "consulting": "征求意见中", "replied": "答复",
+                      "archived": "归档", "withdrawn": "视为撤回"},
+}
+
+#: The first status of each kind.
+INITIAL: dict[Kind, str] = {Kind.OPINION: OpinionStatus.REGISTERED,
+                            Kind.MESSAGE: MessageStatus.ACCEPTED,
+                            Kind.DISCLOSURE: DisclosureStatus.REGISTERED}
+
+#: Statuses in which nothing is pending any more (the clock no longer matters).
+FINAL: dict[Kind, frozenset[str]] = {
+    Kind.OPINION: frozenset({OpinionStatus.CLOSED}),
+    Kind.MESSAGE: frozenset({MessageStatus.ARCHIVED}),
+    Kind.DISCLOSURE: frozenset({DisclosureStatus.ARCHIVED, DisclosureStatus.WITHDRAWN}),
+}
+
+
+class Action(enum.StrEnum):
+    """Everything a user can do to an entry."""
+
+    ASSESS = "assess"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
+    ACCEPT = "accept"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    FOLLOW_UP = "follow_up"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    VISIT = "visit"
+    PUBLISH = "publish"
+    ARCHIVE = "archive"
+    REVIEW = "review"
+    REQUEST_CORRECTION = "request_correction"
+    RECEIVE_CORRECTION = "receive_correction"
+    WITHDRAW = "withdraw"
+    START_CONSULTATION = "start_consultation"
+    END_CONSULTATION = "end_consultation"
+    REPLY = "reply"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REJECT_EXTENSION = "reject_extension"
+
+
+ACTION_LABELS: dict[str, str] = {
+    "assess": "研判", "assign": "交办", "reassign": "调整承办单位", "accept": "签收办理",
+    "submit": "提交审签", "approve": "审签通过并发布", "reject": "退回修改",
+    "follow_up": "记录跟踪反馈", "close": "办结", "reopen": "重新办理", "visit": "回访",
+    "publish": "公开", "archive": "归档", "review": "登记审核",
+    "request_correction": "告知补正", "receive_correction": "收到补正",
+    "withdraw": "视为撤回", "start_consultation": "征求第三方意见",
+    "end_consultation": "收到第三方意见", "reply": "书面答复",
+    "request_extension": "申请延期", "approve_extension": "批准延期",
+    "reject_extension": "不批准延期",
+}
+
+#: Labels that differ by kind.
+KIND_ACTION_LABELS: dict[Kind, dict[str, str]] = {
+    Kind.MESSAGE: {"submit": "提交审核", "approve": "审核通过并答复"},
+}
+
+
+def action_label(kind: Kind | str, action: str) -> str:
+    """The Chinese name of ``action`` for entries of ``kind``."""
+    return KIND_ACTION_LABELS.get(Kind(kind), {}).get(action) or ACTION_LABELS.get(action, action)
+
+
+def status_label(kind: Kind | str, status: str) -> str:
+    """The Chinese name of ``status`` for entries of ``kind``."""
+    return STATUS_LABELS[Kind(kind)].get(status, status)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a transition table."""
+
+    action: Action
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+
+
+def _t(action: Action, sources: set[str], target: str | None, roles: frozenset[str]):
+    return Transition(action, frozenset(sources), target, roles)
+
+
+STAFF = RoleCode.OPINION_STAFF.value
+ADMIN = RoleCode.ADMIN.value
+LEADER = RoleCode.LEADER.value
+RESPONDER = RoleCode.RESPONDER.value
+MANAGE = frozenset({STAFF, ADMIN})
+WORK = frozenset({STAFF, ADMIN, RESPONDER})
+APPROVE = frozenset({LEADER, ADMIN})
+REVIEWERS = frozenset({LEADER, ADMIN, STAFF})
+
+Op, M, D = OpinionStatus, MessageStatus, DisclosureStatus
+
+OPINION_TABLE: tuple[Transition, ...] = (
+    _t(Action.ASSESS, {Op.REGISTERED}, Op.ASSESSING, MANAGE),
+    _t(Action.ASSIGN, {Op.ASSESSING}, Op.ASSIGNED, MANAGE),
+    _t(Action.REASSIGN, {Op.ASSIGNED, Op.HANDLING}, None, MANAGE),
+    _t(Action.ACCEPT, {Op.ASSIGNED}, Op.HANDLING, WORK),
+    _t(Action.SUBMIT, {Op.HANDLING}, Op.REVIEW, WORK),
+    _t(Action.APPROVE, {Op.REVIEW}, Op.RESPONDED, APPROVE),
+    _t(Action.REJECT, {Op.REVIEW}, Op.HANDLING, APPROVE),
+    _t(Action.FOLLOW_UP, {Op.RESPONDED, Op.FOLLOW_UP}, Op.FOLLOW_UP, WORK),
+    _t(Action.CLOSE, {Op.FOLLOW_UP}, Op.CLOSED, MANAGE),
+    _t(Action.REOPEN, {Op.CLOSED}, Op.HANDLING, MANAGE),
+)
+
+MESSAGE_TABLE: tuple[Transition, ...] = (
+    _t(Action.ASSIGN, {M.ACCEPTED}, M.ASSIGNED, MANAGE),
+    _t(Action.REASSIGN, {M.ASSIGNED, M.HANDLING}, None, MANAGE),
+    _t(Action.ACCEPT, {M.ASSIGNED}, M.HANDLING, WORK),
+    _t(Action.SUBMIT, {M.HANDLING}, M.REVIEW, WORK),
+    _t(Action.APPROVE, {M.REVIEW}, M.REPLIED, REVIEWERS),
+    _t(Action.REJECT, {M.REVIEW}, M.HANDLING, REVIEWERS),
+    _t(Action.VISIT, {M.REPLIED}, M.VISITED, WORK),
+    _t(Action.VISIT, {M.VISITED, M.PUBLISHED}, None, WORK),
+    _t(Action.PUBLISH, {M.REPLIED, M.VISITED}, M.PUBLISHED, MANAGE),
+    _t(Action.ARCHIVE, {M.PUBLISHED}, M.ARCHIVED, MANAGE),
+    _t(Action.REQUEST_EXTENSION, {M.ASSIGNED, M.HANDLING, M.REVIEW}, None, WORK),
+    _t(Action.APPROVE_EXTENSION, {M.ASSIGNED, M.HANDLING, M.REVIEW}, None, APPROVE),
+    _t(Action.REJECT_EXTENSION, {M.ASSIGNED, M.HANDLING, M.REVIEW}, None, APPROVE),
+)
+
+DISCLOSURE_TABLE: tuple[Transition, ...] = (
+    _t(Action.REVIEW, {D.REGISTERED}, D.REVIEWING, MANAGE),
+    _t(Action.REQUEST_CORRECTION, {D.REVIEWING}, D.CORRECTING, MANAGE),
+    _t(Action.RECEIVE_CORRECTION, {D.CORRECTING}, D.REVIEWING, MANAGE),
+    _t(Action.WITHDRAW, {D.CORRECTING}, D.WITHDRAWN, MANAGE),
+    _t(Action.ASSIGN, {D.REVIEWING}, D.HANDLING, MANAGE),
+    _t(Action.REASSIGN, {D.HANDLING}, None, MANAGE),
+    _t(Action.START_CONSULTATION, {D.HANDLING}, D.CONSULTING, WORK),
+    _t(Action.END_CONSULTATION, {D.CONSULTING}, D.HANDLING, WORK),
+    _t(Action.REQUEST_EXTENSION, {D.HANDLING, D.CONSULTING}, None, WORK),
+    _t(Action.APPROVE_EXTENSION, {D.HANDLING, D.CONSULTING}, None, APPROVE),
+    _t(Action.REJECT_EXTENSION, {D.HANDLING, D.CONSULTING}, None, APPROVE),
+    _t(Action.REPLY, {D.HANDLING}, D.REPLIED, WORK),
+    _t(Action.ARCHIVE, {D.REPLIED}, D.ARCHIVED, MANAGE),
+)
+
+TABLES: dict[Kind, tuple[Transition, ...]] = {
+    Kind.OPINION: OPINION_TABLE, Kind.MESSAGE: MESSAGE_TABLE, Kind.DISCLOSURE: DISCLOSURE_TABLE,
+}
+
+
+def find_transition(kind: Kind | str, status: str, action: str) -> Transition | None:
+    """The table row for ``action`` from ``status``, or None when the table has none."""
+    for row in TABLES[Kind(kind)]:
+        if row.action == action and status in row.sources:
+            return row
+    return None
