@@ -95,7 +95,7 @@ def _channel_tables() -> None:
         sa.Column("min_level", sa.String(length=16), nullable=True),
         sa.Column("roles", JSONType, nullable=False),
         sa.Column("channels", JSONType, nullable=False),
-        sa.Column("webhook_ids", JSONType, nullable=False),
+        sa.Column("webhooks", JSONType, nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_rules")),

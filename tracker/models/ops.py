@@ -93,7 +93,11 @@ class WebhookEndpoint(Base):
 
 
 class NotificationRule(Base):
-    """Who hears about a kind of event, and through which channels."""
+    """Who hears about a kind of event, and through which channels.
+
+    ``roles`` get the event in their personal ``channels`` (in-app, e-mail); ``webhooks``
+    lists group-robot endpoint keys (``webhook:3``, ``env:1a2b3c4d5e``) or ``*`` for all.
+    """
 
     __tablename__ = "notification_rules"
 
@@ -103,7 +107,7 @@ class NotificationRule(Base):
     min_level: Mapped[str | None] = mapped_column(String(16))
     roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
     channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    webhook_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    webhooks: Mapped[list[str]] = mapped_column(JSONType, default=list)
     enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
