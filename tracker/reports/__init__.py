@@ -1,0 +1,57 @@
+"""The monthly report: gathered once (:mod:`tracker.reports.data`), rendered as HTML,
+XLSX or PDF. :func:`render_report` is what the CLI and the web app call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from tracker.metrics import Period
+from tracker.reports.data import MonthlyReport, build_monthly_report
+from tracker.settings import Settings
+
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def render(report: MonthlyReport, fmt: str, session: Session | None = None,
+           settings: Settings | None = None) -> bytes:
+    """Render a gathered report; the workbook re-reads its long lists when given a session."""
+    if fmt == "html":
+        from tracker.reports.html import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        from tracker.reports.pdf import render_pdf
+
+        return render_pdf(report)
+    if fmt == "xlsx":
+        from tracker.reports.data import full_lists
+        from tracker.reports.xlsx import render_xlsx
+
+        if session is not None and settings is not None:
+            report = full_lists(session, report, settings)
+        return render_xlsx(report)
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def render_report(session: Session, month: str, fmt: str, settings: Settings,
+                  as_of: datetime | None = None) -> bytes:
+    """Gather and render the report of ``month`` (``YYYY-MM``) in ``fmt``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    report = build_monthly_report(session, Period.parse_month(month), settings, as_of)
+    return render(report, fmt, session, settings)
+
+
+def filename(month: str, fmt: str) -> str:
+    """``yuqing-monthly-2024-03.pdf``."""
+    return f"yuqing-monthly-{month}.{fmt}"
+
+
+__all__ = ["FORMATS", "MonthlyReport", "build_monthly_report", "filename", "render",
+           "render_report"]

@@ -1,0 +1,282 @@
+"""What the monthly report says, gathered from the ledger once and shared by every format.
+
+The figures come from :mod:`tracker.metrics` (computed in SQL); the lists (overdue entries,
+red flags, hottest matters) are bounded queries so a month of 100,000 entries stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from tracker.deadlines.rules import KIND_LABELS, LEVEL_LABELS
+from tracker.ledger.decisions import add_months
+from tracker.ledger.states import status_label
+from tracker.metrics import (
+    EXCLUDED_STATUSES,
+    KINDS,
+    Metrics,
+    MetricsResult,
+    Period,
+    compute_metrics,
+    hours_between,
+    metrics_by,
+    work_calendar_for,
+)
+from tracker.models import Department, LedgerEntry
+from tracker.models.ledger import LedgerLink
+from tracker.settings import Settings
+
+#: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX.
+LIST_LIMIT = 100
+LIST_LIMIT_XLSX = 20000
+HOT_LIMIT = 10
+TREND_MONTHS = 12
+#: Reply-time distribution buckets: (upper bound in hours, label).
+BUCKETS = ((24, "1天内"), (72, "1-3天"), (168, "3-7天"), (360, "7-15天"), (720, "15-30天"),
+           (2160, "30-90天"), (None, "90天以上"))
+LEVEL_ORDER = {"critical": 0, "major": 1, "larger": 2, "general": 3}
+
+
+@dataclass
+class EntryRow:
+    """One ledger entry as the report's lists show it."""
+
+    id: int
+    kind: str
+    title: str
+    department: str
+    status: str
+    received_at: datetime
+    due_at: datetime | None = None
+    replied_at: datetime | None = None
+    responsible: str | None = None
+    level: str | None = None
+    mentions: int = 0
+    reply_channel: str | None = None
+    reply_summary: str | None = None
+    published_at: datetime | None = None
+    overdue_days: float | None = None
+
+    @property
+    def kind_label(self) -> str:
+        """网民留言 / 政务舆情 / 依申请公开."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def reply_hours(self) -> float | None:
+        """Hours from receipt to the reply."""
+        if self.replied_at is None:
+            return None
+        return (self.replied_at - self.received_at).total_seconds() / 3600
+
+
+@dataclass
+class EntryList:
+    """A bounded list with the full count."""
+
+    rows: list[EntryRow] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class MonthlyReport:
+    """Everything the monthly report shows, in every format."""
+
+    period: Period
+    as_of: datetime
+    tz_name: str
+    month: MetricsResult
+    previous: Metrics
+    last_year: Metrics
+    by_kind: dict[str, Metrics]
+    trend: list[tuple[str, Metrics]]
+    distribution: list[tuple[str, int]]
+    overdue: EntryList
+    unanswered_3m: EntryList
+    unpublished: EntryList
+    hot: list[EntryRow]
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """``2024年3月政务舆情回应与留言办理情况月报``."""
+        start = self.period.start
+        return f"{start.year}年{start.month}月政务舆情回应与留言办理情况月报"
+
+    @property
+    def month_key(self) -> str:
+        """``YYYY-MM``."""
+        return self.period.start.strftime("%Y-%m")
+
+
+def _entry_columns():
+    e = LedgerEntry
+    return (e.id, e.kind, e.title, Department.name, e.status, e.received_at, e.due_at,
+            e.replied_at, e.responsible_person, e.level, e.reply_channel, e.reply_summary,
+            e.published_at)
+
+
+def _rows(session: Session, stmt, as_of: datetime) -> list[EntryRow]:
+    out = []
+    for r in session.execute(stmt):
+        row = EntryRow(id=r[0], kind=r[1], title=r[2], department=r[3] or "未指定部门",
+                       status=_status(r[1], r[4]), received_at=r[5], due_at=r[6],
+                       replied_at=r[7], responsible=r[8], level=r[9], reply_channel=r[10],
+                       reply_summary=r[11], published_at=r[12])
+        if len(r) > 13:  # the linked-mention count of :func:`hottest`
+            row.mentions = int(r[13])
+        if row.due_at is not None and row.replied_at is None and row.due_at < as_of:
+            row.overdue_days = (as_of - row.due_at).total_seconds() / 86400
+        out.append(row)
+    return out
+
+
+def _status(kind: str, status: str) -> str:
+    try:
+        return status_label(kind, status)
+    except ValueError:
+        return status
+
+
+def _listing(session: Session, where: list, order, as_of: datetime, limit: int) -> EntryList:
+    e = LedgerEntry
+    total = session.scalar(select(func.count()).select_from(e).where(*where)) or 0
+    stmt = (select(*_entry_columns()).outerjoin(Department, Department.id == e.lead_department_id)
+            .where(*where).order_by(*order).limit(limit))
+    return EntryList(_rows(session, stmt, as_of), total)
+
+
+def _open_as_of(as_of: datetime) -> list:
+    e = LedgerEntry
+    return [or_null(e.replied_at, as_of), or_null(e.closed_at, as_of),
+            e.status.not_in(EXCLUDED_STATUSES)]
+
+
+def or_null(column, as_of: datetime):
+    """``column`` is empty, or set only after ``as_of``."""
+    return (column.is_(None)) | (column > as_of)
+
+
+def overdue_list(session: Session, period: Period, settings: Settings, as_of: datetime,
+                 limit: int = LIST_LIMIT) -> EntryList:
+    """Open entries past due at ``as_of`` received up to the end of ``period``, most late first."""
+    e = LedgerEntry
+    upper = period.utc_bounds(settings.tz)[1]
+    where = [*_open_as_of(as_of), e.paused_since.is_(None), e.due_at.is_not(None),
+             e.due_at < as_of, e.received_at < upper]
+    return _listing(session, where, (e.due_at, e.id), as_of, limit)
+
+
+def unanswered_3_months(session: Session, period: Period, settings: Settings, as_of: datetime,
+                        limit: int = LIST_LIMIT) -> EntryList:
+    """Messages still unanswered three months after receipt (the inspection's veto item)."""
+    e = LedgerEntry
+    upper = min(period.utc_bounds(settings.tz)[1], add_months(as_of, -3))
+    where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper]
+    return _listing(session, where, (e.received_at, e.id), as_of, limit)
+
+
+def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
+                        limit: int = LIST_LIMIT) -> EntryList:
+    """Answered messages whose reply is not published."""
+    e = LedgerEntry
+    upper = period.utc_bounds(settings.tz)[1]
+    where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
+             or_null(e.published_at, as_of), e.received_at < upper,
+             e.status.not_in(EXCLUDED_STATUSES)]
+    return _listing(session, where, (e.replied_at, e.id), as_of, limit)
+
+
+def hottest(session: Session, period: Period, settings: Settings, as_of: datetime,
+            limit: int = HOT_LIMIT) -> list[EntryRow]:
+    """The month's opinion matters by level, then by linked mentions, with their answers.
+
+    Hook: when events with a hotness score exist (the analysis issue), rank by that instead.
+    """
+    e = LedgerEntry
+    lower, upper = period.utc_bounds(settings.tz)
+    links = (select(LedgerLink.entry_id, func.count().label("n"))
+             .group_by(LedgerLink.entry_id).subquery())
+    level_rank = case(*((e.level == k, v) for k, v in LEVEL_ORDER.items()), else_=9)
+    stmt = (select(*_entry_columns(), func.coalesce(links.c.n, 0))
+            .outerjoin(Department, Department.id == e.lead_department_id)
+            .outerjoin(links, links.c.entry_id == e.id)
+            .where(e.kind == "opinion", e.received_at >= lower, e.received_at < upper,
+                   e.status.not_in(EXCLUDED_STATUSES))
+            .order_by(level_rank, func.coalesce(links.c.n, 0).desc(), e.received_at, e.id)
+            .limit(limit))
+    rows = _rows(session, stmt, as_of)
+    for row in rows:
+        row.level = LEVEL_LABELS.get(row.level, row.level) if row.level else None
+    return rows
+
+
+def distribution(session: Session, period: Period, settings: Settings,
+                 as_of: datetime) -> list[tuple[str, int]]:
+    """How many replies of the month fell in each reply-time bucket."""
+    e = LedgerEntry
+    dialect = session.get_bind().dialect.name
+    lower, upper = period.utc_bounds(settings.tz)
+    hours = hours_between(dialect, e.replied_at, e.received_at)
+    bucket = case(*((hours <= bound, i) for i, (bound, _) in enumerate(BUCKETS) if bound),
+                  else_=len(BUCKETS) - 1)
+    stmt = (select(bucket, func.count())
+            .where(e.received_at >= lower, e.received_at < upper, e.replied_at.is_not(None),
+                   e.replied_at <= as_of, e.replied_at >= e.received_at,
+                   e.status.not_in(EXCLUDED_STATUSES))
+            .group_by(bucket))
+    counts = dict(session.execute(stmt).all())
+    return [(label, int(counts.get(i, 0))) for i, (_, label) in enumerate(BUCKETS)]
+
+
+def trend(session: Session, period: Period, settings: Settings, as_of: datetime,
+          work_calendar=None) -> list[tuple[str, Metrics]]:
+    """Metrics of the ``TREND_MONTHS`` months ending with ``period``, one SQL pass."""
+    first = period.shifted_months(-(TREND_MONTHS - 1))
+    span = Period(first.start, period.end)
+    _, months = metrics_by(session, span, settings, "month", as_of=as_of,
+                           work_calendar=work_calendar)
+    keys = [period.shifted_months(-i).start.strftime("%Y-%m")
+            for i in range(TREND_MONTHS - 1, -1, -1)]
+    return [(key, months.get(key, Metrics())) for key in keys]
+
+
+def build_monthly_report(session: Session, period: Period, settings: Settings,
+                         as_of: datetime | None = None) -> MonthlyReport:
+    """Gather the monthly report of ``period`` as known at ``as_of`` (default: now)."""
+    from tracker.reports.words import summary_paragraphs
+
+    as_of = as_of or datetime.now(UTC)
+    calendar = work_calendar_for(session)
+    month = compute_metrics(session, period, settings, as_of=as_of, work_calendar=calendar)
+    _, kinds = metrics_by(session, period, settings, "kind", as_of=as_of, work_calendar=calendar)
+    report = MonthlyReport(
+        period=period, as_of=as_of, tz_name=settings.timezone, month=month,
+        previous=compute_metrics(session, period.shifted_months(-1), settings, as_of=as_of,
+                                 work_calendar=calendar).total,
+        last_year=compute_metrics(session, period.shifted_months(-12), settings, as_of=as_of,
+                                  work_calendar=calendar).total,
+        by_kind={k: kinds.get(k, Metrics()) for k in KINDS},
+        trend=trend(session, period, settings, as_of, calendar),
+        distribution=distribution(session, period, settings, as_of),
+        overdue=overdue_list(session, period, settings, as_of),
+        unanswered_3m=unanswered_3_months(session, period, settings, as_of),
+        unpublished=unpublished_replies(session, period, settings, as_of),
+        hot=hottest(session, period, settings, as_of),
+    )
+    report.summary = summary_paragraphs(report)
+    return report
+
+
+def full_lists(session: Session, report: MonthlyReport, settings: Settings) -> MonthlyReport:
+    """The same report with its lists extended to ``LIST_LIMIT_XLSX`` rows (for Excel)."""
+    args = (session, report.period, settings, report.as_of, LIST_LIMIT_XLSX)
+    report.overdue = overdue_list(*args)
+    report.unanswered_3m = unanswered_3_months(*args)
+    report.unpublished = unpublished_replies(*args)
+    return report
+
