@@ -1,0 +1,84 @@
+"""``yuqing deadline`` and ``yuqing ledger`` as a user runs them (real subprocesses)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tracker.deadlines.calendar import chinese_calendar_knows, holidays_has_official
+
+YUQING = str(Path(sys.executable).with_name("yuqing"))
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path, timeout: int = 120):
+    """Run ``yuqing ARGS`` with only ``env`` plus PATH."""
+    full_env = {"PATH": os.environ["PATH"], "HOME": str(cwd)} | env
+    return subprocess.run([YUQING, *args], env=full_env, cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def env(tmp_path):
+    """A SQLite data folder of its own."""
+    return {"YUQING_DATA_DIR": str(tmp_path / "var")}
+
+
+def test_deadline_json_without_a_database(env, tmp_path):
+    result = run(["deadline", "--kind", "disclosure", "--received", "2025-09-26", "--json"],
+                 env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"due", "explanation"}
+    assert data["due"].startswith("2025-10-30")
+    assert "调休上班计入" in data["explanation"]
+
+
+@pytest.mark.parametrize(("kind", "received", "level", "due"), [
+    ("opinion", "2025-09-30 22:00", "重大", "2025-10-01T03:00:00+08:00"),
+    ("opinion", "2025-09-30 22:00", None, "2025-10-02T22:00:00+08:00"),
+    ("message", "2025-01-24 09:00", None, "2025-02-10T23:59:59+08:00"),
+])
+def test_deadline_for_each_kind(env, tmp_path, kind, received, level, due):
+    args = ["deadline", "--kind", kind, "--received", received, "--json"]
+    result = run(args + (["--level", level] if level else []), env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["due"] == due
+
+
+def test_deadline_refuses_a_bad_time_in_one_line(env, tmp_path):
+    result = run(["deadline", "--kind", "message", "--received", "yesterday"], env, tmp_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "--received" in result.stderr
+
+
+def test_admin_entered_days_remove_the_unknown_year_warning(env, tmp_path):
+    year = next(y for y in range(2027, 2100)
+                if not chinese_calendar_knows(y) and not holidays_has_official(y))
+    args = ["deadline", "--kind", "message", "--received", f"{year}-09-30", "--json"]
+    assert run(["db", "upgrade"], env, tmp_path).returncode == 0
+    before = json.loads(run(args, env, tmp_path).stdout)
+    assert before["explanation"].startswith("⚠ 警告")
+    for day in range(1, 8):
+        set_day = run(["ledger", "holiday", "set", f"{year}-10-0{day}", "--off",
+                       "--name", "国庆节"], env, tmp_path)
+        assert set_day.returncode == 0, set_day.stderr
+    after = json.loads(run(args, env, tmp_path).stdout)
+    assert "警告" not in after["explanation"] and "国庆节假期" in after["explanation"]
+    listed = run(["ledger", "holiday", "list", "--year", str(year)], env, tmp_path)
+    assert f"{year}-10-01 放假 国庆节" in listed.stdout and "管理员录入" in listed.stdout
+
+
+def test_ledger_sync_and_export_on_an_empty_database(env, tmp_path):
+    assert run(["db", "upgrade"], env, tmp_path).returncode == 0
+    synced = run(["ledger", "sync", "--json"], env, tmp_path)
+    assert synced.returncode == 0, synced.stderr
+    assert json.loads(synced.stdout)["changed"] == 0
+    out = tmp_path / "ledger.xlsx"
+    exported = run(["ledger", "export", "--out", str(out)], env, tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    sheet = load_workbook(out).active
+    assert [c.value for c in sheet[1]][:4] == ["序号", "编号", "类型", "标题"]
