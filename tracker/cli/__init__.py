@@ -7,7 +7,6 @@ is all it takes to add it.
 from __future__ import annotations
 
 from tracker.cli import accounts, dbcmds, ledger, services  # noqa: F401  (registers commands)
-from tracker.cli import collect  # noqa: F401,I001  (crawl, import-messages, demo-site)
 from tracker.cli.app import cli, main
 
 __all__ = ["cli", "main"]
