@@ -6,7 +6,7 @@ is all it takes to add it.
 
 from __future__ import annotations
 
-from tracker.cli import accounts, dbcmds, ledger, services  # noqa: F401  (registers commands)
+from tracker.cli import accounts, dbcmds, ledger, reports, services  # noqa: F401
 from tracker.cli.app import cli, main
 
 __all__ = ["cli", "main"]
