@@ -117,3 +117,36 @@ def timed(func: Callable[[], object]) -> tuple[object, float]:
 def accuracy(truth: list[str], pred: list[str]) -> float:
     """Share of equal labels."""
     return sum(t == p for t, p in zip(truth, pred, strict=True)) / max(len(truth), 1)
+
+
+def _cjk_only(text: str) -> str:
+    return "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def match_sample_to_segmented(min_similarity: float = 0.3) -> dict[int, int]:
+    """Map each raw 附件2 sample row (index) to the segmented row holding the same message.
+
+    Matching is the cosine of character-bigram TF-IDF over the CJK characters; the sample is a
+    subset of the full 附件2, so almost every sample row has a near-identical segmented row.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    segmented = [_cjk_only(r.text) for r in load_routing_segmented()]
+    sample = [_cjk_only(r["留言主题"] + r["留言详情"]) for r in load_routing_sample()]
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2)).fit(segmented + sample)
+    sim = (vec.transform(sample) @ vec.transform(segmented).T).toarray()
+    best = sim.argmax(axis=1)
+    return {i: int(best[i]) for i in range(len(sample)) if sim[i, best[i]] >= min_similarity}
+
+
+def routing_split() -> tuple[list[Labelled], list[Labelled], list[int]]:
+    """(train, held_out, sample_matched_row_indices) of the segmented 附件2 set.
+
+    Rows matching a raw sample message are in neither train nor held_out, so the raw sample is
+    a second held-out set; the rest is split by the fixed text hash.
+    """
+    rows = load_routing_segmented()
+    matched = set(match_sample_to_segmented().values())
+    train = [r for i, r in enumerate(rows) if i not in matched and not is_held_out(r.text)]
+    held = [r for i, r in enumerate(rows) if i not in matched and is_held_out(r.text)]
+    return train, held, sorted(matched)
