@@ -24,7 +24,12 @@ Definitions (../shared/DESIGN.md, "Metrics JSON", and RULES.md §6):
   ``Settings.receipt_day_counts`` is on. SQL groups replies by (receipt day, reply day);
   Python turns each pair into a working-day count and takes the weighted percentiles.
 - The first acknowledgement (``first_ack_at``) is measured apart from the final reply.
-- ``satisfaction_rate`` = (满意 + 基本满意) ÷ entries with a recorded satisfaction.
+- ``satisfaction_rate`` = (满意 + 基本满意) ÷ entries with a recorded satisfaction (未评价 is
+  a recorded answer too).
+- ``replied_at`` is the first final reply (the ledger keeps it when an entry is reopened);
+  a reopened entry therefore stays replied with its first reply time and leaves ``closed``
+  until it is closed again. ``overdue_open`` follows the ledger's red flags: an entry closed
+  without a reply, or whose clock is paused, is not overdue.
 - Departments are the lead (牵头) department; departments with fewer received entries than
   ``Settings.min_rank_sample`` are listed but not ranked, and the result says so.
 """
@@ -49,8 +54,9 @@ WORKDAY_KINDS = ("message", "disclosure")
 SATISFIED = ("满意", "基本满意")
 UNASSIGNED = "未指定部门"
 ALL = "__all__"
-#: Ledger statuses that are not cases to count (merged duplicates, invalid messages).
-EXCLUDED_STATUSES = ("invalid", "merged", "voided")
+#: Ledger statuses that are not cases to answer: a disclosure application deemed withdrawn
+#: (视为撤回, no 补正 in time) is out of every figure.
+EXCLUDED_STATUSES = ("withdrawn",)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class Metrics:
     on_time_rate: float | None = None
     overdue_open: int = 0
     open: int = 0
+    closed: int = 0
     on_time: int = 0
     deadline_decided: int = 0
     median_reply_workdays: float | None = None
@@ -184,7 +191,10 @@ def _ratio(part: int, whole: int) -> float | None:
 def hours_between(dialect: str, later, earlier) -> ColumnElement:
     """``later - earlier`` in hours, as a float, on SQLite or PostgreSQL."""
     if dialect == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 24.0
+        # julianday() differences carry ~50 µs of float noise; rounding to the millisecond
+        # makes them exact for the stored (microsecond) timestamps at that precision.
+        return func.round((func.julianday(later) - func.julianday(earlier)) * 86400000.0) \
+            / 3600000.0
     return cast(func.extract("epoch", later - earlier), Float) / 3600.0
 
 
@@ -305,6 +315,7 @@ def _fill(target: Metrics, row, pct: tuple | None, ack_median, workdays: list) -
             None if v is None else float(v) for v in pct)
     target.overdue_open, target.on_time = int(row.overdue_open or 0), int(row.on_time or 0)
     target.open = target.received - target.replied
+    target.closed = int(row.closed or 0)
     target.deadline_decided = int(row.replied_with_due or 0) + target.overdue_open
     target.on_time_rate = _ratio(target.on_time, target.deadline_decided)
     target.acknowledged = int(row.acknowledged or 0)
@@ -323,7 +334,7 @@ def _fill(target: Metrics, row, pct: tuple | None, ack_median, workdays: list) -
 class _Sum:
     """Adds up the additive columns of the department rows into one overall row."""
 
-    NAMES = ("received", "replied", "timed", "hours_sum", "overdue_open", "on_time",
+    NAMES = ("received", "replied", "timed", "hours_sum", "overdue_open", "closed", "on_time",
              "replied_with_due", "acknowledged", "ack_sum", "published", "rated", "satisfied")
 
     def __init__(self, rows: list) -> None:
@@ -386,7 +397,10 @@ class _Query:
         good = and_(replied, e.replied_at >= e.received_at)
         acked = and_(e.first_ack_at.is_not(None), e.first_ack_at <= self.as_of,
                      e.first_ack_at >= e.received_at)
-        overdue = and_(~replied, e.due_at.is_not(None), e.due_at < self.as_of)
+        closed = and_(e.closed_at.is_not(None), e.closed_at <= self.as_of)
+        # As the ledger's red flags: closed without a reply, or a paused clock, is not overdue.
+        overdue = and_(~replied, ~closed, e.paused_since.is_(None), e.due_at.is_not(None),
+                       e.due_at < self.as_of)
         stmt = select(
             group.label("g"),
             func.count().label("received"),
@@ -395,6 +409,7 @@ class _Query:
             func.sum(case((good, self.hours(e.replied_at, e.received_at)), else_=0.0))
             .label("hours_sum"),
             _count_if(overdue).label("overdue_open"),
+            _count_if(closed).label("closed"),
             _count_if(and_(replied, e.replied_at <= e.due_at)).label("on_time"),
             _count_if(and_(replied, e.due_at.is_not(None))).label("replied_with_due"),
             _count_if(acked).label("acknowledged"),
