@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium chromium-driver poppler-utils fonts-noto-cjk
+APT_PACKAGES := chromium chromium-driver poppler-utils fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: demo test install install-test system-deps lint layers bench clean
 
