@@ -1,14 +1,18 @@
-"""The demo: prepare the embedded database and one account per role."""
+"""The demo: the embedded database, one account per role, the demo web crawled into it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from tracker.accounts import create_user
-from tracker.models import ROLE_NAMES, RoleCode, User
+from tracker.models import ROLE_NAMES, CrawlRun, Mention, MessageCase, RoleCode, User
+from tracker.runner import run_crawls
+from tracker.sources_config import DEMO_SOURCES
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,31 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
 def describe_accounts(accounts: list[DemoAccount]) -> list[str]:
     """One line per demo login, in Chinese role names."""
     return [f"  {ROLE_NAMES[a.role]:<6} {a.username} / {a.password}" for a in accounts]
+
+# Tables other areas add later; the summary counts them once they exist, never before.
+COUNTED_TABLES = {"events": "events", "alerts": "alerts", "ledger_entries": "ledger_entries"}
+
+
+def crawl_demo_sources(session: Session, log_dir: Path, parallel: int = 3) -> dict[str, int]:
+    """Crawl every demo source (as ``scrapy crawl`` children); source → exit code."""
+    jobs = [(kind, name) for name, (_title, kind, _config) in DEMO_SOURCES.items()]
+    session.commit()  # the children read the sources from the database
+    return run_crawls(jobs, parallel=parallel, log_dir=log_dir)
+
+
+def demo_summary(session: Session, since: datetime, failed_crawls: int = 0) -> dict[str, int]:
+    """Real counts for the demo's JSON summary (seconds are added by the caller)."""
+    tables = set(inspect(session.connection()).get_table_names())
+    summary = {
+        "mentions": session.scalar(select(func.count()).select_from(Mention)) or 0,
+        "messages": session.scalar(select(func.count()).select_from(MessageCase)) or 0,
+        "replied_messages": session.scalar(select(func.count()).select_from(MessageCase).where(
+            MessageCase.replied_at.is_not(None))) or 0,
+    }
+    for key, table in COUNTED_TABLES.items():
+        summary[key] = (session.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0
+                        if table in tables else 0)
+    crawl_errors = session.scalar(select(func.coalesce(func.sum(CrawlRun.errors), 0)).where(
+        CrawlRun.started_at >= since)) or 0
+    summary["errors"] = int(crawl_errors) + failed_crawls
+    return summary

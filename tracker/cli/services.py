@@ -18,7 +18,17 @@ import click
 from tracker import migrate
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import check_connection, ensure_storage, require_schema, session_scope
-from tracker.demo import describe_accounts, ensure_demo_accounts
+from tracker.demo import (
+    crawl_demo_sources,
+    demo_summary,
+    describe_accounts,
+    ensure_demo_accounts,
+)
+from tracker.models import utcnow
+from tracker.runner import free_port, port_is_free, start_demo_site, stop
+from tracker.sources_config import seed_demo_sources
+
+DEMO_SITE_PORT = 8077
 
 
 def web_command(host: str, port: int) -> list[str]:
@@ -51,23 +61,40 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @cli.command()
 @click.option("--port", default=5000, show_default=True, type=int, help="web app port")
 @click.option("--no-serve", is_flag=True, help="run the pipeline once and print a JSON summary")
+@click.option("--site-port", default=DEMO_SITE_PORT, show_default=True, type=int,
+              help="demo web port (another free one is used when it is taken)")
+@click.option("--site-limit", type=int, default=None,
+              help="at most this many items per demo web section (a quicker demo)")
 @pass_context
-def demo(ctx: Context, port: int, no_serve: bool) -> None:
-    """Prepare the embedded database and demo accounts, then serve the app."""
-    started = time.monotonic()
+def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
+         site_limit: int | None) -> None:
+    """Start the demo web, crawl it into the embedded database, then serve the app."""
+    started, since = time.monotonic(), utcnow()
     ensure_storage(ctx.engine)
     check_connection(ctx.engine)
     migrate.upgrade(ctx.engine)
-    with session_scope(ctx.sessions) as session:
-        accounts = ensure_demo_accounts(session)
-    summary = {"mentions": 0, "messages": 0, "replied_messages": 0, "events": 0,
-               "alerts": 0, "ledger_entries": 0, "errors": 0}
-    summary["seconds"] = round(time.monotonic() - started, 2)
-    if no_serve:
+    logs = ctx.settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    site_port = site_port if port_is_free(site_port) else free_port()
+    site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log")
+    try:
+        with session_scope(ctx.sessions) as session:
+            accounts = ensure_demo_accounts(session)
+            seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
+            results = crawl_demo_sources(session, logs)
+        with session_scope(ctx.sessions) as session:
+            summary = demo_summary(session, since, sum(1 for c in results.values() if c))
+        summary["seconds"] = round(time.monotonic() - started, 2)
+        if no_serve:
+            click.echo(json.dumps(summary, ensure_ascii=False))
+            return
+        click.echo(f"demo web (crawled): http://127.0.0.1:{site_port}/  — crawl logs in {logs}")
         click.echo(json.dumps(summary, ensure_ascii=False))
-        return
-    click.echo(f"yuqing 舆情 demo: http://127.0.0.1:{port}/")
-    click.echo("demo logins (用户名 / 密码):")
-    for line in describe_accounts(accounts):
-        click.echo(line)
-    sys.exit(run_foreground(web_command("127.0.0.1", port)))
+        click.echo(f"yuqing 舆情 demo: http://127.0.0.1:{port}/")
+        click.echo("demo logins (用户名 / 密码):")
+        for line in describe_accounts(accounts):
+            click.echo(line)
+        code = run_foreground(web_command("127.0.0.1", port))
+    finally:
+        stop(site)
+    sys.exit(code)

@@ -25,6 +25,7 @@ class Mention(Base):
         Index("ix_mentions_pending_index", "indexed_at"),
         Index("ix_mentions_published_at", "published_at"),
         Index("ix_mentions_fingerprint", "fingerprint"),
+        Index("ix_mentions_source_fetched", "source_id", "fetched_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +37,7 @@ class Mention(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(128))
     published_at: Mapped[datetime | None]
+    # When the item was first stored (a crawl's "already seen" test reads it); never updated.
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     fingerprint: Mapped[str] = mapped_column(String(64))
@@ -57,6 +59,7 @@ class MessageCase(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_message_cases_source_external"),
         Index("ix_message_cases_submitted_at", "submitted_at"),
+        Index("ix_message_cases_source_status", "source_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,3 +102,8 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(default=0)
     http_status: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     error_samples: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    # Who runs it and when it last reported, so a run left 'running' by a killed process
+    # can be told from one still going.
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(128))
+    heartbeat_at: Mapped[datetime | None]

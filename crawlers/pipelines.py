@@ -1,0 +1,174 @@
+"""The one pipeline: clean each raw item, then store it through :mod:`tracker.ingest`.
+
+It owns the database session for the crawl (``open_spider``/``close_spider``), records the
+source's crawl run (start, counts, HTTP statuses, errors with samples, end) and commits in
+small batches: a crawl killed mid-way loses at most one batch, which the next crawl fetches
+again (upserts are idempotent, so nothing is doubled).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawlers.items import REQUIRED, RawItem
+from crawlers.spiders.base import page_error
+from tracker import crawlruns
+from tracker.db import engine_from_settings, session_factory
+from tracker.ingest import CollectedItem, Ingestor, Rejected, check_item
+from tracker.models import Source
+from tracker.settings import load_settings
+from tracker.textclean import canonical_url, html_to_line, html_to_text, parse_count
+from tracker.timeparse import ParsedTime, TimeParseError, parse_http_date, parse_time
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 50
+BATCH_SECONDS = 1.0
+
+
+def _time(raw: str | None, now: datetime, formats: tuple[str, ...], name: str
+          ) -> ParsedTime | None:
+    try:
+        return parse_time(raw, now=now, formats=formats)
+    except TimeParseError as exc:
+        raise Rejected(f"{name}: {exc}") from None
+
+
+def to_collected(raw: RawItem, config: dict[str, Any]) -> CollectedItem:
+    """Clean a raw item: text from HTML, aware times, counts, canonical URL."""
+    fields = raw.fields
+    fetched = datetime.fromisoformat(raw.fetched_at)
+    now = fetched
+    if config.get("relative_to") == "page":  # relative times count from the page's own clock
+        now = parse_http_date(raw.page_time) or fetched
+    formats = tuple(config.get("date_formats", ()))
+    published = _time(fields.get("published"), now, formats, "published")
+    replied = _time(fields.get("replied"), now, formats, "replied")
+    status = html_to_line(fields.get("status"))
+    item = CollectedItem(
+        kind=raw.kind, external_id=raw.external_id.strip(),
+        title=html_to_line(fields.get("title")), text=html_to_text(fields.get("text")),
+        url=canonical_url(raw.url), author=html_to_line(fields.get("author")) or None,
+        published_at=published.value if published else None,
+        published_precision=published.precision if published else 0,
+        likes=parse_count(fields.get("likes")), dislikes=parse_count(fields.get("dislikes")),
+        comments=parse_count(fields.get("comments")), reposts=parse_count(fields.get("reposts")),
+        category=html_to_line(fields.get("category")) or None,
+        reply_text=html_to_text(fields.get("reply_text")) or None,
+        reply_department=html_to_line(fields.get("reply_department")) or None,
+        replied_at=replied.value if replied else None,
+        replied_precision=replied.precision if replied else 0,
+        extra={"status_text": status} if status else {},
+    )
+    values = {"title": item.title, "text": item.text, "published": item.published_at}
+    for name in REQUIRED.get(raw.kind, ()):
+        if not values.get(name):
+            raise Rejected(f"missing {name}")
+    check_item(item)
+    return item
+
+
+class IngestPipeline:
+    """Stores items of one crawl and records its crawl run."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.buffer: list[CollectedItem] = []
+        self.last_flush = time.monotonic()
+        self.errors = 0
+        self.samples: list[dict[str, str]] = []
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        """Listen for unusable pages and for the end of the crawl."""
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.on_page_error, signal=page_error)
+        crawler.signals.connect(pipeline.on_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        """Open the session and record the start of the run."""
+        spider = self.crawler.spider
+        self.plan = spider.plan
+        self.engine = engine_from_settings(load_settings())
+        self.session = session_factory(self.engine)()
+        run = crawlruns.start_run(self.session, self.plan.source_id)
+        self.run_id = run.id
+        self.session.commit()
+        self.source = self.session.get(Source, self.plan.source_id)
+
+    def process_item(self, item: RawItem) -> RawItem:
+        """Clean the item and queue it; store the queue when it is full or old."""
+        try:
+            collected = to_collected(item, self.plan.config)
+        except Rejected as exc:
+            self.on_page_error("rejected", item.url, str(exc))
+            raise DropItem(f"[{self.plan.name}] {item.url}: {exc}") from None
+        self.buffer.append(collected)
+        if (len(self.buffer) >= BATCH_SIZE
+                or time.monotonic() - self.last_flush >= BATCH_SECONDS):
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Store the queued items and the run's counts in one transaction."""
+        batch, self.buffer = self.buffer, []
+        self.last_flush = time.monotonic()
+        if not batch:
+            return
+        try:
+            self._store(batch)
+        except SQLAlchemyError:
+            self.session.rollback()
+            logger.exception("[%s] storing a batch failed; storing one by one", self.plan.name)
+            for item in batch:
+                try:
+                    self._store([item])
+                except SQLAlchemyError as exc:
+                    self.session.rollback()
+                    self.on_page_error("store", item.url or item.external_id, str(exc)[:200])
+
+    def _store(self, batch: list[CollectedItem]) -> None:
+        ingestor = Ingestor(self.session, self.source)
+        ingestor.ingest_many(batch)
+        crawlruns.add_counts(self.session, self.run_id, ingestor.counts)
+        self.session.commit()
+        self.session.expunge_all()
+        self.source = self.session.get(Source, self.plan.source_id)
+
+    def on_page_error(self, kind: str, url: str, reason: str, **_: Any) -> None:
+        """Count an unusable page or item and keep a sample of it."""
+        self.errors += 1
+        if len(self.samples) < crawlruns.MAX_ERROR_SAMPLES:
+            self.samples.append({"kind": kind, "url": url, "reason": reason})
+
+    def close_spider(self) -> None:
+        """Store what is still queued."""
+        self.flush()
+
+    def on_closed(self, spider, reason: str) -> None:
+        """Record how the run ended, then close the session."""
+        if self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        prefix = "downloader/response_status_count/"
+        http_status = {k.removeprefix(prefix): v for k, v in stats.items()
+                       if k.startswith(prefix)}
+        cut = spider.list_failures or spider.paging_cut or reason != "finished"
+        status = crawlruns.PARTIAL if cut else crawlruns.OK
+        crawlruns.finish_run(self.session, self.run_id, status=status,
+                             pages=stats.get("response_received_count", 0), errors=self.errors,
+                             http_status=http_status, error_samples=self.samples)
+        self.session.commit()
+        self.session.close()
+        self.engine.dispose()
+        logger.info("[%s] crawl run %s: %s, %d errors", self.plan.name, self.run_id, status,
+                    self.errors)
+

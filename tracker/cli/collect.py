@@ -1,0 +1,110 @@
+"""``yuqing crawl``, ``yuqing import-messages`` and ``yuqing demo-site``.
+
+Crawls and the demo site are child processes (``python -m scrapy crawl``,
+``python -m crawlers.demo_site``): the tracker never imports Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from tracker.cli.app import Context, cli, pass_context
+from tracker.db import require_schema, session_scope
+from tracker.importer import (
+    STANDARD_HEADERS,
+    ImportFileError,
+    ensure_import_source,
+    import_messages,
+)
+from tracker.models import Source
+from tracker.runner import crawl_command, demo_site_command, run_child, run_crawls
+from tracker.textclean import normalize_line
+
+SPIDERS = ("board", "news", "rss", "forum")
+
+
+def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``源列名=标准列名`` pairs as a dict; refuse targets that are not standard headers."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        source_name, sep, target = pair.partition("=")
+        source_name, target = normalize_line(source_name), normalize_line(target)
+        if not sep or not source_name or not target:
+            raise click.BadParameter(f"{pair!r} is not 源列名=标准列名", param_hint="--map")
+        if target == "一级标签":
+            target = "一级分类"
+        if target not in STANDARD_HEADERS:
+            raise click.BadParameter(
+                f"{target!r} is not a standard header ({', '.join(STANDARD_HEADERS)})",
+                param_hint="--map")
+        mapping[source_name] = target
+    return mapping
+
+
+@cli.command("import-messages")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", "source_name", default="import", show_default=True,
+              help="board source the messages belong to (created when missing)")
+@click.option("--map", "maps", multiple=True, metavar="源列名=标准列名",
+              help="read a differently named column as a standard one (repeatable)")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@pass_context
+def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[str, ...],
+                        as_json: bool) -> None:
+    """Import a message-board export (CSV or XLSX) idempotently."""
+    mapping = parse_mapping(maps)
+    try:
+        with session_scope(ctx.sessions) as session:
+            source = ensure_import_source(session, source_name)
+            report = import_messages(session, source, file, mapping)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+        return
+    click.echo(f"{file.name} → {source_name}: {report.imported} imported, {report.updated} "
+               f"updated, {report.unchanged} unchanged, {report.rejected} rejected")
+    for error in report.errors[:50]:
+        click.echo(f"  row {error['row']}: {error['reason']}")
+    if report.rejected > 50:
+        click.echo(f"  … and {report.rejected - 50} more (use --json for all)")
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("spider", type=click.Choice(SPIDERS))
+@click.option("-a", "args", multiple=True, metavar="NAME=VALUE",
+              help="spider argument, e.g. -a source=demo_board_a")
+@click.option("--loglevel", default="INFO", show_default=True)
+@pass_context
+def crawl(ctx: Context, spider: str, args: tuple[str, ...], loglevel: str) -> None:
+    """Crawl with SPIDER; without -a source=NAME, every enabled source of that kind in turn."""
+    require_schema(ctx.engine)
+    named = [a.split("=", 1)[1] for a in args if a.startswith("source=")]
+    if named:
+        sys.exit(run_child(crawl_command(spider, named[0], args, loglevel)))
+    with session_scope(ctx.sessions) as session:
+        names = list(session.scalars(select(Source.name).where(
+            Source.kind == spider, Source.enabled.is_(True)).order_by(Source.name)))
+    if not names:
+        raise click.ClickException(f"no enabled {spider} sources; add one or seed the demo")
+    results = run_crawls([(spider, name) for name in names], extra=args, loglevel=loglevel,
+                         parallel=1)
+    failed = [name for name, code in results.items() if code != 0]
+    if failed:
+        raise click.ClickException(f"crawl failed for: {', '.join(failed)}")
+
+
+@cli.command("demo-site")
+@click.option("--port", default=8077, show_default=True, type=int)
+@click.option("--epoch", default=0, show_default=True, type=int, help="starting clock epoch")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="the shared data folder (default: ../shared/data beside the repository)")
+@click.option("--limit", type=int, help="at most this many items per section (smaller site)")
+def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
+    """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""
+    sys.exit(run_child(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))
