@@ -1,0 +1,45 @@
+"""The mention index: one interface, an embedded (SQLite FTS5) and an Elasticsearch adapter.
+
+``get_index(settings)`` picks the backend: Elasticsearch when ``YUQING_ELASTICSEARCH_URL`` is
+set, otherwise the embedded index in ``<data dir>/index.db``. See :mod:`tracker.index.base`
+for the shared rules and :mod:`tracker.index.query` for the watch-rule query syntax.
+"""
+
+from __future__ import annotations
+
+from tracker.index.base import (
+    Aggregations,
+    Bucket,
+    BulkResult,
+    ChangesPage,
+    Hit,
+    IndexUnavailable,
+    ItemError,
+    MentionDoc,
+    MentionIndex,
+    QuerySyntaxError,
+    SearchIndexError,
+    SearchRequest,
+    SearchResult,
+)
+from tracker.index.query import Query, parse_query
+from tracker.settings import Settings
+
+__all__ = [
+    "Aggregations", "BulkResult", "Bucket", "ChangesPage", "Hit", "IndexUnavailable",
+    "ItemError", "MentionDoc", "MentionIndex", "Query", "QuerySyntaxError", "SearchIndexError",
+    "SearchRequest", "SearchResult", "get_index", "parse_query",
+]
+
+
+def get_index(settings: Settings, *, request_timeout: float = 10.0) -> MentionIndex:
+    """The configured mention index (Elasticsearch when its URL is set, else embedded)."""
+    if settings.elasticsearch_url:
+        from tracker.index.elastic import ElasticIndex
+
+        return ElasticIndex(settings.elasticsearch_url,
+                            analyzer=getattr(settings, "elasticsearch_analyzer", "cjk"),
+                            timezone=settings.timezone, request_timeout=request_timeout)
+    from tracker.index.embedded import EmbeddedIndex
+
+    return EmbeddedIndex(settings.data_dir / "index.db", timezone=settings.timezone)
