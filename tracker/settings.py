@@ -79,6 +79,13 @@ def parse_database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = _get(env, name, choices[0]).lower()
+    if value not in choices:
+        raise SettingsError(f"{PREFIX}{name}={value!r} must be one of {', '.join(choices)}")
+    return value
+
+
 def _timezone(env: Mapping[str, str]) -> str:
     name = _get(env, "TIMEZONE", "Asia/Shanghai")
     try:
@@ -98,6 +105,7 @@ class Settings:
     secret_key: str
     timezone: str = "Asia/Shanghai"
     elasticsearch_url: str | None = None
+    elasticsearch_analyzer: str = "cjk"  # cjk, smartcn or ik (needs the cluster's plugin)
     session_cookie_secure: bool = True
     receipt_day_counts: bool = False
     login_max_failures: int = 5
@@ -152,6 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=_secret(env, mode),
         timezone=_timezone(env),
         elasticsearch_url=_get(env, "ELASTICSEARCH_URL"),
+        elasticsearch_analyzer=_choice(env, "ELASTICSEARCH_ANALYZER", ("cjk", "smartcn", "ik")),
         session_cookie_secure=parse_bool(env, "SECURE_COOKIES", mode == "production"),
         receipt_day_counts=parse_bool(env, "RECEIPT_DAY_COUNTS", False),
         login_max_failures=parse_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),

@@ -38,7 +38,7 @@ def get_index(settings: Settings, *, request_timeout: float = 10.0) -> MentionIn
         from tracker.index.elastic import ElasticIndex
 
         return ElasticIndex(settings.elasticsearch_url,
-                            analyzer=getattr(settings, "elasticsearch_analyzer", "cjk"),
+                            analyzer=settings.elasticsearch_analyzer,
                             timezone=settings.timezone, request_timeout=request_timeout)
     from tracker.index.embedded import EmbeddedIndex
 
