@@ -7,6 +7,7 @@ is all it takes to add it.
 from __future__ import annotations
 
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages, demo-site)
+import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 from tracker.cli import accounts, dbcmds, ledger, reports, services  # noqa: F401
 from tracker.cli.app import cli, main
 

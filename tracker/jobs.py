@@ -1,0 +1,353 @@
+"""Scheduled jobs: module-level functions that the scheduler names by reference.
+
+Each job records its own run in ``job_runs`` (start, end, status, a JSON summary, the error)
+through :func:`recorded`, whoever starts it: the scheduler, "run now" on the admin page, or
+``yuqing jobs run``. Crawls and the analysis run as child processes, so a crashed or killed
+crawl only fails its own run; the scheduler goes on.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.db import engine_from_settings, session_factory, session_scope
+from tracker.models import CrawlRun, Source, utcnow
+from tracker.models.ops import JobRun
+from tracker.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LOG_TAIL_BYTES = 4000
+
+
+@dataclass
+class Runtime:
+    """What jobs run against in this process: settings, database, options from the CLI."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
+
+
+def configure(settings: Settings, engine: Engine | None = None, **options: Any) -> Runtime:
+    """Set the settings, engine and options jobs use in this process."""
+    global _runtime
+    with _runtime_lock:
+        engine = engine or engine_from_settings(settings)
+        _runtime = Runtime(settings, engine, session_factory(engine), dict(options))
+        return _runtime
+
+
+def reset() -> None:
+    """Forget the configured runtime (the next job builds it from the environment)."""
+    global _runtime
+    with _runtime_lock:
+        _runtime = None
+
+
+def runtime() -> Runtime:
+    """The configured runtime (built from the environment on first use)."""
+    with _runtime_lock:
+        current = _runtime
+    return current or configure(load_settings())
+
+
+def option(name: str, default: Any) -> Any:
+    """One option given to the scheduler process (e.g. a crawl timeout)."""
+    return runtime().options.get(name, default)
+
+
+def recorded(id_template: str) -> Callable:
+    """Record each run of the decorated job in ``job_runs``; its id comes from the kwargs."""
+
+    def decorator(func: Callable[..., dict]) -> Callable[..., dict]:
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> dict:
+            job = id_template.format(**kwargs)
+            sessions = runtime().sessions
+            with session_scope(sessions) as session:
+                run = JobRun(job_id=job, started_at=utcnow(), status="running")
+                session.add(run)
+            try:
+                summary = func(**kwargs)
+            except BaseException as exc:
+                _finish(sessions, run.id, "error", None, _error_text(exc))
+                raise
+            _finish(sessions, run.id, "ok", summary, None)
+            return summary
+
+        wrapper.job_id_template = id_template  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, JobFailed):
+        return str(exc)
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+
+
+def _finish(sessions, run_id: int, status: str, summary: dict | None, error: str | None) -> None:
+    with session_scope(sessions) as session:
+        run = session.get(JobRun, run_id)
+        run.status, run.finished_at = status, utcnow()
+        run.summary = json.loads(json.dumps(summary, default=str)) if summary else summary
+        run.error = error
+
+
+def job_id(func: Callable, **kwargs: Any) -> str:
+    """The job id a recorded job function runs under with these kwargs."""
+    return func.job_id_template.format(**kwargs)  # type: ignore[attr-defined]
+
+
+class JobFailed(RuntimeError):
+    """A job ended badly; the message is what the jobs page shows."""
+
+
+def run_child(argv: list[str], log_path: Path, timeout: float,
+              cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
+    """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with open(log_path, "ab") as out:
+        start_offset = out.tell()
+        proc = subprocess.Popen(argv, cwd=cwd, env=child_env(), stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with _children_lock:
+            _children.add(proc)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+        finally:
+            with _children_lock:
+                _children.discard(proc)
+    return code, round(time.monotonic() - started, 2), _tail(log_path, start_offset)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child: ours (plus Scrapy's settings module for crawls)."""
+    try:  # the collection issue's runner knows what a crawl needs
+        from tracker.runner import child_env as collection_env
+    except ImportError:
+        return os.environ.copy()
+    return collection_env()
+
+
+def _tail(path: Path, offset: int) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(max(offset, path.stat().st_size - LOG_TAIL_BYTES))
+        return handle.read().decode("utf-8", "replace")
+
+
+def stop_children() -> int:
+    """Terminate running child processes (the scheduler is stopping); return how many."""
+    with _children_lock:
+        children = list(_children)
+    for proc in children:
+        proc.terminate()
+    return len(children)
+
+
+def children() -> list[int]:
+    """Pids of the running child processes."""
+    with _children_lock:
+        return [p.pid for p in _children]
+
+
+def logs_dir() -> Path:
+    """Where child processes write their output."""
+    return runtime().settings.data_dir / "logs"
+
+
+def crawl_argv(spider: str, source: str) -> list[str]:
+    """``scrapy crawl SPIDER -a source=NAME`` as a child of this interpreter."""
+    try:  # the collection issue's runner knows the project's exact command line
+        from tracker.runner import crawl_command
+    except ImportError:
+        return [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={source}"]
+    return crawl_command(spider, source, (), "INFO")
+
+
+def _last_run(session: Session, source_id: int, since: datetime) -> dict | None:
+    run = session.scalar(select(CrawlRun).where(
+        CrawlRun.source_id == source_id, CrawlRun.started_at >= since)
+        .order_by(CrawlRun.started_at.desc()).limit(1))
+    if run is None:
+        return None
+    return {"status": run.status, "pages": run.pages, "new": run.items_new,
+            "updated": run.items_updated, "unchanged": run.items_unchanged, "errors": run.errors}
+
+
+@recorded("crawl:{source}")
+def crawl(source: str) -> dict:
+    """Crawl one source as a ``scrapy crawl`` child process, then check the source's health."""
+    from tracker.source_health import check_source
+
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        row = session.scalar(select(Source).where(Source.name == source))
+        if row is None or not row.enabled:
+            return {"source": source, "skipped": "source missing or disabled"}
+        spider, source_id = row.kind, row.id
+    started = utcnow()
+    code, seconds, tail = run_child(crawl_argv(spider, source),
+                                    logs_dir() / f"crawl-{source}.log",
+                                    timeout=option("crawl_timeout", 1800))
+    with session_scope(rt.sessions) as session:
+        row = session.get(Source, source_id)
+        health = check_source(session, rt.settings, row, policy=option("health_policy", None)
+                              or _default_policy())
+        summary = {"source": source, "returncode": code, "seconds": seconds,
+                   "run": _last_run(session, source_id, started), "health": health.state}
+    if code != 0:
+        last = [line for line in tail.splitlines() if line.strip()][-1:] or [""]
+        raise JobFailed(f"crawl of {source} exited with {_exit_text(code)}: {last[0][:300]}")
+    return summary
+
+
+def _default_policy():
+    from tracker.source_health import HealthPolicy
+
+    return HealthPolicy()
+
+
+def _exit_text(code: int) -> str:
+    return f"signal {-code}" if code < 0 else f"code {code}"
+
+
+def yuqing_argv(*args: str) -> list[str]:
+    """The ``yuqing`` command as a child of this interpreter."""
+    return [sys.executable, "-c", "from tracker.cli import main; main()", *args]
+
+
+@recorded("analyze")
+def analyze() -> dict:
+    """Run ``yuqing analyze --json`` as a child process, then announce new alerts."""
+    code, seconds, tail = run_child(yuqing_argv("analyze", "--json"),
+                                    logs_dir() / "analyze.log",
+                                    timeout=option("analyze_timeout", 1800))
+    if code == 2 and "No such command" in tail:
+        return {"skipped": "`yuqing analyze` is not available yet", "seconds": seconds}
+    if code != 0:
+        raise JobFailed(f"analysis exited with {_exit_text(code)}: {tail.strip()[-300:]}")
+    summary: dict[str, Any] = {"seconds": seconds}
+    lines = [line for line in tail.splitlines() if line.startswith("{")]
+    if lines:
+        try:
+            summary["result"] = json.loads(lines[-1])
+        except json.JSONDecodeError:
+            pass
+    rt = runtime()
+    from tracker.notify.alerts import announce_alerts
+
+    with session_scope(rt.sessions) as session:
+        summary["announced"] = announce_alerts(session, rt.settings)
+    return summary
+
+
+@recorded("reminders")
+def reminders() -> dict:
+    """Deadline reminders and escalation for open ledger entries."""
+    from tracker.escalation import send_reminders
+
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        return send_reminders(session, rt.settings, utcnow())
+
+
+@recorded("source-health")
+def source_health() -> dict:
+    """Check every enabled source (also those the crawl jobs have not reached)."""
+    from tracker.source_health import check_all
+
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        states = check_all(session, rt.settings, policy=option("health_policy", None)
+                           or _default_policy())
+    return {"states": {name: str(state) for name, state in states.items()}}
+
+
+@recorded("deliver")
+def deliver() -> dict:
+    """Send due e-mail and webhook deliveries (retries included), one commit per delivery."""
+    from tracker import notify
+
+    rt = runtime()
+    counts: dict[str, int] = {}
+    now = utcnow()
+    with rt.sessions() as session:
+        for delivery_id in notify.due_deliveries(session, now):
+            status = notify.attempt(session, rt.settings, delivery_id, now)
+            session.commit()
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def previous_month(now: datetime, tz) -> str:
+    """``YYYY-MM`` of the month before ``now`` in local time."""
+    first = now.astimezone(tz).date().replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+@recorded("monthly-report")
+def monthly_report() -> dict:
+    """Render last month's report in every format, save it, and announce it."""
+    from tracker import notify, reports
+
+    rt = runtime()
+    month = previous_month(utcnow(), rt.settings.tz)
+    folder = rt.settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with session_scope(rt.sessions) as session:
+        for fmt in reports.FORMATS:
+            path = folder / reports.filename(month, fmt)
+            path.write_bytes(reports.render_report(session, month, fmt, rt.settings))
+            saved.append(str(path))
+        year, mon = month.split("-")
+        notify.notify(session, rt.settings, notify.Message(
+            kind="report", title=f"{year}年{int(mon)}月政务舆情回应月度报告已生成",
+            body=f"{year}年{int(mon)}月月度报告（HTML、Excel、PDF）已生成，可在报告页面查看和下载。",
+            link=f"/reports?month={month}", key=f"report:{month}"))
+    return {"month": month, "files": saved}
+
+
+@recorded("retention")
+def retention() -> dict:
+    """Delete operational data older than the retention policy allows."""
+    from tracker.retention import RetentionPolicy, apply_retention
+
+    rt = runtime()
+    policy = option("retention_policy", None) or RetentionPolicy()
+    with session_scope(rt.sessions) as session:
+        return apply_retention(session, policy, utcnow(), logs_dir())
