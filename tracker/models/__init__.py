@@ -7,6 +7,7 @@ from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.ledger import HolidayOverride, LedgerEntry, SlaRuleRow  # noqa: F401
 from tracker.models.ops import JobRun, Notification, SourceHealth  # noqa: F401
 from tracker.models.sources import Source, SourceKind
+from tracker.models.watch import WatchRule  # noqa: F401
 
 __all__ = [
     "ROLE_NAMES",
