@@ -1,19 +1,61 @@
-"""Announce the alerts the analysis job raised: in-app queue, e-mail and robots.
+"""Announce the alerts the analysis job raised: in-app, e-mail and group robots.
 
-The analysis (issue 5) raises at most one alert per event and level; each becomes one
-:class:`~tracker.notify.Message` whose key ``alert:<id>`` keeps it from being announced
-twice. Until the analysis issue's alert table exists there is nothing to announce.
+The analysis raises at most one alert per event and level (``alerts``); each becomes one
+:class:`~tracker.notify.Message` with the key ``alert:<id>``, so it is never announced twice.
+An alert raised inside quiet hours (its ``quiet`` flag) waits in the triage queue and is
+pushed when they end, unless it is 重大 or 特别重大.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import notify
+from tracker.models import utcnow
+from tracker.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.settings import Settings
 
+#: Public opinion does not rest at weekends: only nights are quiet for alerts.
+ALERT_QUIET = ReminderPolicy(quiet_on_rest_days=False)
 
-def announce_alerts(session: Session, settings: Settings, now: datetime | None = None) -> int:
+
+def _always_workday(_day) -> bool:
+    return True
+
+
+def alert_message(alert) -> notify.Message:
+    """The words of one alert."""
+    event = alert.event
+    department = f"建议承办部门：{alert.department}。" if alert.department else ""
+    return notify.Message(
+        kind="alert", level=alert.level, title=f"【{alert.level}】{event.title}"[:256],
+        body=f"{alert.reason}。{department}", link=f"/alerts/{alert.id}",
+        key=f"alert:{alert.id}")
+
+
+def announce_alerts(session: Session, settings: Settings, now: datetime | None = None,
+                    policy: ReminderPolicy = ALERT_QUIET) -> int:
     """Notify about alerts nobody was told of yet; return how many were announced."""
-    return 0
+    try:
+        from tracker.models.events import Alert
+    except ImportError:  # the analysis area's tables are not installed
+        return 0
+    now = now or utcnow()
+    quiet_now = is_quiet(now, policy, _always_workday)
+    announced = 0
+    pending = session.scalars(select(Alert).where(Alert.announced_at.is_(None))
+                              .order_by(Alert.id)).all()
+    for alert in pending:
+        if alert.status != "new":
+            alert.announced_at = now  # triaged before anyone was told: nothing to push
+            continue
+        if alert.quiet and quiet_now and not is_urgent(alert.level, policy):
+            continue
+        notify.notify(session, settings, alert_message(alert), now=now)
+        alert.announced_at = now
+        announced += 1
+    session.flush()
+    return announced
