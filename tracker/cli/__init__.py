@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages, demo-site)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
+import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
 from tracker.cli import accounts, dbcmds, ledger, reports, services  # noqa: F401
 from tracker.cli.app import cli, main
 

@@ -351,6 +351,10 @@ class MentionIndex(ABC):
     def count(self) -> int:
         """How many documents the index holds."""
 
+    @abstractmethod
+    def drop(self) -> None:
+        """Delete the whole index (it is rebuilt from SQL by a reindex)."""
+
     def refresh(self) -> None:
         """Make every write visible to search (a no-op where writes are visible at once)."""
         return None

@@ -144,6 +144,12 @@ class EmbeddedIndex(MentionIndex):
         """Create the file and tables when missing."""
         self._db()
 
+    def drop(self) -> None:
+        """Close the connections and delete the index file."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     def close(self) -> None:
         """Close every connection this index opened."""
         with self._lock:
