@@ -55,10 +55,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
+    import web.admin_ops
     from web import auth, home
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(web.admin_ops.bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,119 @@
+"""The operations pages: jobs with pause/resume/run, source health, deliveries with masked
+secrets, in-app notifications; admin-only where they should be."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tracker.models import Source, User, utcnow
+from tracker.models.ops import Delivery, JobCommand, Notification, SourceHealth
+
+SECRET_TOKEN = "c0ffee1234567890deadbeef1234567890"
+SIGN_SECRET = "SECsigning0123456789abcdef"
+ADMIN_PAGES = ["/admin/ops/jobs", "/admin/ops/sources", "/admin/ops/deliveries",
+               "/admin/ops/jobs/analyze"]
+
+
+@pytest.fixture
+def settings(settings):
+    """Settings with a signed 钉钉 robot whose token and secret must never show."""
+    spec = (f"dingtalk+https://oapi.dingtalk.com/robot/send?access_token={SECRET_TOKEN}"
+            f"#secret={SIGN_SECRET}")
+    return dataclasses.replace(settings, webhook_urls=(spec,))
+
+
+def login(auth, demo_users, role: str) -> None:
+    account = demo_users[role]
+    assert auth.login(account.username, account.password).status_code == 302
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_only_admins_open_the_ops_pages(client, auth, demo_users, page):
+    assert client.get(page).status_code == 302  # signed out: to the login page
+    login(auth, demo_users, "opinion_staff")
+    assert client.get(page).status_code == 403
+    auth.logout()
+    login(auth, demo_users, "admin")
+    assert client.get(page).status_code == 200
+
+
+def test_jobs_page_lists_jobs_and_queues_commands(client, auth, demo_users, session):
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/jobs").get_data(as_text=True)
+    assert 'data-job="monthly-report"' in html and "cron[day=&#39;1&#39;, hour=&#39;8&#39;" in html
+    assert 'data-scheduler="stopped"' in html and "定时任务" in html
+    job = f"crawl:test-{uuid.uuid4().hex[:6]}"
+    token = csrf_token(client, "/admin/ops/jobs")
+    assert client.post(f"/admin/ops/jobs/{job}/pause").status_code == 400  # no CSRF token
+    response = client.post(f"/admin/ops/jobs/{job}/pause", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "已提交“暂停”任务" in response.get_data(as_text=True)
+    assert client.post(f"/admin/ops/jobs/{job}/explode",
+                       data={"csrf_token": token}).status_code == 404
+    commands = session.scalars(select(JobCommand).where(JobCommand.job_id == job)).all()
+    admin_id = session.scalar(select(User.id).where(User.username == "admin"))
+    assert [(c.action, c.requested_by, c.done_at) for c in commands] == [
+        ("pause", admin_id, None)]
+
+
+def test_sources_page_shows_health(client, auth, demo_users, session):
+    source = Source(name=f"quiet-{uuid.uuid4().hex[:6]}", title="某市长信箱", kind="board",
+                    base_url="http://127.0.0.1:1/", config={})
+    session.add(source)
+    session.flush()
+    session.add(SourceHealth(source_id=source.id, state="quiet", reason="最近 3 次抓取均无任何内容",
+                             alerted_at=utcnow(), items_last_day=0, error_rate=0.25))
+    session.flush()
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/sources").get_data(as_text=True)
+    assert f'data-source="{source.name}" data-state="quiet"' in html
+    assert "无数据（疑似改版或屏蔽）" in html and "25.0%" in html and "已提醒" in html
+
+
+def test_deliveries_page_masks_secrets(client, auth, demo_users, session):
+    session.add(Delivery(event_key=f"t:{uuid.uuid4().hex}", channel="dingtalk",
+                         endpoint="env:x", recipient="https://oapi.dingtalk.com/robot/send?"
+                                                    "access_token=c0ff****",
+                         subject="【较大】测试预警", body="…", status="retrying", attempts=2,
+                         last_error="HTTP 503 from WebhookSpec(dingtalk, …)"))
+    session.flush()
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/deliveries").get_data(as_text=True)
+    assert "【较大】测试预警" in html and "重试中" in html and "钉钉群机器人" in html
+    assert "access_token=c0ff****" in html and "已设置" in html
+    assert SECRET_TOKEN not in html and SIGN_SECRET not in html
+    filtered = client.get("/admin/ops/deliveries?status=sent").get_data(as_text=True)
+    assert "【较大】测试预警" not in filtered
+
+
+def test_each_user_reads_their_own_notifications(client, auth, demo_users, session):
+    staff = session.scalar(select(User).where(User.username == "staff"))
+    leader = session.scalar(select(User).where(User.username == "leader"))
+    key = uuid.uuid4().hex
+    session.add_all([
+        Notification(user_id=staff.id, kind="alert", title="【较大】供暖问题", body="48 条相关信息",
+                     link="/alerts/1", dedup_key=key),
+        Notification(user_id=leader.id, kind="report", title="月度报告已生成", body="…",
+                     dedup_key=key)])
+    session.flush()
+    login(auth, demo_users, "opinion_staff")
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "【较大】供暖问题" in html and "月度报告已生成" not in html and "未读" in html
+    assert "运行管理" not in html  # the ops link is for admins
+    token = csrf_token(client, "/notifications")
+    client.post("/notifications/read", data={"csrf_token": token})
+    note = session.scalar(select(Notification).where(Notification.dedup_key == key,
+                                                     Notification.user_id == staff.id))
+    session.refresh(note)
+    assert note.read_at is not None
+
+
+def test_admin_sees_the_ops_link(client, auth, demo_users):
+    login(auth, demo_users, "admin")
+    html = client.get("/admin").get_data(as_text=True)
+    assert 'href="/admin/ops/jobs"' in html and 'href="/notifications"' in html
