@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.index.base import SENTIMENT_BANDS, SearchRequest, whole_seconds
+from tracker.index.text import normalize
 
 ANALYZERS: dict[str, tuple[str, str]] = {
     # setting -> (index analyzer, search analyzer)
@@ -61,6 +62,8 @@ def index_template(alias: str, analyzer: str, shards: int = 1,
 
 def word_clause(word: str) -> dict[str, Any]:
     """Match ``word`` as a phrase in the title or the text."""
+    # Fold widths here too: osmem does not fold full-width digits in phrase queries.
+    word = normalize(word)
     return {"bool": {"should": [{"match_phrase": {"title.chars": word}},
                                 {"match_phrase": {"text.chars": word}}],
                      "minimum_should_match": 1}}
