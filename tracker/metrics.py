@@ -494,10 +494,14 @@ def compute_metrics(
 def metrics_by(
     session: Session, period: Period, settings: Settings, by: str, *,
     kind: str | None = None, as_of: datetime | None = None, work_calendar=None,
+    department_id: int | None = None,
 ) -> tuple[Metrics, dict[str, Metrics]]:
-    """Metrics overall and per ``by``: ``"kind"`` or ``"month"`` (local ``YYYY-MM``)."""
+    """Metrics overall and per ``by``: ``"kind"`` or ``"month"`` (local ``YYYY-MM``),
+    optionally of one lead department only."""
     _check_kind(kind)
     query = _Query(session, period, settings, kind, as_of or datetime.now(UTC))
+    if department_id is not None:
+        query.scope.append(LedgerEntry.lead_department_id == department_id)
     groups = {"kind": LedgerEntry.kind, "month": query.local_month(LedgerEntry.received_at)}
     if by not in groups:
         raise ValueError(f"cannot group metrics by {by!r}")

@@ -56,10 +56,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     import web.admin_ops
+    import web.dashboard
+    import web.reports
     from web import auth, home
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(web.dashboard.bp)
+    app.register_blueprint(web.reports.bp)
     app.register_blueprint(web.admin_ops.bp)
 
 

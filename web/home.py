@@ -1,4 +1,4 @@
-"""The home page of each role."""
+"""The home page of each role: its dashboard (see :mod:`web.dashboard`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from tracker.models import RoleCode
 from web.auth import roles_required
+from web.dashboard import dashboard_context
 
 bp = Blueprint("home", __name__)
 
@@ -31,25 +32,25 @@ def index() -> Any:
 @roles_required(RoleCode.OPINION_STAFF)
 def staff() -> str:
     """Opinion staff: alert queue and search."""
-    return render_template("home/staff.html")
+    return render_template("home/staff.html", **dashboard_context())
 
 
 @bp.route("/responder")
 @roles_required(RoleCode.RESPONDER)
 def responder() -> str:
     """Department responder: the department's cases."""
-    return render_template("home/responder.html")
+    return render_template("home/responder.html", **dashboard_context())
 
 
 @bp.route("/leader")
 @roles_required(RoleCode.LEADER)
 def leader() -> str:
     """Leader: ledger review and approvals."""
-    return render_template("home/leader.html")
+    return render_template("home/leader.html", **dashboard_context())
 
 
 @bp.route("/admin")
 @roles_required(RoleCode.ADMIN)
 def admin() -> str:
     """Admin: sources, watch rules, users, settings."""
-    return render_template("home/admin.html")
+    return render_template("home/admin.html", **dashboard_context())

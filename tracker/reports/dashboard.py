@@ -1,0 +1,171 @@
+"""What the role dashboards show: mentions and sentiment over time, hot events, open alerts,
+entries due soon and overdue, and the reply-time trend by month.
+
+Events, alerts and per-mention sentiment come from the analysis area
+(``tracker.models.events``); where that is not installed the dashboard shows what exists
+(mention volume from SQL) and says the rest is not available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.metrics import Metrics, Period, local_date, metrics_by
+from tracker.models import Department, LedgerEntry, Mention
+from tracker.models.base import utcnow
+from tracker.reports.data import EntryList, EntryRow, _listing, _open_as_of
+from tracker.settings import Settings
+
+try:  # the analysis area (events, alerts, sentiment); optional until it lands
+    from tracker.models.events import Alert, Event, MentionAnalysis
+except ImportError:  # pragma: no cover - depends on what is installed
+    Alert = Event = MentionAnalysis = None
+
+#: Sentiment bands on the [0, 1] score (1 = positive).
+NEGATIVE_BELOW, POSITIVE_FROM = 0.4, 0.6
+DUE_SOON = timedelta(hours=48)
+
+
+@dataclass
+class DayCount:
+    """Mentions of one local day, split by sentiment band when known."""
+
+    day: date
+    total: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+
+
+@dataclass
+class Dashboard:
+    """The figures and lists of one role's home page."""
+
+    now: datetime
+    month: Metrics
+    trend: list[tuple[str, Metrics]]
+    due_soon: EntryList
+    overdue: EntryList
+    days: list[DayCount] = field(default_factory=list)
+    sentiment_known: bool = False
+    hot_events: list[dict] = field(default_factory=list)
+    open_alerts: list[dict] = field(default_factory=list)
+    open_alert_count: int = 0
+    analysis_available: bool = Event is not None
+
+
+def mention_days(session: Session, settings: Settings, now: datetime,
+                 days: int = 30) -> tuple[list[DayCount], bool]:
+    """Mentions per local day over the last ``days`` days, with sentiment bands if known."""
+    tz = settings.tz
+    first = now.astimezone(tz).date() - timedelta(days=days - 1)
+    lower = Period(first, first).utc_bounds(tz)[0]
+    dialect = session.get_bind().dialect.name
+    when = func.coalesce(Mention.published_at, Mention.fetched_at)
+    day = local_date(dialect, when, tz, lower)
+    known = MentionAnalysis is not None
+    if known:
+        score = MentionAnalysis.sentiment
+        stmt = (select(day, func.count(), func.count(score).filter(score >= POSITIVE_FROM),
+                       func.count(score).filter(score < NEGATIVE_BELOW), func.count(score))
+                .select_from(Mention)
+                .outerjoin(MentionAnalysis, MentionAnalysis.mention_id == Mention.id))
+    else:
+        stmt = select(day, func.count()).select_from(Mention)
+    stmt = stmt.where(when >= lower, when <= now)
+    counts = {str(row[0]): row for row in session.execute(stmt.group_by(day))}
+    out = []
+    for i in range(days):
+        current = first + timedelta(days=i)
+        row = counts.get(current.isoformat())
+        item = DayCount(current, int(row[1]) if row else 0)
+        if known and row:
+            item.positive, item.negative = int(row[2]), int(row[3])
+            item.neutral = int(row[4]) - item.positive - item.negative
+        out.append(item)
+    return out, known
+
+
+def hot_events(session: Session, limit: int = 8) -> list[dict]:
+    """The hottest open events (analysis area), empty when it is not installed."""
+    if Event is None:
+        return []
+    rows = session.scalars(select(Event).where(Event.status == "open")
+                           .order_by(Event.hotness.desc(), Event.id).limit(limit))
+    return [{"id": e.id, "title": e.title, "level": e.level, "hotness": e.hotness,
+             "mentions": e.mention_count, "negative": e.negative_count,
+             "last_seen_at": e.last_seen_at} for e in rows]
+
+
+def open_alerts(session: Session, limit: int = 8) -> tuple[int, list[dict]]:
+    """Untriaged alerts, highest level and newest first, and how many there are."""
+    if Alert is None:
+        return 0, []
+    where = Alert.status == "new"
+    total = session.scalar(select(func.count()).select_from(Alert).where(where)) or 0
+    rows = session.execute(select(Alert, Event.title).join(Event, Event.id == Alert.event_id)
+                           .where(where)
+                           .order_by(Alert.level_rank.desc(), Alert.created_at.desc())
+                           .limit(limit)).all()
+    return total, [{"id": a.id, "title": title, "level": a.level, "reason": a.reason,
+                    "created_at": a.created_at} for a, title in rows]
+
+
+def due_soon(session: Session, now: datetime, department_id: int | None = None,
+             within: timedelta = DUE_SOON, limit: int = 20) -> EntryList:
+    """Open entries falling due within ``within`` from ``now``, soonest first."""
+    e = LedgerEntry
+    where = [*_open_as_of(now), e.paused_since.is_(None), e.due_at >= now,
+             e.due_at <= now + within]
+    if department_id is not None:
+        where.append(e.lead_department_id == department_id)
+    return _listing(session, where, (e.due_at, e.id), now, limit)
+
+
+def overdue_now(session: Session, now: datetime, department_id: int | None = None,
+                limit: int = 20) -> EntryList:
+    """Open entries past due at ``now``, most late first."""
+    e = LedgerEntry
+    where = [*_open_as_of(now), e.paused_since.is_(None), e.due_at.is_not(None), e.due_at < now]
+    if department_id is not None:
+        where.append(e.lead_department_id == department_id)
+    return _listing(session, where, (e.due_at, e.id), now, limit)
+
+
+def build_dashboard(session: Session, settings: Settings, *, department_id: int | None = None,
+                    now: datetime | None = None, with_public: bool = True) -> Dashboard:
+    """The dashboard; ``department_id`` scopes the ledger panels to one department, and
+    ``with_public=False`` leaves out mentions, events and alerts (department responders)."""
+    now = now or utcnow()
+    today = now.astimezone(settings.tz).date()
+    this_month = Period.month(today.year, today.month)
+    span = Period(this_month.shifted_months(-11).start, this_month.end)
+    _, months = metrics_by(session, span, settings, "month", as_of=now,
+                           department_id=department_id)
+    keys = [this_month.shifted_months(-i).start.strftime("%Y-%m") for i in range(11, -1, -1)]
+    board = Dashboard(
+        now=now, month=months.get(keys[-1], Metrics()),
+        trend=[(k, months.get(k, Metrics())) for k in keys],
+        due_soon=due_soon(session, now, department_id),
+        overdue=overdue_now(session, now, department_id))
+    if with_public:
+        board.days, board.sentiment_known = mention_days(session, settings, now)
+        board.hot_events = hot_events(session)
+        board.open_alert_count, board.open_alerts = open_alerts(session)
+    return board
+
+
+def department_name(session: Session, department_id: int | None) -> str | None:
+    """The name of a department, for headings."""
+    if department_id is None:
+        return None
+    return session.scalar(select(Department.name).where(Department.id == department_id))
+
+
+__all__ = ["Dashboard", "DayCount", "EntryRow", "build_dashboard", "department_name",
+           "due_soon", "hot_events", "mention_days", "open_alerts", "overdue_now"]
+

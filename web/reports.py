@@ -1,0 +1,60 @@
+"""The reports page: pick a month, read the monthly report, download it as HTML/XLSX/PDF."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from markupsafe import Markup
+
+from tracker.metrics import Period
+from tracker.models import RoleCode
+from tracker.reports import FORMATS, build_monthly_report, filename, render
+from tracker.reports.html import render_fragment, report_css
+from tracker.reports.pdf import ReportError
+from web.auth import roles_required
+from web.db import get_db, get_settings
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+READERS = (RoleCode.LEADER, RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def default_month() -> str:
+    """The month before the current one (the report usually read)."""
+    today = datetime.now(get_settings().tz).date()
+    return Period.month(today.year, today.month).shifted_months(-1).start.strftime("%Y-%m")
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index() -> Any:
+    """The report of the chosen month, in the page, with download links."""
+    month = request.args.get("month") or default_month()
+    if not MONTH.fullmatch(month):
+        return render_template("reports/index.html", month=default_month(), report=None,
+                               error="月份格式应为 YYYY-MM"), 400
+    report = build_monthly_report(get_db(), Period.parse_month(month), get_settings())
+    return render_template("reports/index.html", month=month, report=report,
+                           body=render_fragment(report), css=Markup(report_css()),
+                           formats=FORMATS, error=None)
+
+
+@bp.route("/<month>.<fmt>")
+@roles_required(*READERS)
+def download(month: str, fmt: str) -> Response:
+    """The report of ``month`` as a file."""
+    if fmt not in FORMATS or not MONTH.fullmatch(month):
+        abort(404)
+    session, settings = get_db(), get_settings()
+    report = build_monthly_report(session, Period.parse_month(month), settings)
+    try:
+        data = render(report, fmt, session, settings)
+    except ReportError as exc:
+        abort(Response(f"无法生成 PDF：{exc}", status=503, mimetype="text/plain"))
+    response = Response(data, content_type=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename(month, fmt)}"'
+    return response
