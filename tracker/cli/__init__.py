@@ -6,6 +6,7 @@ is all it takes to add it.
 
 from __future__ import annotations
 
+import tracker.cli.analysis  # noqa: F401  (analyze, hot, sentiment, classify)
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages, demo-site)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
