@@ -58,13 +58,14 @@ def register_blueprints(app: Flask) -> None:
     import web.admin_ops
     import web.dashboard
     import web.reports
-    from web import auth, home
+    from web import auth, home, ledger
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(web.dashboard.bp)
     app.register_blueprint(web.reports.bp)
     app.register_blueprint(web.admin_ops.bp)
+    app.register_blueprint(ledger.bp)
 
 
 def register_template_helpers(app: Flask) -> None:

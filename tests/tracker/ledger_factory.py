@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -66,7 +67,8 @@ def message_case(session: Session, external_id: str, submitted: str, *, reply: s
                  replied: str | None = None, department: str | None = None,
                  url: str | None = "http://127.0.0.1:1/board/1",
                  category: str | None = "城乡建设") -> MessageCase:
-    """A citizen message, optionally with its reply."""
+    """A citizen message, optionally with its reply (the id gets a unique suffix)."""
+    external_id = f"{external_id}-{uuid.uuid4().hex[:8]}"
     case = MessageCase(
         source_id=board(session).id, external_id=external_id, title=f"留言 {external_id}",
         body="小区门口道路破损严重，请尽快维修。<script>alert(1)</script>", author="网友",

@@ -13,6 +13,8 @@ def entry_for(session, case):
 
 
 def test_sync_creates_one_entry_per_case_and_is_idempotent(session):
+    sync_message_cases(session, ctx=context())  # cases other tests may have left behind
+    before = session.scalar(select(func.count()).select_from(LedgerEntry))
     housing = department_id(session, HOUSING)
     open_case = message_case(session, "S-1", "2025-09-26 10:00")
     answered = message_case(session, "S-2", "2025-09-20 10:00",
@@ -22,7 +24,7 @@ def test_sync_creates_one_entry_per_case_and_is_idempotent(session):
                             replied="2025-09-22 09:00", department="某个不存在的部门", url=None)
     assert sync_message_cases(session, ctx=context()) == 3
     assert sync_message_cases(session, ctx=context()) == 0
-    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 3
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == before + 3
 
     pending = entry_for(session, open_case)
     assert pending.status == "accepted" and pending.received_at == local("2025-09-26 10:00")
@@ -43,6 +45,7 @@ def test_sync_creates_one_entry_per_case_and_is_idempotent(session):
 
 
 def test_a_reply_arriving_later_updates_the_entry_once(session):
+    sync_message_cases(session, ctx=context())
     case = message_case(session, "L-1", "2025-09-26 10:00")
     sync_message_cases(session, ctx=context())
     case.reply_text, case.replied_at = "已答复", local("2025-10-09 10:00")

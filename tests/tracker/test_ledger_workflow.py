@@ -133,9 +133,10 @@ def test_a_message_walks_from_acceptance_to_archive_with_an_extension(session, p
     from tests.tracker.ledger_factory import message_case
     from tracker.ledger import sync_message_cases
 
-    message_case(session, "A-1", "2025-09-26 10:00")
+    sync_message_cases(session, ctx=context())  # cases other tests may have left behind
+    case = message_case(session, "A-1", "2025-09-26 10:00")
     assert sync_message_cases(session, ctx=context()) == 1
-    entry = get_entry(session, _message_entry_id(session), people["admin"])
+    entry = get_entry(session, _message_entry_id(session, case.id), people["admin"])
     assert entry.status == "accepted" and entry.due_at == local("2025-10-13 23:59:59")
     staff, resp, leader = people["opinion_staff"], people["responder"], people["leader"]
     housing = department_id(session, HOUSING)
@@ -170,11 +171,11 @@ def test_a_message_walks_from_acceptance_to_archive_with_an_extension(session, p
     assert "request_extension" in actions and "approve_extension" in actions
 
 
-def _message_entry_id(session):
+def _message_entry_id(session, case_id):
     from sqlalchemy import select
 
     from tracker.models import LedgerEntry
-    return session.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "message"))
+    return session.scalar(select(LedgerEntry.id).where(LedgerEntry.message_case_id == case_id))
 
 
 def test_a_disclosure_walks_through_correction_consultation_extension_and_reply(session, people):

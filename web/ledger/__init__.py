@@ -1,0 +1,10 @@
+"""The ledger pages: list, export, entry with its actions, new entries, written replies,
+and the admin's holiday calendar and SLA rules."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+
+from web.ledger import admin, views  # noqa: E402,F401  (routes register on bp)

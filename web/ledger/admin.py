@@ -1,0 +1,98 @@
+"""Admin pages: the holiday calendar (years the packages do not know) and SLA rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from tracker.deadlines.calendar import SOURCE_LABELS, WorkCalendar
+from tracker.deadlines.rules import (
+    CLOCK_START_LABELS,
+    DEFAULT_RULES,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    UNIT_LABELS,
+    parse_level,
+)
+from tracker.deadlines.store import load_overrides, set_override
+from tracker.models import RoleCode, audit, utcnow
+from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from web.auth import roles_required
+from web.db import get_db, get_settings
+from web.ledger import bp
+from web.ledger.forms import HolidayForm, NoteForm, SlaForm
+from web.ledger.present import current_actor
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles_required(RoleCode.ADMIN)
+def calendar() -> Any:
+    """List entered days, show each year's source, enter a day."""
+    form, db = HolidayForm(), get_db()
+    if form.validate_on_submit():
+        try:
+            day = date.fromisoformat(form.day.data.strip())
+        except ValueError:
+            flash("日期格式应为 YYYY-MM-DD", "error")
+        else:
+            set_override(db, day, form.workday.data == "1", form.name.data or None,
+                         form.note.data or None, actor_id=current_actor().id)
+            db.commit()
+            flash(f"已录入 {day.isoformat()}。", "info")
+            return redirect(url_for("ledger.calendar"), 303)
+    rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.day)))
+    work = WorkCalendar(load_overrides(db))
+    this_year = utcnow().astimezone(get_settings().tz).year
+    years = [(y, SOURCE_LABELS[work.year_source(y)], work.year_known(y))
+             for y in range(this_year - 1, this_year + 3)]
+    return render_template("ledger/calendar.html", form=form, rows=rows, years=years)
+
+
+def _row_from(form: SlaForm, actor_id: int | None) -> SlaRuleRow:
+    return SlaRuleRow(
+        kind=form.kind.data, level=form.level.data or None, board=form.board.data or None,
+        category=form.category.data or None, unit=form.unit.data,
+        time_limit=form.time_limit.data, extended_limit=form.extended_limit.data,
+        second_limit_hours=form.second_limit_hours.data, clock_start=form.clock_start.data,
+        active=True, note=form.note.data or None, updated_by_id=actor_id)
+
+
+@bp.route("/sla", methods=["GET", "POST"])
+@roles_required(RoleCode.ADMIN)
+def sla() -> Any:
+    """The built-in time limits and the configured ones; add a rule."""
+    form, db = SlaForm(), get_db()
+    if form.validate_on_submit():
+        parse_level(form.level.data)
+        row = _row_from(form, current_actor().id)
+        db.add(row)
+        db.flush()
+        audit.record(db, entity_type="sla_rule", entity_id=row.id, action="create",
+                     actor_id=current_actor().id,
+                     changes={"time_limit": (None, f"{row.time_limit} {row.unit}")})
+        db.commit()
+        flash("时限规则已保存，新登记和重新计算的期限将按此执行。", "info")
+        return redirect(url_for("ledger.sla"), 303)
+    rows = list(db.scalars(select(SlaRuleRow).order_by(SlaRuleRow.id)))
+    return render_template(
+        "ledger/sla.html", form=form, rows=rows, defaults=DEFAULT_RULES, toggle=NoteForm(),
+        KIND_LABELS=KIND_LABELS, LEVEL_LABELS=LEVEL_LABELS, UNIT_LABELS=UNIT_LABELS,
+        CLOCK_START_LABELS=CLOCK_START_LABELS)
+
+
+@bp.post("/sla/<int:rule_id>/toggle")
+@roles_required(RoleCode.ADMIN)
+def sla_toggle(rule_id: int) -> Any:
+    """Switch a configured rule on or off (rules are never deleted)."""
+    form, db = NoteForm(), get_db()
+    if not form.validate_on_submit():
+        abort(400)
+    row = db.get(SlaRuleRow, rule_id) or abort(404)
+    audit.record(db, entity_type="sla_rule", entity_id=row.id, action="toggle",
+                 actor_id=current_actor().id, changes={"active": (row.active, not row.active)})
+    row.active = not row.active
+    db.commit()
+    return redirect(url_for("ledger.sla"), 303)
