@@ -82,6 +82,16 @@ class Assessment:
     empty_runs: int = 0
 
 
+def failed(run: RunFacts) -> bool:
+    """A run that got nothing through: it failed, was killed, or every page it tried failed."""
+    return run.status not in SUCCESS or (run.seen == 0 and run.pages == 0 and run.errors > 0)
+
+
+def empty(run: RunFacts) -> bool:
+    """A run that fetched its pages fine and found nothing on them."""
+    return not failed(run) and run.seen == 0
+
+
 def _trailing(runs: Sequence[RunFacts], test) -> list[RunFacts]:
     """The most recent runs (newest first) for which ``test`` holds, up to the first miss."""
     streak = []
@@ -104,15 +114,15 @@ def usual_per_day(runs: Sequence[RunFacts], now: datetime) -> float | None:
 
 def _quiet(runs: Sequence[RunFacts], now: datetime, policy: HealthPolicy) -> tuple[bool, int]:
     """(went quiet, number of trailing empty runs)."""
-    empty = _trailing(runs, lambda r: r.status in SUCCESS and r.seen == 0)
-    before = runs[: len(runs) - len(empty)]
-    delivering = [r.seen for r in before if r.status in SUCCESS]
+    streak = _trailing(runs, empty)
+    before = runs[: len(runs) - len(streak)]
+    delivering = [r.seen for r in before if not failed(r)]
     normally_delivers = bool(delivering) and statistics.median(delivering) > 0
-    if not empty or not normally_delivers or len(empty) < policy.quiet_runs:
-        return False, len(empty)
+    if not streak or not normally_delivers or len(streak) < policy.quiet_runs:
+        return False, len(streak)
     last_delivery = next((r.finished_at for r in reversed(before) if r.seen > 0),
-                         empty[-1].started_at)
-    return now - last_delivery >= policy.quiet_after, len(empty)
+                         streak[-1].started_at)
+    return now - last_delivery >= policy.quiet_after, len(streak)
 
 
 def assess(runs: Sequence[RunFacts], now: datetime, interval: timedelta,
@@ -128,18 +138,18 @@ def assess(runs: Sequence[RunFacts], now: datetime, interval: timedelta,
         usual_per_day=usual_per_day(runs, now),
         error_rate=round(sum(r.errors for r in window) / max(sum(r.pages for r in window), 1), 3),
     )
-    failed = _trailing(runs, lambda r: r.status not in SUCCESS)
-    quiet, empty = _quiet(runs, now, policy)
-    if len(failed) >= policy.failing_runs:
-        return Assessment(State.FAILING, f"最近 {len(failed)} 次抓取均失败", empty_runs=empty,
-                          **facts)
+    failures = _trailing(runs, failed)
+    quiet, empties = _quiet(runs, now, policy)
+    if len(failures) >= policy.failing_runs:
+        return Assessment(State.FAILING, f"最近 {len(failures)} 次抓取均失败（无法取得页面）",
+                          empty_runs=empties, **facts)
     if quiet:
-        return Assessment(State.QUIET, f"最近 {empty} 次抓取均无任何内容，而此前通常有内容"
-                          "（页面可能改版、被屏蔽或源已失效）", empty_runs=empty, **facts)
+        return Assessment(State.QUIET, f"最近 {empties} 次抓取均无任何内容，而此前通常有内容"
+                          "（页面可能改版、被屏蔽或源已失效）", empty_runs=empties, **facts)
     if now - runs[-1].started_at > interval * policy.stale_intervals:
         return Assessment(State.STALE, f"已超过 {policy.stale_intervals:g} 个抓取周期未抓取",
-                          empty_runs=empty, **facts)
-    return Assessment(State.OK, "正常", empty_runs=empty, **facts)
+                          empty_runs=empties, **facts)
+    return Assessment(State.OK, "正常", empty_runs=empties, **facts)
 
 
 def should_alert(alerted: bool, state: State) -> bool:

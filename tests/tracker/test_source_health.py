@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -59,6 +60,9 @@ def test_failing_unknown_and_stale():
     assert assess(history, NOW, EVERY).state is State.FAILING
     assert assess(history[:-1], NOW, EVERY).state is State.OK  # two failures: not yet
     assert assess([], NOW, EVERY).state is State.UNKNOWN
+    refused = [dataclasses.replace(r, pages=0, errors=1, status="partial")
+               for r in runs(0, 0, 0)]  # every list page refused: partial, nothing fetched
+    assert assess(runs(4, 4, end=NOW - 3 * EVERY) + refused, NOW, EVERY).state is State.FAILING
     old = runs(4, 4, end=NOW - timedelta(hours=3))
     assert assess(old, NOW, EVERY).state is State.STALE
 

@@ -1,0 +1,167 @@
+"""Acceptance 1: the real ``yuqing scheduler`` process against the demo web, with short
+intervals. Crawls (``scrapy crawl`` children), the analysis job and an alert happen; a crawl
+child killed with SIGKILL fails only its own run while the scheduler goes on; a restarted
+scheduler keeps its jobs without duplicates.
+
+Every wait is bounded; the demo web, the database and both processes live in tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import SHARED_DATA
+from tracker import migrate
+from tracker.db import make_engine, session_factory, session_scope
+from tracker.models import Source, User
+from tracker.models.ops import JobRun, Notification, scheduler_jobs
+
+runner = pytest.importorskip("tracker.runner")
+sources_config = pytest.importorskip("tracker.sources_config")
+
+YUQING = str(Path(sys.executable).with_name("yuqing"))
+BOARD, DEAD = "demo_board_a", "dead_board"
+FAST = ["--crawl-every", "6", "--analyze-every", "5", "--health-every", "5",
+        "--deliver-every", "3", "--reminders-every", "5", "--quiet-runs", "2",
+        "--quiet-after", "0", "--crawl-timeout", "120"]
+
+
+def wait_for(what: str, check: Callable[[], object], timeout: float, proc=None):
+    """Poll ``check`` every half second until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the scheduler exited ({proc.returncode}) while waiting for {what}")
+        result = check()
+        if result:
+            return result
+        time.sleep(0.5)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def crawl_children(pid: int, source: str) -> list[int]:
+    """Pids of the scheduler's ``scrapy crawl`` children for ``source`` (from /proc)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"scrapy" in cmdline and f"source={source}".encode() in cmdline:
+                found.append(int(child))
+    return found
+
+
+@pytest.fixture
+def world(tmp_path):
+    """Demo web, migrated SQLite file with board A, a dead board, an admin and staff."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+           "YUQING_DATA_DIR": str(tmp_path / "var"),
+           "YUQING_DATABASE_URL": f"sqlite:///{tmp_path / 'yuqing.db'}"}
+    engine = make_engine(env["YUQING_DATABASE_URL"])
+    migrate.upgrade(engine)
+    port = runner.free_port()
+    site = runner.start_demo_site(port, data_dir=SHARED_DATA, limit=30,
+                                  log=tmp_path / "site.log")
+    sessions = session_factory(engine)
+    with session_scope(sessions) as session:
+        for source in sources_config.seed_demo_sources(session, f"http://127.0.0.1:{port}"):
+            source.enabled = source.name == BOARD
+        session.add(Source(name=DEAD, title="已失效的留言板", kind="board",
+                           base_url=f"http://127.0.0.1:{runner.free_port()}",
+                           config=sources_config.BOARD_A, interval_minutes=30))
+        for name, role in (("admin-x", "admin"), ("staff-x", "opinion_staff")):
+            session.add(User(username=name, display_name=name, role_code=role,
+                             password_hash="-", failed_logins=0, active=True))
+    yield env, sessions, engine, tmp_path
+    runner.stop(site)
+    engine.dispose()
+
+
+def start_scheduler(env: dict, folder: Path, name: str) -> tuple[subprocess.Popen, Path]:
+    log = folder / f"{name}.log"
+    proc = subprocess.Popen([YUQING, "scheduler", *FAST], env=env, cwd=folder,
+                            stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    return proc, log
+
+
+def stop_scheduler(proc: subprocess.Popen) -> int:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+
+
+def runs(sessions, job_id: str, status: str | None = None) -> list[JobRun]:
+    with session_scope(sessions) as session:
+        query = select(JobRun).where(JobRun.job_id == job_id).order_by(JobRun.id)
+        if status:
+            query = query.where(JobRun.status == status)
+        return list(session.scalars(query))
+
+
+def notifications(sessions, kind: str) -> list[Notification]:
+    with session_scope(sessions) as session:
+        return list(session.scalars(select(Notification).where(Notification.kind == kind)))
+
+
+def store_ids(engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(scheduler_jobs.c.id)).scalars())
+
+
+@pytest.mark.slow
+def test_scheduler_process_crawls_analyzes_alerts_survives_kills_and_restarts(world):
+    env, sessions, engine, folder = world
+    proc, log = start_scheduler(env, folder, "scheduler-1")
+    try:
+        wait_for("a crawl of board A", lambda: runs(sessions, f"crawl:{BOARD}", "ok"), 120, proc)
+        wait_for("an analysis run", lambda: runs(sessions, "analyze", "ok"), 60, proc)
+        victim = wait_for("a running crawl child", lambda: crawl_children(proc.pid, BOARD),
+                          60, proc)[0]
+        killed_at = time.time()
+        os.kill(victim, signal.SIGKILL)
+        failed = wait_for("the killed crawl's run", lambda: runs(
+            sessions, f"crawl:{BOARD}", "error"), 60, proc)
+        assert "signal 9" in failed[0].error
+        assert proc.poll() is None  # the scheduler lives on
+        wait_for("a crawl after the kill", lambda: [
+            r for r in runs(sessions, f"crawl:{BOARD}", "ok")
+            if r.started_at.timestamp() > killed_at], 120, proc)
+        alert = wait_for("the dead board's admin alert",
+                         lambda: notifications(sessions, "source_health"), 120, proc)
+        assert "已失效的留言板" in alert[0].title and "抓取失败" in alert[0].title
+        ids = store_ids(engine)
+        assert f"crawl:{BOARD}" in ids and f"crawl:{DEAD}" in ids and "analyze" in ids
+    finally:
+        code = stop_scheduler(proc)
+    assert code == 0, log.read_text()[-2000:]
+    assert "scheduler stopped" in log.read_text()
+
+    again, log2 = start_scheduler(env, folder, "scheduler-2")
+    try:
+        line = wait_for("the restart's reconcile line", lambda: re.search(
+            r"jobs added (\d+), replaced (\d+), kept (\d+), removed (\d+)", log2.read_text()),
+            60, again)
+        assert line.groups() == ("0", "0", str(len(ids)), "0")
+        assert store_ids(engine) == ids  # the same jobs, no duplicates
+    finally:
+        assert stop_scheduler(again) == 0
+    analysis = runs(sessions, "analyze", "ok")[-1].summary
+    if "skipped" in analysis:
+        pytest.xfail(f"analysis alerts cannot happen yet: {analysis['skipped']}")
+    assert notifications(sessions, "alert"), "the analysis raised no alert on the demo web"
