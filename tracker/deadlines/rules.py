@@ -32,8 +32,8 @@ LEVEL_LABELS = {Level.GENERAL: "一般", Level.LARGER: "较大", Level.MAJOR: "�
 
 
 def parse_level(value: str | Level | None) -> Level | None:
-    """Accept a level code (``major``) or its Chinese name (``重大``); empty means none."""
-    if value is None or str(value).strip() == "":
+    """Accept a level code (``major``) or its Chinese name (``重大``); empty/无 means none."""
+    if value is None or str(value).strip() in ("", "无", "未定级", "none"):
         return None
     text = str(value).strip()
     for level, label in LEVEL_LABELS.items():
