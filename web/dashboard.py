@@ -21,6 +21,8 @@ from web.db import get_db, get_settings
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 WALL_ROLES = (RoleCode.LEADER, RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+#: Dashboard charts are small panels read from afar or on a phone: large text, few pixels.
+SIZE = {"width": 560, "height": 340, "text": 18}
 
 
 def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
@@ -31,11 +33,11 @@ def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
         "speed": Markup(charts.line_chart(months, [
             charts.Series("中位数", [m.median_reply_hours for m in trend]),
             charts.Series("P90", [m.p90_reply_hours for m in trend], "#b42318")],
-            title="答复用时趋势（小时，按受理月份）", unit="小时")),
+            title="答复用时趋势（小时，按受理月份）", unit="小时", **SIZE)),
         "on_time": Markup(charts.line_chart(months, [
             charts.Series("按期办结率", [m.on_time_rate for m in trend], "#1a7f37"),
             charts.Series("答复率", [m.reply_rate for m in trend])],
-            title="按期办结率与答复率", percent=True)),
+            title="按期办结率与答复率", percent=True, **SIZE)),
     }
     if board.days:
         labels = [d.day.strftime("%m-%d") for d in board.days]
@@ -48,7 +50,7 @@ def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
         else:
             series = [charts.Series("信息量", [d.total for d in board.days])]
         out["mentions"] = Markup(charts.bar_chart(labels, series, stacked=True, unit="条",
-                                                  title="近30天信息量与情感倾向"))
+                                                  title="近30天信息量与情感倾向", **SIZE))
     return out
 
 

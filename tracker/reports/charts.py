@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 PALETTE = ("#1f6feb", "#b42318", "#1a7f37", "#9a6700", "#8250df", "#57606a")
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 56, 44, 64
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 56, 52, 64
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,14 @@ def _fmt(value: float, percent: bool) -> str:
 class _Frame:
     """Plot geometry shared by bar and line charts."""
 
-    def __init__(self, labels: Sequence[str], top: float, width: int, height: int) -> None:
-        self.labels, self.width, self.height = list(labels), width, height
+    def __init__(self, labels: Sequence[str], top: float, width: int, height: int,
+                 text: int = 12) -> None:
+        self.labels, self.width, self.height, self.text = list(labels), width, height, text
         self.ticks = nice_ticks(top)
         self.top = self.ticks[-1]
-        self.x0, self.x1 = MARGIN_LEFT, width - MARGIN_RIGHT
-        self.y0, self.y1 = height - MARGIN_BOTTOM, MARGIN_TOP
+        grow = text / 12  # larger text needs wider margins
+        self.x0, self.x1 = MARGIN_LEFT * grow, width - MARGIN_RIGHT * grow
+        self.y0, self.y1 = height - MARGIN_BOTTOM * grow, MARGIN_TOP * grow
         self.band = (self.x1 - self.x0) / max(len(self.labels), 1)
 
     def y(self, value: float) -> float:
@@ -69,61 +71,67 @@ class _Frame:
         parts = []
         for tick in self.ticks:
             y = self.y(tick)
-            parts.append(f'<line x1="{self.x0}" y1="{y:.1f}" x2="{self.x1}" y2="{y:.1f}" '
-                         'stroke="#d0d7de" stroke-width="1"/>')
-            parts.append(f'<text x="{self.x0 - 6}" y="{y + 4:.1f}" text-anchor="end" '
-                         f'font-size="12" fill="#57606a">{_fmt(tick, percent)}</text>')
+            parts.append(f'<line x1="{self.x0:.1f}" y1="{y:.1f}" x2="{self.x1:.1f}" '
+                         f'y2="{y:.1f}" stroke="#d0d7de" stroke-width="1"/>')
+            parts.append(f'<text x="{self.x0 - 6:.1f}" y="{y + self.text / 3:.1f}" '
+                         f'text-anchor="end" font-size="{self.text}" fill="#57606a">'
+                         f'{_fmt(tick, percent)}</text>')
         # Keep category labels legible: skip some when they would overlap (12 px per CJK glyph).
-        widest = max((len(str(label)) for label in self.labels), default=1) * 8 + 6
+        widest = max((len(str(label)) for label in self.labels), default=1) * self.text * 0.65 + 6
         step = max(1, math.ceil(widest / self.band))
         for i, label in enumerate(self.labels):
             if i % step == 0:
-                parts.append(f'<text x="{self.x(i):.1f}" y="{self.y0 + 18}" text-anchor="middle"'
-                             f' font-size="12" fill="#1f2328">{escape(str(label))}</text>')
+                parts.append(f'<text x="{self.x(i):.1f}" y="{self.y0 + self.text * 1.5:.1f}" '
+                             f'text-anchor="middle" font-size="{self.text}" fill="#1f2328">'
+                             f'{escape(str(label))}</text>')
         if unit:
-            parts.append(f'<text x="{self.x0 - 6}" y="{self.y1 - 14}" text-anchor="end" '
-                         f'font-size="12" fill="#57606a">{escape(unit)}</text>')
+            parts.append(f'<text x="{self.x0 - 6:.1f}" y="{self.y1 - self.text:.1f}" '
+                         f'text-anchor="end" font-size="{self.text}" fill="#57606a">'
+                         f'{escape(unit)}</text>')
         return parts
 
 
-def _legend(series: Sequence[Series], width: int, height: int) -> list[str]:
-    parts, x = [], MARGIN_LEFT
-    y = height - 20
+def _legend(series: Sequence[Series], height: int, text: int = 12) -> list[str]:
+    parts, x = [], MARGIN_LEFT * text / 12
+    y = height - text * 1.6
     for i, s in enumerate(series):
         color = s.color or PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{color}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y}" font-size="12" fill="#1f2328">'
-                     f'{escape(s.name)}</text>')
-        x += 28 + 13 * len(s.name)
+        parts.append(f'<rect x="{x:.1f}" y="{y - text * 0.85:.1f}" width="{text}" '
+                     f'height="{text}" fill="{color}"/>')
+        parts.append(f'<text x="{x + text * 1.35:.1f}" y="{y:.1f}" font-size="{text}" '
+                     f'fill="#1f2328">{escape(s.name)}</text>')
+        x += text * (2.4 + 1.1 * len(s.name))
     return parts
 
 
-def _wrap(title: str, width: int, height: int, body: list[str]) -> str:
+def _wrap(title: str, width: int, height: int, body: list[str], text: int = 12) -> str:
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'width="100%" role="img" aria-label={quoteattr(title)} font-family="{FONT}" '
             'preserveAspectRatio="xMidYMid meet" class="chart">')
-    caption = (f'<title>{escape(title)}</title><text x="{MARGIN_LEFT}" y="24" font-size="16" '
-               f'font-weight="bold" fill="#1f2328">{escape(title)}</text>')
+    caption = (f'<title>{escape(title)}</title><text x="{MARGIN_LEFT * text / 12:.1f}" '
+               f'y="{text * 2:.1f}" font-size="{text + 4}" font-weight="bold" fill="#1f2328">'
+               f'{escape(title)}</text>')
     return head + caption + "".join(body) + "</svg>"
 
 
-def _empty(title: str, width: int, height: int) -> str:
+def _empty(title: str, width: int, height: int, text: int = 12) -> str:
     return _wrap(title, width, height, [
-        f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="14" '
-        'fill="#57606a">暂无数据</text>'])
+        f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" font-size="{text + 2}" '
+        'fill="#57606a">暂无数据</text>'], text)
 
 
 def bar_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, unit: str = "",
     stacked: bool = False, percent: bool = False, width: int = 720, height: int = 320,
+    text: int = 12,
 ) -> str:
-    """Grouped (or stacked) vertical bars, one group per label."""
+    """Grouped (or stacked) vertical bars, one group per label; ``text`` is the font size."""
     values = [[v or 0.0 for v in s.values] for s in series]
     if not labels or not any(any(row) for row in values):
-        return _empty(title, width, height)
+        return _empty(title, width, height, text)
     sums = [sum(col) for col in zip(*values, strict=True)] if stacked else []
     frame = _Frame(labels, max(sums) if stacked else max(max(row) for row in values),
-                   width, height)
+                   width, height, text)
     parts = frame.axes(percent, unit)
     inner = frame.band * 0.7
     bar = inner if stacked else inner / len(series)
@@ -140,18 +148,18 @@ def bar_chart(
                          f'<title>{escape(str(labels[i]))} {escape(s.name)}: '
                          f'{_fmt(value, percent)}</title></rect>')
             base += value if stacked else 0
-    return _wrap(title, width, height, parts + _legend(series, width, height))
+    return _wrap(title, width, height, parts + _legend(series, height, text), text)
 
 
 def line_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, unit: str = "",
-    percent: bool = False, width: int = 720, height: int = 320,
+    percent: bool = False, width: int = 720, height: int = 320, text: int = 12,
 ) -> str:
-    """Lines with dots; a ``None`` value breaks the line."""
+    """Lines with dots; a ``None`` value breaks the line; ``text`` is the font size."""
     present = [v for s in series for v in s.values if v is not None]
     if not labels or not present:
-        return _empty(title, width, height)
-    frame = _Frame(labels, max(present), width, height)
+        return _empty(title, width, height, text)
+    frame = _Frame(labels, max(present), width, height, text)
     parts = frame.axes(percent, unit)
     for j, s in enumerate(series):
         color = s.color or PALETTE[j % len(PALETTE)]
@@ -170,4 +178,4 @@ def line_chart(
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}">'
                              f'<title>{escape(str(label))} {escape(s.name)}: '
                              f'{_fmt(value, percent)}</title></circle>')
-    return _wrap(title, width, height, parts + _legend(series, width, height))
+    return _wrap(title, width, height, parts + _legend(series, height, text), text)

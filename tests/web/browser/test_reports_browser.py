@@ -1,0 +1,127 @@
+"""A leader opens the dashboard and the reports page in a real Chromium and downloads the
+monthly report (Playwright, headless /usr/bin/chromium, a live server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tracker import migrate
+from tracker.db import make_engine, session_factory, session_scope
+from tracker.demo import ensure_demo_accounts
+from tracker.metrics import Period
+from tracker.models.base import utcnow
+from tracker.reports.sample import insert_sample
+from tracker.settings import load_settings
+
+CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE, PROJECTOR = {"width": 390, "height": 844}, {"width": 1920, "height": 1080}
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
+                                 reason="Chromium not installed")]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The app on a free port over a SQLite file with demo accounts and a year of entries."""
+    from web import create_app
+
+    home = tmp_path_factory.mktemp("live")
+    settings = load_settings({"YUQING_ENV": "test", "YUQING_DATA_DIR": str(home),
+                              "YUQING_SECRET_KEY": "browser-test-secret-0123456789",
+                              "YUQING_LOGIN_DELAY_SECONDS": "0"})
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    this_month = Period.month(utcnow().year, utcnow().month)
+    with session_scope(session_factory(engine)) as session:
+        ensure_demo_accounts(session)
+        for back in range(12, -1, -1):
+            insert_sample(session, this_month.shifted_months(-back), 60, settings.tz,
+                          seed=back)
+    app = create_app(settings, engine=engine)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", this_month
+    server.shutdown()
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Sign in through the form."""
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_leader_reads_the_dashboard_and_downloads_the_report(live, browser, tmp_path):
+    base, month = live
+    context = browser.new_context(viewport=PROJECTOR, accept_downloads=True, locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    sign_in(page, base, "leader", "leader-demo-123")
+    assert page.url.endswith("/leader")
+    assert page.locator("[data-role-home=leader] [data-dashboard]").is_visible()
+    assert page.locator("[data-dashboard] svg.chart").count() >= 3
+    assert "按期办结率" in page.inner_text("[data-dashboard]")
+    page.screenshot(path=str(tmp_path / "dashboard-projector.png"), full_page=True)
+
+    page.click("nav >> text=月度报告")
+    page.wait_for_selector("[data-reports-page]")
+    last = month.shifted_months(-1).start.strftime("%Y-%m")
+    page.fill("input[name=month]", last)
+    page.click("form.month-form button[type=submit]")
+    page.wait_for_selector(f"[data-report-month='{last}']")
+    assert "本月共受理各类事项" in page.inner_text(".report-body")
+    assert page.locator(".report-body svg.chart").count() == 4
+
+    with page.expect_download(timeout=120_000) as info:
+        page.click("a[data-format=pdf]")
+    download = info.value
+    assert download.suggested_filename == f"yuqing-monthly-{last}.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-") and saved.stat().st_size > 20_000
+
+    with page.expect_download() as info:
+        page.click("a[data-format=xlsx]")
+    assert info.value.suggested_filename.endswith(".xlsx")
+    assert outside == []  # nothing fetched from anywhere but the app
+    context.close()
+
+
+def test_the_dashboard_fits_a_phone(live, browser, tmp_path):
+    base, _ = live
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, base, "leader", "leader-demo-123")
+    page.wait_for_selector("[data-dashboard]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1  # no sideways scrolling
+    chart = page.locator("[data-dashboard] svg.chart").first.bounding_box()
+    assert chart["width"] <= PHONE["width"] and chart["width"] > 250
+    page.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
+    context.close()
