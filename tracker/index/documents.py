@@ -30,7 +30,7 @@ def _departments(session: Session, case_ids: list[int]) -> dict[int, str | None]
         return {}
     rows = session.execute(select(MessageCase.id, MessageCase.reply_department)
                            .where(MessageCase.id.in_(case_ids)))
-    return dict(rows.tuples())
+    return {r[0]: r[1] for r in rows}
 
 
 def documents(session: Session, mentions: Sequence[Mention]) -> list[MentionDoc]:

@@ -53,7 +53,8 @@ def _reason(error: Any) -> str:
 
 def _unavailable(exc: Exception) -> SearchIndexError:
     if isinstance(exc, ApiError) and exc.meta.status not in (429, 502, 503, 504):
-        return SearchIndexError(f"search server error {exc.meta.status}: {_reason(exc.body)}")
+        body = exc.body.get("error", exc.body) if isinstance(exc.body, dict) else exc.body
+        return SearchIndexError(f"search server error {exc.meta.status}: {_reason(body)}")
     return IndexUnavailable(f"search server unavailable: {type(exc).__name__}: "
                             f"{str(exc).splitlines()[0][:200]}")
 
@@ -100,11 +101,13 @@ class ElasticIndex(MentionIndex):
         self.call(self.client.indices.put_index_template, name=self.alias, **body)
         if not self.call(self.client.indices.exists_alias, name=self.alias):
             now = datetime.now(UTC)
-            try:
-                self.call(self.client.indices.create, index=f"{self.alias}-{now:%Y.%m}")
+            try:  # a retried create may find the index made by its first attempt
+                self.client.indices.create(index=f"{self.alias}-{now:%Y.%m}")
             except ApiError as exc:
-                if "already_exists" not in str(exc.body):
+                if "resource_already_exists" not in str(exc.body):
                     raise _unavailable(exc) from None
+            except TransportError as exc:
+                raise _unavailable(exc) from None
         self._ensured = True
 
     def _locate(self, ids: list[str]) -> dict[str, str]:

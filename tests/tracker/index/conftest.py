@@ -9,11 +9,15 @@ test in its own alias, removed afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tracker import migrate
+from tracker.db import make_engine, session_factory
 from tracker.index.base import MentionDoc
 from tracker.index.elastic import ElasticIndex
 from tracker.index.embedded import EmbeddedIndex
@@ -95,3 +99,31 @@ def corpus(index):
     assert result.ok, result.errors
     index.refresh()
     return index
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied by tests that need a database of their own."""
+    path = tmp_path_factory.mktemp("template") / "yuqing.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def outbox_sessions(backend, request, sqlite_template, tmp_path):
+    """Sessions for sync tests, on both databases.
+
+    PostgreSQL uses the shared rolled-back transaction. SQLite gets a fresh copy of a migrated
+    file instead: the sync rolls back a failed batch, and under pysqlite a rolled-back
+    SAVEPOINT ends the shared outer transaction, so the test's rows would leak.
+    """
+    if backend == "postgresql":
+        yield request.getfixturevalue("sessions")
+        return
+    path = tmp_path / "yuqing.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield session_factory(engine)
+    engine.dispose()

@@ -1,0 +1,77 @@
+"""The watch-rule query syntax and the shared text rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.index.base import QuerySyntaxError
+from tracker.index.query import Query, parse_query
+from tracker.index.text import SEPARATOR, highlight_all, snippet, tokens
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("物业 噪音", Query(all_words=("物业", "噪音"))),
+    ("物业 +噪音 -广告", Query(all_words=("物业", "噪音"), none_words=("广告",))),
+    ("(学校|医院) 门口", Query(all_words=("门口",), any_groups=(("学校", "医院"),))),
+    ("学校|医院", Query(any_groups=(("学校", "医院"),))),
+    ("学校 | 医院", Query(any_groups=(("学校", "医院"),))),
+    ("-(广告|推广)", Query(none_words=("广告", "推广"))),
+    ('"A3区 物业" kind:board', Query(all_words=("A3区 物业",), kinds=("board",))),
+    ("region:A3区|A4区 source:a,b", Query(region_words=("A3区", "A4区"), sources=("a", "b"))),
+    ('region:"A 区"', Query(region_words=("A 区",))),
+    ("（学校｜医院） －广告 ＋门口", Query(all_words=("门口",), any_groups=(("学校", "医院"),),
+                                          none_words=("广告",))),
+    ("“完整 短语”", Query(all_words=("完整 短语",))),
+    ("A-3 物业-公司", Query(all_words=("A-3", "物业-公司"))),
+    ("", Query()),
+])
+def test_parse(text, expected):
+    assert parse_query(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('"物业', "unclosed quote"),
+    ("(学校|医院", "missing ')'"),
+    ("学校)", "unbalanced parenthesis"),
+    ("()", "expected a word"),
+    ("学校|", "expected a word"),
+    ("foo:bar", "unknown field 'foo:'"),
+    ("-source:a", "cannot be used before source:"),
+    ("region:", "needs a value"),
+    ("！！", "no letters"),
+    ('""', "empty phrase"),
+    ("(a|region:b)", "cannot be used inside a group"),
+    ("词" * 1001, "too long"),
+])
+def test_syntax_errors_say_what_is_wrong(text, message):
+    with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_query(text)
+
+
+def test_canonical_text_round_trips():
+    for text in ('物业 (学校|医院) -广告 region:A3区 source:x kind:board "A 3" "a:b"',
+                 "-物业", "source:a|b"):
+        query = parse_query(text)
+        assert parse_query(query.to_text()) == query
+
+
+def test_tokens_are_characters_words_and_separators():
+    assert tokens("小区Ａ3区，ELASTIC_search 3.5元") == [
+        "小", "区", "a3", "区", SEPARATOR, "elastic", SEPARATOR, "search", SEPARATOR, "3",
+        SEPARATOR, "5", "元"]
+    assert tokens("  ，物业。 ") == ["物", "业"]
+
+
+def test_highlights_follow_the_matching_rules():
+    assert highlight_all("货物，业主；物业费", ["物业"]) == (
+        ("货物，业主；", False), ("物业", True), ("费", False))
+    assert highlight_all("keyboard board", ["board"]) == (("keyboard ", False), ("board", True))
+    assert highlight_all("A3区", ["a3区"]) == (("A3区", True),)
+
+
+def test_snippets_centre_on_the_matches():
+    text = "无关" * 100 + "物业费太高" + "无关" * 100
+    parts = snippet(text, ["物业"], size=40)
+    joined = "".join(p for p, _ in parts)
+    assert ("物业", True) in parts and joined.startswith("…") and joined.endswith("…")
+    assert len(joined) <= 42
