@@ -25,6 +25,7 @@ Query syntax (the same as watch rules / 监测方案):
   source:demo_board_a  only these sources (| or , for several)
   kind:board           only these kinds (news, rss, forum, board)
 A word matches anywhere in the title or text (物业 finds 物业费).
+A query that starts with "-" goes after "--":  yuqing search -- "-广告 kind:board"
 """
 _FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
             "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
