@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -351,3 +352,20 @@ def retention() -> dict:
     policy = option("retention_policy", None) or RetentionPolicy()
     with session_scope(rt.sessions) as session:
         return apply_retention(session, policy, utcnow(), logs_dir())
+
+
+@recorded("demo-clock")
+def demo_clock(site: str, max_epoch: int = 12) -> dict:
+    """Move the demo web's clock one step on, so new messages and replies appear (demo)."""
+    state = _post_json(f"{site}/_admin/state")
+    epoch = int(state.get("epoch", 0))
+    if epoch >= max_epoch:
+        return {"epoch": epoch, "note": "the demo clock is at its last step"}
+    moved = _post_json(f"{site}/_admin/epoch?set={epoch + 1}")
+    return {"epoch": moved.get("epoch"), "clocks": moved.get("clocks")}
+
+
+def _post_json(url: str) -> dict:
+    request = urllib.request.Request(url, data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read().decode("utf-8"))

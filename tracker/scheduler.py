@@ -57,6 +57,8 @@ class Timing:
     misfire_grace: int = 300
     crawl_workers: int = 2
     stagger: float = 2.0  # seconds between the first runs of newly added crawl jobs
+    demo_site: str | None = None  # the demo web's URL: its clock is moved on (yuqing demo)
+    demo_clock_every: int = 180
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,10 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
                        JOB_LABELS["monthly-report"]))
     defs.append(JobDef("retention", jobs.retention,
                        CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"]))
+    if timing.demo_site:
+        defs.append(JobDef("demo-clock", jobs.demo_clock, IntervalTrigger(
+            seconds=timing.demo_clock_every, timezone=tz), {"site": timing.demo_site},
+            "演示网站时钟前进"))
     return defs
 
 

@@ -6,8 +6,11 @@ import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
@@ -35,17 +38,21 @@ from tracker.source_health import HealthPolicy
               metavar="MINUTES", help="silence before a delivering source counts as quiet")
 @click.option("--quiet-runs", type=click.IntRange(min=1), default=3, show_default=True,
               help="empty crawls in a row before a source counts as quiet")
+@click.option("--demo-site", metavar="URL", help="move this demo web's clock on (yuqing demo)")
+@click.option("--demo-clock-every", type=click.IntRange(min=1), default=180, show_default=True,
+              metavar="SECONDS")
 @pass_context
 def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminders_every: int,
               health_every: int, deliver_every: int, crawl_timeout: int, quiet_after: float,
-              quiet_runs: int) -> None:
+              quiet_runs: int, demo_site: str | None, demo_clock_every: int) -> None:
     """Run the scheduler (crawls, analysis, reminders, health, reports) until stopped."""
     require_schema(ctx.engine)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     timing = sched.Timing(crawl_every=crawl_every, analyze_every=analyze_every,
                           reminders_every=reminders_every, health_every=health_every,
-                          deliver_every=deliver_every)
+                          deliver_every=deliver_every, demo_site=demo_site,
+                          demo_clock_every=demo_clock_every)
     policy = HealthPolicy(quiet_runs=quiet_runs, quiet_after=timedelta(minutes=quiet_after))
     jobs.configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
     stop = threading.Event()
@@ -60,6 +67,22 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
 
     sched.serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
     click.echo("scheduler stopped", err=True)
+
+
+def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
+                         clock_every: int = 180) -> subprocess.Popen:
+    """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo)."""
+    argv = [sys.executable, "-c", "from tracker.cli import main; main()", "scheduler",
+            "--crawl-every", str(crawl_every), "--analyze-every", "60",
+            "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
+            "--demo-clock-every", str(clock_every)]
+    log = (logs / "scheduler.log").open("a", encoding="utf-8")
+    proc = subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    log.close()
+    click.echo(f"scheduler: crawls every {crawl_every} s, the demo clock moves on every "
+               f"{clock_every} s; log in {logs / 'scheduler.log'}")
+    return proc
 
 
 def _local(value, ctx: Context) -> str:

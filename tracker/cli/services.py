@@ -17,6 +17,7 @@ import click
 
 from tracker import migrate
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.ops import start_demo_scheduler
 from tracker.db import check_connection, ensure_storage, require_schema, session_scope
 from tracker.demo import (
     crawl_demo_sources,
@@ -94,7 +95,11 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
         click.echo("demo logins (用户名 / 密码):")
         for line in describe_accounts(accounts):
             click.echo(line)
-        code = run_foreground(web_command("127.0.0.1", port))
+        scheduler = start_demo_scheduler(site_port, logs)  # crawls, analysis, demo clock
+        try:
+            code = run_foreground(web_command("127.0.0.1", port))
+        finally:
+            stop(scheduler)
     finally:
         stop(site)
     sys.exit(code)
