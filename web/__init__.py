@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     import web.admin_ops
     import web.dashboard
     import web.reports
+    import web.search
     from web import auth, home, ledger
 
     app.register_blueprint(auth.bp)
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.reports.bp)
     app.register_blueprint(web.admin_ops.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(web.search.bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,0 +1,190 @@
+"""全文检索: the search page over the mention index, and saving a query as a watch rule.
+
+Crawled text is untrusted: hits carry plain-text (piece, is_match) parts and the template
+escapes every piece before wrapping matches in ``<mark>``; links are shown only for http(s)
+URLs. When the search server is down or slow the page says so (503) instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length
+
+from tracker.index import (
+    MentionIndex,
+    QuerySyntaxError,
+    SearchIndexError,
+    SearchRequest,
+    get_index,
+    parse_query,
+)
+from tracker.index.base import SENTIMENT_BANDS, SearchResult, sentiment_band
+from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
+from tracker.models import RoleCode, Source
+from web.auth import roles_required
+from web.db import get_db, get_settings
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+VIEW_ROLES = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)
+SAVE_ROLES = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+PAGE_SIZE = 20
+MAX_PAGE = 10_000 // PAGE_SIZE
+KIND_NAMES = {"news": "新闻", "rss": "订阅", "forum": "论坛", "board": "留言板"}
+BAND_NAMES = {"negative": "负面", "neutral": "中性", "positive": "正面", "unknown": "未分析"}
+INTERVAL_NAMES = {"hour": "按小时", "day": "按日", "week": "按周", "month": "按月"}
+ALL_AGGS = frozenset({"histogram", "sources", "kinds", "sentiment", "keywords"})
+
+
+class SaveRuleForm(FlaskForm):
+    """Name a query and keep it as a watch rule."""
+
+    name = StringField("方案名称", validators=[DataRequired(), Length(max=128)])
+    query = HiddenField("检索式", validators=[DataRequired(), Length(max=1000)])
+
+
+def mention_index() -> MentionIndex:
+    """The app's mention index, made on first use (short timeouts: a page must answer)."""
+    index = current_app.extensions.get("yuqing.index")
+    if index is None:
+        index = get_index(get_settings(), request_timeout=5.0)
+        current_app.extensions["yuqing.index"] = index
+    return index
+
+
+@dataclass
+class Criteria:
+    """What the search form asked for, read from the query string."""
+
+    q: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sources: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    band: str = ""
+    events: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    sort: str = "time"
+    interval: str = "day"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> Criteria:
+        """Read and clamp the query-string parameters."""
+        page = args.get("page", "1")
+        return cls(
+            q=args.get("q", "").strip()[:1000], date_from=args.get("from", "")[:10],
+            date_to=args.get("to", "")[:10], sources=args.getlist("source")[:20],
+            kinds=args.getlist("kind")[:10],
+            band=args.get("sentiment", "") if args.get("sentiment") in BAND_NAMES else "",
+            events=args.getlist("event")[:10], departments=args.getlist("department")[:10],
+            sort="relevance" if args.get("sort") == "relevance" else "time",
+            interval=args.get("interval") if args.get("interval") in INTERVAL_NAMES else "day",
+            page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1)
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string parameters, with ``changes`` applied (for links)."""
+        out = {"q": self.q, "from": self.date_from, "to": self.date_to, "source": self.sources,
+               "kind": self.kinds, "sentiment": self.band, "event": self.events,
+               "department": self.departments, "sort": self.sort, "interval": self.interval,
+               "page": self.page}
+        out.update(changes)
+        return {k: v for k, v in out.items() if v not in ("", [], None)}
+
+
+def _day(value: str, tz, *, end: bool) -> datetime | None:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
+
+
+def build_request(c: Criteria, timezone: str, tz) -> SearchRequest:
+    """The index request for the criteria; raises QuerySyntaxError for a bad query."""
+    low = high = None
+    if c.band:
+        bands = {name: (lo, hi) for name, lo, hi in SENTIMENT_BANDS}
+        low, high = bands.get(c.band, (None, None))
+    return SearchRequest(
+        query=parse_query(c.q) if c.q else None,
+        published_from=_day(c.date_from, tz, end=False),
+        published_to=_day(c.date_to, tz, end=True), sources=tuple(c.sources),
+        kinds=tuple(c.kinds), sentiment_min=low, sentiment_max=high,
+        event_ids=tuple(c.events), departments=tuple(c.departments), sort=c.sort,
+        offset=(c.page - 1) * PAGE_SIZE, size=PAGE_SIZE, aggs=ALL_AGGS,
+        interval=c.interval, timezone=timezone)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is plain http(s), else None (crawled links are untrusted)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _run(c: Criteria) -> tuple[SearchResult | None, str | None, bool]:
+    """(result, query error, unavailable) for the criteria."""
+    settings = get_settings()
+    try:
+        search = build_request(c, settings.timezone, settings.tz)
+    except QuerySyntaxError as exc:
+        return None, f"检索式有误：{exc}", False
+    try:
+        return mention_index().search(search), None, False
+    except SearchIndexError as exc:
+        current_app.logger.warning("search unavailable: %s", exc)
+        return None, None, True
+
+
+@bp.route("/")
+@roles_required(*VIEW_ROLES)
+def index() -> Any:
+    """The search page: query box, filters, facets, highlighted hits, paging."""
+    c = Criteria.from_args(request.args)
+    result, error, unavailable = _run(c)
+    db = get_db()
+    source_titles = {name: title for name, title in db.execute(select(Source.name, Source.title))}
+    pages = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE) if result else 0
+    can_save = current_user.has_role(*SAVE_ROLES)
+    form = SaveRuleForm(formdata=None, query=c.q)
+    status = 503 if unavailable else 400 if error else 200
+    return render_template(
+        "search/index.html", c=c, result=result, error=error, unavailable=unavailable,
+        pages=pages, source_titles=source_titles, kind_names=KIND_NAMES,
+        band_names=BAND_NAMES, interval_names=INTERVAL_NAMES, can_save=can_save, form=form,
+        rules=list_rules(db, enabled_only=True), safe_url=safe_url, band_of=sentiment_band,
+        rule_text=lambda rule: rule_query(rule).to_text(),
+        link=lambda **changes: url_for("search.index") + "?" + urlencode(
+            c.args(**changes), doseq=True)), status
+
+
+@bp.route("/rules", methods=["POST"])
+@roles_required(*SAVE_ROLES)
+def save() -> Any:
+    """保存为监测方案: keep the current query as a watch rule."""
+    form = SaveRuleForm()
+    query = (form.query.data or "").strip()
+    back = url_for("search.index", q=query) if query else url_for("search.index")
+    if not form.validate_on_submit():
+        flash("请填写方案名称（不超过 128 个字）。", "error")
+        return redirect(back)
+    db = get_db()
+    try:
+        rule = save_rule(db, form.name.data, query, user_id=current_user.id)
+    except WatchRuleError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    db.commit()
+    flash(f"已保存监测方案「{rule.name}」。", "info")
+    return redirect(back)
