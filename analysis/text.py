@@ -64,16 +64,16 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-def segment(text: str) -> list[str]:
+def segment(text: str, hmm: bool = True) -> list[str]:
     """Segment normalised text into words, keeping admin codes like A3区 whole."""
     tok = tokenizer()
     words: list[str] = []
     pos = 0
     for match in ADMIN_CODE.finditer(text):
-        words.extend(tok.lcut(text[pos:match.start()], HMM=False))
+        words.extend(tok.lcut(text[pos:match.start()], HMM=hmm))
         words.append(match.group())
         pos = match.end()
-    words.extend(tok.lcut(text[pos:], HMM=False))
+    words.extend(tok.lcut(text[pos:], HMM=hmm))
     return [w for w in (w.strip() for w in words) if w]
 
 
