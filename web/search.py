@@ -8,7 +8,7 @@ URLs. When the search server is down or slow the page says so (503) instead of f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -50,6 +50,7 @@ class SaveRuleForm(FlaskForm):
 
     name = StringField("方案名称", validators=[DataRequired(), Length(max=128)])
     query = HiddenField("检索式", validators=[DataRequired(), Length(max=1000)])
+    back = HiddenField()
 
 
 def mention_index() -> MentionIndex:
@@ -59,6 +60,11 @@ def mention_index() -> MentionIndex:
         index = get_index(get_settings(), request_timeout=5.0)
         current_app.extensions["yuqing.index"] = index
     return index
+
+
+def _values(args, name: str, limit: int) -> list[str]:
+    """The non-empty values of a repeated parameter (an empty select sends "")."""
+    return [v.strip() for v in args.getlist(name) if v.strip()][:limit]
 
 
 @dataclass
@@ -83,10 +89,10 @@ class Criteria:
         page = args.get("page", "1")
         return cls(
             q=args.get("q", "").strip()[:1000], date_from=args.get("from", "")[:10],
-            date_to=args.get("to", "")[:10], sources=args.getlist("source")[:20],
-            kinds=args.getlist("kind")[:10],
+            date_to=args.get("to", "")[:10], sources=_values(args, "source", 20),
+            kinds=_values(args, "kind", 10),
             band=args.get("sentiment", "") if args.get("sentiment") in BAND_NAMES else "",
-            events=args.getlist("event")[:10], departments=args.getlist("department")[:10],
+            events=_values(args, "event", 10), departments=_values(args, "department", 10),
             sort="relevance" if args.get("sort") == "relevance" else "time",
             interval=args.get("interval") if args.get("interval") in INTERVAL_NAMES else "day",
             page=min(max(int(page), 1), MAX_PAGE) if page.isdigit() else 1)
@@ -125,6 +131,19 @@ def build_request(c: Criteria, timezone: str, tz) -> SearchRequest:
         interval=c.interval, timezone=timezone)
 
 
+def rule_text(c: Criteria) -> str | None:
+    """The watch rule the page shows: the query plus the source and kind filters."""
+    if not c.q:
+        return None
+    try:
+        query = parse_query(c.q)
+    except QuerySyntaxError:
+        return None
+    sources = tuple(dict.fromkeys(query.sources + tuple(c.sources)))
+    kinds = tuple(dict.fromkeys(query.kinds + tuple(c.kinds)))
+    return replace(query, sources=sources, kinds=kinds).to_text()
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL when it is plain http(s), else None (crawled links are untrusted)."""
     if not url:
@@ -157,7 +176,7 @@ def index() -> Any:
     source_titles = {name: title for name, title in db.execute(select(Source.name, Source.title))}
     pages = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE) if result else 0
     can_save = current_user.has_role(*SAVE_ROLES)
-    form = SaveRuleForm(formdata=None, query=c.q)
+    form = SaveRuleForm(formdata=None, query=rule_text(c), back=request.full_path)
     status = 503 if unavailable else 400 if error else 200
     return render_template(
         "search/index.html", c=c, result=result, error=error, unavailable=unavailable,
@@ -175,7 +194,9 @@ def save() -> Any:
     """保存为监测方案: keep the current query as a watch rule."""
     form = SaveRuleForm()
     query = (form.query.data or "").strip()
-    back = url_for("search.index", q=query) if query else url_for("search.index")
+    back = form.back.data or ""
+    if not back.startswith(url_for("search.index")):  # only ever back to this page
+        back = url_for("search.index", q=query) if query else url_for("search.index")
     if not form.validate_on_submit():
         flash("请填写方案名称（不超过 128 个字）。", "error")
         return redirect(back)
