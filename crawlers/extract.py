@@ -34,6 +34,9 @@ def _is_text(selected: Selector) -> bool:
 def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
     """The selected HTML (text selections escaped, so the result is always HTML)."""
     spec = as_spec(spec)
+    if spec.get("regex"):  # a regex cuts text, not markup
+        text = text_of(node, spec)
+        return escape(text) if text is not None else None
     nodes = select(node, spec)
     if not nodes:
         return None
@@ -42,11 +45,7 @@ def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
     for selected in chosen:
         value = selected.get()
         parts.append(value if not _is_text(selected) or spec.get("markup") else escape(value))
-    html = "\n".join(parts)
-    if spec.get("regex"):
-        match = re.search(spec["regex"], html)
-        return (match.group(1) if match.groups() else match.group(0)) if match else None
-    return html
+    return "\n".join(parts)
 
 
 def text_of(node: Selector, spec: str | dict[str, Any]) -> str | None:

@@ -6,6 +6,7 @@ The tracker never imports Scrapy or the crawlers; it only knows their command li
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,8 @@ def demo_site_command(port: int, *, epoch: int = 0, data_dir: Path | None = None
 def run_child(argv: list[str]) -> int:
     """Run a child in the repository folder until it ends or Ctrl-C; return its exit code."""
     proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=child_env())
+    # `kill <yuqing>` must not leave the child running on its own.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -66,29 +69,38 @@ def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),
     """Run ``(spider, source)`` crawls, at most ``parallel`` at once; source → exit code."""
     pending, running, results = list(jobs), {}, {}
     deadline = time.monotonic() + timeout
-    while pending or running:
-        while pending and len(running) < max(parallel, 1):
-            spider, source = pending.pop(0)
-            log = None
-            if log_dir is not None:
-                log_dir.mkdir(parents=True, exist_ok=True)
-                log = (log_dir / f"crawl-{source}.log").open("w", encoding="utf-8")
-            proc = subprocess.Popen(crawl_command(spider, source, extra, loglevel),
-                                    cwd=REPO_ROOT, env=child_env(), stdout=log or None,
-                                    stderr=subprocess.STDOUT if log else None)
-            running[source] = (proc, log)
-        for source, (proc, log) in list(running.items()):
-            code = proc.poll()
-            if code is None and time.monotonic() > deadline:
-                proc.terminate()
-                code = proc.wait()
-            if code is not None:
-                results[source] = code
-                if log:
-                    log.close()
-                del running[source]
-        time.sleep(0.1)
+    try:
+        while pending or running:
+            while pending and len(running) < max(parallel, 1):
+                spider, source = pending.pop(0)
+                running[source] = _start_crawl(spider, source, extra, loglevel, log_dir)
+            for source, (proc, log) in list(running.items()):
+                code = proc.poll()
+                if code is None and time.monotonic() > deadline:
+                    proc.terminate()
+                    code = proc.wait()
+                if code is not None:
+                    results[source] = code
+                    if log:
+                        log.close()
+                    del running[source]
+            time.sleep(0.1)
+    finally:  # interrupted: no crawl is left running on its own
+        for proc, _log in running.values():
+            stop(proc)
     return results
+
+
+def _start_crawl(spider: str, source: str, extra: Sequence[str], loglevel: str,
+                 log_dir: Path | None):
+    log = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = (log_dir / f"crawl-{source}.log").open("w", encoding="utf-8")
+    proc = subprocess.Popen(crawl_command(spider, source, extra, loglevel), cwd=REPO_ROOT,
+                            env=child_env(), stdout=log or None,
+                            stderr=subprocess.STDOUT if log else None)
+    return proc, log
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:

@@ -77,6 +77,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
     logs = ctx.settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     site_port = site_port if port_is_free(site_port) else free_port()
+    # SIGTERM while crawling must still stop the demo web (the finally below).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log")
     try:
         with session_scope(ctx.sessions) as session:
