@@ -339,7 +339,7 @@ def monthly_report() -> dict:
         notify.notify(session, rt.settings, notify.Message(
             kind="report", title=f"{year}年{int(mon)}月政务舆情回应月度报告已生成",
             body=f"{year}年{int(mon)}月月度报告（HTML、Excel、PDF）已生成，可在报告页面查看和下载。",
-            link=f"/reports?month={month}", key=f"report:{month}"))
+            link=f"/reports/?month={month}", key=f"report:{month}"))
     return {"month": month, "files": saved}
 
 

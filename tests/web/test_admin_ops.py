@@ -10,13 +10,22 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tracker.models import Source, User, utcnow
-from tracker.models.ops import Delivery, JobCommand, Notification, SourceHealth
+from tracker.models import Department, Source, User, utcnow
+from tracker.models.ops import (
+    Delivery,
+    EscalationContact,
+    JobCommand,
+    Notification,
+    NotificationPreference,
+    NotificationRule,
+    SourceHealth,
+    WebhookEndpoint,
+)
 
 SECRET_TOKEN = "c0ffee1234567890deadbeef1234567890"
 SIGN_SECRET = "SECsigning0123456789abcdef"
 ADMIN_PAGES = ["/admin/ops/jobs", "/admin/ops/sources", "/admin/ops/deliveries",
-               "/admin/ops/jobs/analyze"]
+               "/admin/ops/jobs/analyze", "/admin/ops/notify"]
 
 
 @pytest.fixture
@@ -117,3 +126,59 @@ def test_admin_sees_the_ops_link(client, auth, demo_users):
     login(auth, demo_users, "admin")
     html = client.get("/admin").get_data(as_text=True)
     assert 'href="/admin/ops/jobs"' in html and 'href="/notifications"' in html
+
+
+def test_a_user_chooses_their_channels(client, auth, demo_users, session):
+    login(auth, demo_users, "leader")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert 'data-form="preferences"' in page and "未登记电子邮箱" in page
+    token = csrf_token(client, "/notifications")
+    response = client.post("/notifications/preferences", follow_redirects=True,
+                           data={"csrf_token": token, "channels": ["inapp", "bogus"]})
+    assert "已保存通知方式：站内通知" in response.get_data(as_text=True)
+    leader_id = session.scalar(select(User.id).where(User.username == "leader"))
+    pref = session.get(NotificationPreference, leader_id)
+    session.refresh(pref)
+    assert pref.channels == ["inapp"]
+
+
+def test_admin_sets_rules_robots_and_escalation_contacts(client, auth, demo_users, session):
+    login(auth, demo_users, "admin")
+    token = csrf_token(client, "/admin/ops/notify")
+    name = f"重大舆情-{uuid.uuid4().hex[:4]}"
+    client.post("/admin/ops/notify/rules", data={
+        "csrf_token": token, "name": name, "event_kind": "alert", "min_level": "major",
+        "roles": ["leader", "nobody"], "channels": ["inapp"], "webhooks": ["*"]})
+    rule = session.scalar(select(NotificationRule).where(NotificationRule.name == name))
+    assert (rule.roles, rule.channels, rule.webhooks, rule.min_level) == (
+        ["leader"], ["inapp"], ["*"], "major")
+    robot = f"办公室群-{uuid.uuid4().hex[:4]}"
+    client.post("/admin/ops/notify/webhooks", data={
+        "csrf_token": token, "name": robot, "kind": "dingtalk", "secret": SIGN_SECRET,
+        "url": f"https://oapi.dingtalk.com/robot/send?access_token={SECRET_TOKEN}"})
+    refused = client.post("/admin/ops/notify/webhooks", follow_redirects=True, data={
+        "csrf_token": token, "name": "x", "kind": "dingtalk", "url": "ftp://nope"})
+    assert "http(s)://" in refused.get_data(as_text=True)
+    hook = session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.name == robot))
+    assert hook.secret == SIGN_SECRET and hook.enabled
+    client.post(f"/admin/ops/notify/webhooks/{hook.id}/toggle", data={"csrf_token": token})
+    session.refresh(hook)
+    assert not hook.enabled
+    dept = Department(name=f"市交通运输局-{uuid.uuid4().hex[:4]}")
+    session.add(dept)
+    session.flush()
+    head = session.scalar(select(User).where(User.username == "responder"))
+    for _ in range(2):  # a second identical request adds nothing
+        client.post("/admin/ops/notify/contacts", data={
+            "csrf_token": token, "department_id": dept.id, "tier": "head", "user_id": head.id})
+    contacts = session.scalars(select(EscalationContact).where(
+        EscalationContact.department_id == dept.id)).all()
+    assert [(c.tier, c.user_id) for c in contacts] == [("head", head.id)]
+    html = client.get("/admin/ops/notify").get_data(as_text=True)
+    assert name in html and robot in html and dept.name in html and "access_token=c0ff****" in html
+    assert SECRET_TOKEN not in html and SIGN_SECRET not in html
+    client.post(f"/admin/ops/notify/contacts/{contacts[0].id}/delete", data={"csrf_token": token})
+    client.post(f"/admin/ops/notify/rules/{rule.id}/delete", data={"csrf_token": token})
+    assert session.scalar(select(EscalationContact).where(
+        EscalationContact.department_id == dept.id)) is None
+    assert session.scalar(select(NotificationRule).where(NotificationRule.name == name)) is None
