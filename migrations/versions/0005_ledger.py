@@ -119,12 +119,45 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
+        "ix_ledger_entries_kind_status", "ledger_entries", ["kind", "status"], unique=False
+    )
+    op.create_index(
         "ix_ledger_entries_lead_received",
         "ledger_entries",
         ["lead_department_id", "received_at"],
         unique=False,
     )
     op.create_index("ix_ledger_entries_level", "ledger_entries", ["level"], unique=False)
+    op.create_index(
+        "ix_ledger_entries_open_due",
+        "ledger_entries",
+        [
+            "due_at",
+            "kind",
+            "status",
+            "level",
+            "lead_department_id",
+            "received_at",
+            "replied_at",
+            "closed_at",
+            "paused_since",
+        ],
+        unique=False,
+        sqlite_where=sa.text("replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"),
+        postgresql_where=sa.text(
+            "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
+        ),
+    )
+    op.create_index(
+        "ix_ledger_entries_open_lead_due",
+        "ledger_entries",
+        ["lead_department_id", "due_at"],
+        unique=False,
+        sqlite_where=sa.text("replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"),
+        postgresql_where=sa.text(
+            "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
+        ),
+    )
     op.create_index(
         "ix_ledger_entries_received", "ledger_entries", ["received_at", "id"], unique=False
     )
@@ -314,8 +347,25 @@ def downgrade() -> None:
     op.drop_table("sla_rules")
     op.drop_index("ix_ledger_entries_status_received", table_name="ledger_entries")
     op.drop_index("ix_ledger_entries_received", table_name="ledger_entries")
+    op.drop_index(
+        "ix_ledger_entries_open_lead_due",
+        table_name="ledger_entries",
+        sqlite_where=sa.text("replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"),
+        postgresql_where=sa.text(
+            "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
+        ),
+    )
+    op.drop_index(
+        "ix_ledger_entries_open_due",
+        table_name="ledger_entries",
+        sqlite_where=sa.text("replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"),
+        postgresql_where=sa.text(
+            "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
+        ),
+    )
     op.drop_index("ix_ledger_entries_level", table_name="ledger_entries")
     op.drop_index("ix_ledger_entries_lead_received", table_name="ledger_entries")
+    op.drop_index("ix_ledger_entries_kind_status", table_name="ledger_entries")
     op.drop_index("ix_ledger_entries_kind_received", table_name="ledger_entries")
     op.drop_index("ix_ledger_entries_due", table_name="ledger_entries")
     op.drop_index(op.f("ix_ledger_entries_alert_id"), table_name="ledger_entries")

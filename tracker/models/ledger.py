@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.accounts import Department, User
 from tracker.models.base import Base, utcnow
+
+#: The condition of the partial "open entries" indexes (queries repeat it word for word).
+OPEN = "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
 
 
 class LedgerEntry(Base):
@@ -28,6 +31,16 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_lead_received", "lead_department_id", "received_at"),
         Index("ix_ledger_entries_due", "due_at"),
         Index("ix_ledger_entries_level", "level"),
+        # Covers the per-status counts of the list page.
+        Index("ix_ledger_entries_kind_status", "kind", "status"),
+        # Open entries only (unanswered, not closed, clock running): the overdue counts,
+        # overall and per lead department.
+        # The open index carries the filtered columns so these counts never read the table.
+        Index("ix_ledger_entries_open_due", "due_at", "kind", "status", "level",
+              "lead_department_id", "received_at", "replied_at", "closed_at", "paused_since",
+              sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+        Index("ix_ledger_entries_open_lead_due", "lead_department_id", "due_at",
+              sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
