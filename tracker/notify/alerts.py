@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import notify
@@ -39,16 +38,14 @@ def alert_message(alert) -> notify.Message:
 def announce_alerts(session: Session, settings: Settings, now: datetime | None = None,
                     policy: ReminderPolicy = ALERT_QUIET) -> int:
     """Notify about alerts nobody was told of yet; return how many were announced."""
-    try:
-        from tracker.models.events import Alert
-    except ImportError:  # the analysis area's tables are not installed
+    try:  # the analysis area hands over the alerts nobody was told of yet
+        from tracker.alerts import due_announcements
+    except ImportError:  # not installed yet: nothing to announce
         return 0
     now = now or utcnow()
     quiet_now = is_quiet(now, policy, _always_workday)
     announced = 0
-    pending = session.scalars(select(Alert).where(Alert.announced_at.is_(None))
-                              .order_by(Alert.id)).all()
-    for alert in pending:
+    for alert in due_announcements(session):
         if alert.status != "new":
             alert.announced_at = now  # triaged before anyone was told: nothing to push
             continue
