@@ -51,6 +51,9 @@ _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
 _children: set[subprocess.Popen] = set()
 _children_lock = threading.Lock()
+# Crawl jobs check their source's health as they finish, the health job checks them all:
+# one at a time, so two threads never create the same state row or alert twice.
+_health_lock = threading.Lock()
 
 
 def configure(settings: Settings, engine: Engine | None = None, **options: Any) -> Runtime:
@@ -224,7 +227,7 @@ def crawl(source: str) -> dict:
     code, seconds, tail = run_child(crawl_argv(spider, source),
                                     logs_dir() / f"crawl-{source}.log",
                                     timeout=option("crawl_timeout", 1800))
-    with session_scope(rt.sessions) as session:
+    with _health_lock, session_scope(rt.sessions) as session:
         row = session.get(Source, source_id)
         health = check_source(session, rt.settings, row, policy=option("health_policy", None)
                               or _default_policy())
@@ -292,7 +295,7 @@ def source_health() -> dict:
     from tracker.source_health import check_all
 
     rt = runtime()
-    with session_scope(rt.sessions) as session:
+    with _health_lock, session_scope(rt.sessions) as session:
         states = check_all(session, rt.settings, policy=option("health_policy", None)
                            or _default_policy())
     return {"states": {name: str(state) for name, state in states.items()}}

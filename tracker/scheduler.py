@@ -272,10 +272,39 @@ def interrupt_stale_runs(sessions: sessionmaker[Session]) -> int:
             status="interrupted", finished_at=utcnow())).rowcount
 
 
+class SchedulerBusy(RuntimeError):
+    """Another scheduler process is alive on this database (one job store, one scheduler)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -> None:
+    """Refuse to start while another scheduler's heartbeat is fresh and its process lives."""
+    with session_scope(sessions) as session:
+        status = scheduler_status(session, now)
+    if not status["running"]:
+        return
+    same_host = status.get("host") == socket.gethostname()
+    if same_host and (status["pid"] == os.getpid() or not _pid_alive(status["pid"])):
+        return
+    raise SchedulerBusy(f"another scheduler is running (pid {status['pid']} on "
+                        f"{status.get('host')}, heartbeat {status['beat_at']:%H:%M:%S} UTC); "
+                        "stop it first")
+
+
 def start(engine: Engine, settings: Settings, timing: Timing) -> Process:
     """Start the scheduler paused, reconcile the jobs, then let it run."""
     process = Process(build_scheduler(engine, settings, timing), session_factory(engine),
                       settings, timing)
+    ensure_alone(process.sessions)
     interrupt_stale_runs(process.sessions)
     process.scheduler.start(paused=True)
     changes = process.sync()

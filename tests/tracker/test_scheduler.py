@@ -5,6 +5,10 @@ run recording, and what ``yuqing jobs`` shows."""
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -17,7 +21,7 @@ from tracker import jobs, migrate
 from tracker import scheduler as sched
 from tracker.db import make_engine, session_scope
 from tracker.models import Source, utcnow
-from tracker.models.ops import JobCommand, JobRun, scheduler_jobs
+from tracker.models.ops import JobCommand, JobRun, SchedulerBeat, scheduler_jobs
 
 TIMING = sched.Timing()
 
@@ -213,3 +217,19 @@ def test_trigger_signature_tells_schedules_apart():
         IntervalTrigger(minutes=5, timezone="Asia/Shanghai"))
     assert sched.trigger_signature(five) != sched.trigger_signature(
         IntervalTrigger(minutes=6, timezone="Asia/Shanghai"))
+
+
+def test_a_second_scheduler_refuses_to_start(runtime):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = socket.gethostname()
+    cases = [(os.getppid(), host, None, True), (dead.pid, host, None, False),
+             (os.getppid(), host, utcnow(), False), (12345, "another-host", None, True)]
+    for pid, where, stopped, refused in cases:
+        with session_scope(runtime.sessions) as session:
+            session.add(SchedulerBeat(pid=pid, host=where, stopped_at=stopped))
+        if refused:
+            with pytest.raises(sched.SchedulerBusy, match=f"pid {pid}"):
+                sched.ensure_alone(runtime.sessions)
+        else:
+            sched.ensure_alone(runtime.sessions)

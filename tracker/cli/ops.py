@@ -65,7 +65,10 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
                    f"jobs added {counts['added']}, replaced {counts['replaced']}, "
                    f"kept {counts['kept']}, removed {counts['removed']}", err=True)
 
-    sched.serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
+    try:
+        sched.serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
+    except sched.SchedulerBusy as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo("scheduler stopped", err=True)
 
 
