@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import and_, func, or_, select, union
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.ledger.decisions import Actor
@@ -47,13 +47,11 @@ class LedgerFilter:
 
 def in_department(department_id: int) -> ColumnElement[bool]:
     """Entries led or co-handled by the department."""
-    # One uncorrelated IN over a UNION lets both databases read the lead index and the
-    # co-handling index (an OR, or a correlated EXISTS, made them probe every row).
-    led = aliased(E)
-    lead = select(led.id).where(led.lead_department_id == department_id)
+    # An uncorrelated IN lets SQLite read the lead index and the co-handling index (a
+    # correlated EXISTS probed every row; an IN over a UNION measured slower on both DBs).
     co = select(LedgerDepartment.entry_id).where(
         LedgerDepartment.department_id == department_id, LedgerDepartment.removed_at.is_(None))
-    return E.id.in_(union(lead, co))
+    return or_(E.lead_department_id == department_id, E.id.in_(co))
 
 
 def visible_to(actor: Actor) -> ColumnElement[bool] | None:
