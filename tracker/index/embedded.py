@@ -15,6 +15,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from tracker.index.text import token_string
 
 TOKENIZER_VERSION = "1"
 _CHUNK = 500
+_WRITE_CHUNK = 1000
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -108,8 +110,8 @@ class EmbeddedIndex(MentionIndex):
             try:
                 db = sqlite3.connect(self.path, timeout=self.busy_timeout,
                                      isolation_level=None, check_same_thread=False)
-                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-131072",
-                               "temp_store=MEMORY"):
+                for pragma in ("page_size=16384", "journal_mode=WAL", "synchronous=NORMAL",
+                               "cache_size=-131072", "temp_store=MEMORY"):
                     db.execute(f"PRAGMA {pragma}")
                 db.executescript(_SCHEMA)
             except sqlite3.Error as exc:
@@ -203,11 +205,27 @@ class EmbeddedIndex(MentionIndex):
     def _insert(self, db: sqlite3.Connection, docs: list[MentionDoc]) -> None:
         seq = int(db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0])
         keyed = sorted(zip(self._free_keys(db, docs), docs, strict=True), key=lambda p: p[0])
-        # Ascending rowids let FTS5 keep one pending segment for the whole batch.
-        db.executemany("INSERT INTO fts(rowid, title, body, tags) VALUES (?, ?, ?, ?)",
-                       [(k, token_string(d.title), token_string(d.text),
+        # Ascending rowids let FTS5 keep one pending segment for the whole batch. Chunks are
+        # written by a second thread while this one tokenizes the next: SQLite releases the
+        # GIL while it indexes, so both cores work.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending = None
+            for start in range(0, len(keyed), _WRITE_CHUNK):
+                chunk = keyed[start:start + _WRITE_CHUNK]
+                rows = [(k, token_string(d.title), token_string(d.text),
                          tag_string(d.source, d.kind, d.event_id, d.department))
-                        for k, d in keyed])
+                        for k, d in chunk]
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(self._write_rows, db, chunk, rows, seq + start)
+            if pending is not None:
+                pending.result()
+        db.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (str(seq + len(keyed)),))
+
+    @staticmethod
+    def _write_rows(db: sqlite3.Connection, keyed: list[tuple[int, MentionDoc]],
+                    fts_rows: list[tuple], seq: int) -> None:
+        db.executemany("INSERT INTO fts(rowid, title, body, tags) VALUES (?, ?, ?, ?)", fts_rows)
         db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
@@ -218,7 +236,6 @@ class EmbeddedIndex(MentionIndex):
                          json.dumps(d.keywords, ensure_ascii=False)) for k, d in keyed])
         db.executemany("INSERT OR IGNORE INTO keywords VALUES (?, ?)",
                        [(k, w) for k, d in keyed for w in d.keywords])
-        db.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (str(seq + len(keyed)),))
 
     def upsert(self, docs: Iterable[MentionDoc]) -> BulkResult:
         """Write whole documents in one transaction; invalid ones are reported per item."""

@@ -75,3 +75,14 @@ def test_snippets_centre_on_the_matches():
     joined = "".join(p for p, _ in parts)
     assert ("物业", True) in parts and joined.startswith("…") and joined.endswith("…")
     assert len(joined) <= 42
+
+
+def test_the_fast_token_string_equals_the_reference_tokens():
+    from tests.conftest import SHARED_DATA
+    from tracker.index.text import _raw_tokens, token_string
+
+    texts = ["Ａ３区ＡＢＣ，ａｂｃ elastic_search 3.5元", "  ，物业。 ", "", "𠀀𠀁字"]
+    with (SHARED_DATA / "weibo2018" / "weibo2018_train.csv").open(encoding="utf-8") as f:
+        texts += [line for _, line in zip(range(2000), f, strict=False)]
+    for text in texts:
+        assert token_string(text).split() == _raw_tokens(text), text
