@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 
 from analysis import routing, sentiment
-from tracker.cli.app import cli
+from tracker.cli.app import Context, cli, pass_context
+from tracker.db import session_scope
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 BATCH = 1000
@@ -50,3 +53,71 @@ def classify_command(as_json: bool) -> None:
         return
     for route in routes:
         click.echo(route.best)
+
+
+@cli.command("analyze")
+@click.option("--json", "as_json", is_flag=True, help="print the run's counts as JSON")
+@pass_context
+def analyze_command(ctx: Context, as_json: bool) -> None:
+    """Analyze new mentions: scores, events, hotness and alerts (once; idempotent)."""
+    from tracker.analyze import analysis_config, run_analysis
+
+    session = ctx.sessions()
+    try:
+        result = run_analysis(session, config=analysis_config(ctx.settings), commit=True)
+    finally:
+        session.close()
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    click.echo(f"分析 {result.analyzed} 条信息（重复/转载 {result.duplicates} 条），"
+               f"新事件 {result.new_events} 个，更新事件 {result.updated_events} 个，"
+               f"新预警 {result.alerts} 条，用时 {result.seconds} 秒")
+
+
+def period(start: datetime | None, end: datetime | None, tz: ZoneInfo,
+           window: timedelta, now: datetime) -> tuple[datetime, datetime]:
+    """[start, end) in UTC from local --from/--to; a bare --to date includes that whole day."""
+    if end is None:
+        stop = now
+    else:
+        stop = end.replace(tzinfo=tz)
+        if end.time() == time(0):
+            stop += timedelta(days=1)
+    begin = start.replace(tzinfo=tz) if start is not None else stop - window
+    if begin >= stop:
+        raise click.BadParameter("--from must be before --to", param_hint="--from")
+    return begin.astimezone(UTC), stop.astimezone(UTC)
+
+
+@cli.command("hot")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="how many events")
+@click.option("--from", "start", type=click.DateTime(DATE_FORMATS),
+              help="period start (local time; default: one hotness window before --to)")
+@click.option("--to", "end", type=click.DateTime(DATE_FORMATS),
+              help="period end (local; a bare date includes that day; default: now)")
+@click.option("--json", "as_json", is_flag=True, help="print the events as JSON")
+@pass_context
+def hot_command(ctx: Context, top: int, start: datetime | None, end: datetime | None,
+                as_json: bool) -> None:
+    """Hot issues: events ranked by hotness over a period."""
+    from tracker.hot import HotConfig, rank
+    from tracker.models import utcnow
+
+    config = HotConfig()
+    begin, stop = period(start, end, ctx.settings.tz, config.window, utcnow())
+    with session_scope(ctx.sessions) as session:
+        ranked = rank(session, begin, stop, top, config)
+        rows = [h.as_json() for h in ranked]
+        reasons = [h.rating.reason for h in ranked]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("该期间没有热点事件")
+    for number, (row, reason) in enumerate(zip(rows, reasons, strict=True), start=1):
+        click.echo(f"{number}. [{row['level']}] {row['title']}（事件 #{row['id']}，"
+                   f"{row['mention_count']} 条，热度 {row['hotness']}）")
+        click.echo(f"   关键词：{'、'.join(row['keywords'])}")
+        click.echo(f"   {reason}")

@@ -110,7 +110,7 @@ class Alert(Base):
     department: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default=ALERT_NEW)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Raised inside quiet hours: kept in the queue, pushed (e-mail, robots) once they end.
+    # Raised inside quiet hours (only the levels allowed to wake people up are).
     quiet: Mapped[bool] = mapped_column(default=False)
     announced_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]

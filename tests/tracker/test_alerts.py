@@ -1,0 +1,86 @@
+"""Alerts: a burst of related mentions raises exactly one alert per level crossed; quiet hours
+defer the lower levels until they end; nothing repeats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from analysis.types import Level
+from tests.tracker.events_factory import MATTER, T0, mention
+from tracker.alerts import AlertPolicy, due_announcements
+from tracker.analyze import AnalysisConfig, run_analysis
+from tracker.models.events import Alert, Event, MentionAnalysis
+
+# (new mentions, likes of each) per wave; the burst grows within one day.
+WAVES = [(5, 0), (10, 0), (5, 8), (20, 60)]
+
+
+def _burst_text(n: int) -> str:
+    return f"{MATTER[n % len(MATTER)]}（网友第{n}次转发反映）"
+
+
+def _feed(session, start: int, count: int, likes: int, at: datetime) -> None:
+    for n in range(start, start + count):
+        mention(session, _burst_text(n), at + timedelta(seconds=n), likes=likes)
+
+
+def _alerts(session) -> list[Alert]:
+    return list(session.scalars(select(Alert).order_by(Alert.id)))
+
+
+def test_a_burst_raises_exactly_one_alert_per_level_crossed(session):
+    fed, crossed, now = 0, [], T0
+    for count, likes in WAVES:
+        _feed(session, fed, count, likes, now)
+        fed += count
+        now += timedelta(minutes=30)
+        result = run_analysis(session, now=now)
+        (event_id,) = set(session.scalars(select(MentionAnalysis.event_id)))
+        level = Level(session.get(Event, event_id).level)
+        new_level = level.rank > max((lv.rank for lv in crossed), default=0)
+        if new_level:
+            crossed.append(level)
+        assert result.alerts == int(new_level)
+        assert [a.level for a in _alerts(session)] == [lv.value for lv in crossed]
+        assert run_analysis(session, now=now).alerts == 0  # running again repeats nothing
+    assert crossed == [Level.GENERAL, Level.LARGE, Level.MAJOR, Level.EXTRAORDINARY]
+    alerts = _alerts(session)
+    assert [a.level_rank for a in alerts] == sorted({a.level_rank for a in alerts})
+    assert all(a.event_id == event_id and a.status == "new" for a in alerts)
+    last = alerts[-1]
+    assert last.reason.startswith(f"{fed} 条相关信息") and "负面占比" in last.reason
+    assert last.department  # a suggested department comes with the alert
+
+
+def test_quiet_hours_defer_a_general_alert_until_they_end(session):
+    night = datetime(2026, 5, 6, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    _feed(session, 0, 6, 0, night - timedelta(minutes=20))
+    result = run_analysis(session, now=night)
+    event = session.scalars(select(Event)).one()
+    assert Level(event.level) == Level.GENERAL
+    assert result.alerts == 0 and _alerts(session) == []
+    assert run_analysis(session, now=night + timedelta(hours=3)).alerts == 0  # 02:30
+    morning = night + timedelta(hours=8)  # 07:30, no new mention since
+    assert run_analysis(session, now=morning).alerts == 1
+    (alert,) = _alerts(session)
+    assert (alert.level, alert.created_at, alert.quiet) == ("一般", morning, False)
+    assert due_announcements(session) == [alert]
+
+
+def test_a_major_level_alerts_even_in_quiet_hours(session):
+    night = datetime(2026, 5, 6, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+    _feed(session, 0, 40, 60, night - timedelta(hours=1))
+    run_analysis(session, now=night)
+    (alert,) = _alerts(session)
+    assert Level(alert.level).rank >= Level.MAJOR.rank and alert.quiet is True
+
+
+@pytest.mark.parametrize("age_days, expected", [(1, 1), (30, 0)])
+def test_stale_matters_do_not_alert_when_a_maximum_age_is_set(session, age_days, expected):
+    _feed(session, 0, 8, 0, T0)
+    config = AnalysisConfig(alerts=AlertPolicy(max_age=timedelta(days=7)))
+    result = run_analysis(session, now=T0 + timedelta(days=age_days), config=config)
+    assert result.alerts == expected

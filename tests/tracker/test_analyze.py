@@ -1,0 +1,137 @@
+"""The analysis job on both databases: scores, events across runs, board messages, idempotence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+
+from tests.tracker.events_factory import MATTER, OTHERS, T0, mention
+from tracker.analyze import (
+    CURSOR_KEY,
+    AnalysisConfig,
+    active_events,
+    run_analysis,
+    to_signed,
+    to_unsigned,
+)
+from tracker.models import Mention
+from tracker.models.events import Alert, AnalysisState, Event, MentionAnalysis
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _event_of(session, mention_id: int) -> int | None:
+    return session.get(MentionAnalysis, mention_id).event_id
+
+
+def test_one_matter_becomes_one_event_and_others_stay_apart(session):
+    matter = [mention(session, text, T0 + timedelta(minutes=i)) for i, text in enumerate(MATTER)]
+    others = [mention(session, text, T0 + timedelta(minutes=30 + i))
+              for i, text in enumerate(OTHERS)]
+    result = run_analysis(session, now=T0 + timedelta(hours=1))
+    assert result.analyzed == len(MATTER) + len(OTHERS)
+    events = {_event_of(session, m.id) for m in matter}
+    assert len(events) == 1
+    assert not events & {_event_of(session, m.id) for m in others}
+    event = session.get(Event, events.pop())
+    assert event.mention_count == len(MATTER)
+    assert "丽发新城" in "".join(event.keywords) or "搅拌站" in event.keywords
+    assert event.first_seen_at == T0 and event.last_seen_at == T0 + timedelta(minutes=5)
+    row = session.get(MentionAnalysis, matter[0].id)
+    assert 0.0 <= row.sentiment <= 1.0 and row.keywords and row.simhash != 0
+    assert row.category  # the routing class is kept per mention
+
+
+def test_running_twice_adds_nothing(session):
+    for i, text in enumerate(MATTER):
+        mention(session, text, T0 + timedelta(minutes=i))
+    first = run_analysis(session, now=T0 + timedelta(hours=1))
+    counts = [_count(session, m) for m in (Event, MentionAnalysis, Alert)]
+    second = run_analysis(session, now=T0 + timedelta(hours=1))
+    assert first.analyzed == len(MATTER)
+    assert (second.analyzed, second.new_events, second.alerts) == (0, 0, 0)
+    assert [_count(session, m) for m in (Event, MentionAnalysis, Alert)] == counts
+
+
+def test_the_clusterer_state_is_restored_across_runs(session):
+    for i, text in enumerate(MATTER[:3]):
+        mention(session, text, T0 + timedelta(minutes=i))
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    (event_id,) = set(session.scalars(select(MentionAnalysis.event_id)))
+    later = [mention(session, text, T0 + timedelta(hours=3, minutes=i))
+             for i, text in enumerate(MATTER[3:])]
+    result = run_analysis(session, now=T0 + timedelta(hours=4))
+    assert result.new_events == 0 and result.updated_events == 1
+    assert {_event_of(session, m.id) for m in later} == {event_id}
+    assert session.get(Event, event_id).mention_count == len(MATTER)
+
+
+def test_board_messages_join_the_event_and_their_likes_count(session):
+    news = [mention(session, text, T0 + timedelta(minutes=i)) for i, text in enumerate(MATTER[:3])]
+    board = [mention(session, text, T0 + timedelta(minutes=10 + i), kind="board", likes=40 + i)
+             for i, text in enumerate(MATTER[3:])]
+    assert all(m.message_case_id for m in board)
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    events = {_event_of(session, m.id) for m in news + board}
+    assert len(events) == 1
+    event = session.get(Event, events.pop())
+    assert event.likes == sum(40 + i for i in range(len(board)))
+    assert "点赞" in event.reason
+
+
+def test_analyzed_mentions_go_back_to_the_search_outbox(session):
+    rows = [mention(session, text, T0) for text in OTHERS]
+    for row in rows:
+        row.indexed_at = T0
+    session.flush()
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    session.expire_all()
+    assert all(session.get(Mention, r.id).indexed_at is None for r in rows)
+
+
+def test_a_mention_committed_late_below_the_cursor_is_still_analyzed(session):
+    rows = [mention(session, text, T0) for text in OTHERS]
+    run_analysis(session, now=T0)
+    late = mention(session, MATTER[0], T0)
+    # Pretend a later id was analyzed first (another transaction committed before this one).
+    session.get(AnalysisState, CURSOR_KEY).value = {"mention_id": late.id + 50,
+                                                    "counter": 99}
+    session.flush()
+    assert run_analysis(session, now=T0).analyzed == 1
+    assert session.get(MentionAnalysis, late.id) is not None
+    assert len(rows) == len(OTHERS)
+
+
+def test_only_events_active_near_the_new_mentions_are_loaded(session):
+    for i, text in enumerate(OTHERS):
+        mention(session, text, T0 - timedelta(days=400 + i))
+    run_analysis(session, now=T0)
+    assert _count(session, Event) == len(OTHERS)
+    window = AnalysisConfig().cluster.window
+    assert active_events(session, T0, T0, window) == []
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = session.get_bind().engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        mention(session, MATTER[0], T0)
+        statements.clear()
+        result = run_analysis(session, now=T0)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    assert result.analyzed == 1 and result.new_events == 1
+    # A bounded number of statements, none reading the old events' members.
+    assert len(statements) < 40
+
+
+def test_signatures_survive_the_signed_bigint_column():
+    for value in (0, 1, (1 << 63) - 1, 1 << 63, (1 << 64) - 1):
+        assert to_unsigned(to_signed(value)) == value
+        assert -(1 << 63) <= to_signed(value) < (1 << 63)

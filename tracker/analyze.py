@@ -1,0 +1,326 @@
+"""The analysis job: score new mentions, cluster them into events, rate events, raise alerts.
+
+Every mention not analyzed yet (board messages included: each crawled or imported message
+is a mention too, its likes its engagement) is scored in batches: sentiment, keywords,
+SimHash signature and 一级分类. Then the incremental :class:`EventClusterer` puts each one into
+an event. The clusterer's state is not kept whole: only the events active around the new
+mentions' times are rebuilt from SQL (their centroid is stored on the event row, their
+members and signatures in ``mention_analysis``), so a run costs time in proportion to the
+new mentions and the events they may join, not to the corpus. The events touched get fresh
+counts, hotness and level, and :mod:`tracker.alerts` raises at most one alert per event and
+level. Running the job again with nothing new changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from analysis import dedup, keywords, routing, sentiment
+from analysis.clustering import ClusterConfig, EventClusterer
+from analysis.clustering import Event as ClusterEvent
+from analysis.hotness import QuietHours
+from analysis.types import Assignment, Item
+from tracker.alerts import AlertPolicy, raise_alerts
+from tracker.hot import HotConfig, refresh_events
+from tracker.index.query import Query
+from tracker.index.rules import list_rules, rule_query
+from tracker.index.text import contains_term
+from tracker.models import Mention, utcnow
+from tracker.models.events import EVENT_OPEN, AnalysisState, Event, MentionAnalysis
+from tracker.settings import Settings
+
+# Words that make a matter sensitive: harm to people, crowds and petitions, graft, lost savings.
+SENSITIVE_WORDS = ("死亡", "身亡", "坠楼", "跳楼", "自杀", "中毒", "坍塌", "围堵", "堵路",
+                   "上访", "殴打", "暴力执法", "贪污", "受贿", "腐败", "欠薪", "讨薪",
+                   "非法集资", "集资诈骗", "跑路")
+CURSOR_KEY = "cursor"
+CLUSTER_PREFIX = "e"
+SIGNED_64 = 1 << 63
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Batch size, clustering, hotness and alert policy of the job."""
+
+    batch: int = 5000
+    # Ids just below the cursor are looked at again: a transaction that took a lower id
+    # may commit after one that took a higher id.
+    recheck: int = 2000
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    hot: HotConfig = field(default_factory=HotConfig)
+    alerts: AlertPolicy = field(default_factory=AlertPolicy)
+
+
+def analysis_config(settings: Settings) -> AnalysisConfig:
+    """The job's configuration under these settings (alert quiet hours in local time)."""
+    return AnalysisConfig(alerts=AlertPolicy(quiet=QuietHours(timezone=settings.timezone)))
+
+
+@dataclass
+class AnalysisResult:
+    """What one run did."""
+
+    analyzed: int = 0
+    duplicates: int = 0
+    new_events: int = 0
+    updated_events: int = 0
+    alerts: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: AnalysisResult) -> None:
+        """Add another batch's counts to these."""
+        for name in ("analyzed", "duplicates", "new_events", "updated_events", "alerts"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_json(self) -> dict[str, float | int]:
+        """The ``yuqing analyze --json`` shape."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A mention with its scores, ready for the clusterer."""
+
+    mention: Mention
+    item: Item
+    sentiment: float
+    keywords: list[str]
+    simhash: int
+    category: str
+    category_confidence: float
+    watch: list[str] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)
+
+
+def to_signed(value: int) -> int:
+    """A 64-bit unsigned signature as a signed BIGINT."""
+    return value - (1 << 64) if value >= SIGNED_64 else value
+
+
+def to_unsigned(value: int) -> int:
+    """A signed BIGINT back to the 64-bit unsigned signature."""
+    return value + (1 << 64) if value < 0 else value
+
+
+def mention_time(mention: Mention) -> datetime:
+    """When a mention appeared: its publication time, else when it was first stored."""
+    return mention.published_at or mention.fetched_at
+
+
+def _state(session: Session, key: str, lock: bool = False) -> AnalysisState:
+    state = session.get(AnalysisState, key, with_for_update=lock)
+    if state is None:
+        state = AnalysisState(key=key, value={})
+        session.add(state)
+        session.flush()
+        if lock:
+            session.refresh(state, with_for_update=True)
+    return state
+
+
+def pending_mentions(session: Session, after: int, limit: int) -> list[Mention]:
+    """Mentions with an id above ``after`` and no analysis yet, oldest id first."""
+    query = (select(Mention)
+             .outerjoin(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+             .where(Mention.id > after, MentionAnalysis.mention_id.is_(None))
+             .order_by(Mention.id).limit(limit))
+    return list(session.scalars(query).unique())
+
+
+def sensitive_words(text: str) -> list[str]:
+    """The sensitive words a text contains."""
+    return [w for w in SENSITIVE_WORDS if w in text]
+
+
+def watch_rules(session: Session) -> list[tuple[str, Query]]:
+    """The enabled watch rules (监测方案) as (name, query)."""
+    return [(rule.name, rule_query(rule)) for rule in list_rules(session, enabled_only=True)]
+
+
+def rule_matches(query: Query, text: str, source: str, kind: str) -> bool:
+    """Whether a mention's text, source and kind satisfy a watch rule."""
+    if (query.sources and source not in query.sources) or (query.kinds and kind not in query.kinds):
+        return False
+    if not query.positive_terms():
+        return False  # a rule of filters only would flag every mention of a source
+    return (all(contains_term(text, w) for w in query.all_words)
+            and all(any(contains_term(text, w) for w in g) for g in query.any_groups)
+            and not any(contains_term(text, w) for w in query.none_words)
+            and (not query.region_words
+                 or any(contains_term(text, w) for w in query.region_words)))
+
+
+def score(mentions: Sequence[Mention],
+          rules: Sequence[tuple[str, Query]] = ()) -> list[Scored]:
+    """Sentiment, keywords, signature, category and watch-rule hits of each mention."""
+    texts = [f"{m.title}\n{m.text}" for m in mentions]
+    scores = sentiment.score_many(texts)
+    routes = routing.classify_many(texts)
+    out = []
+    for mention, text, value, route in zip(mentions, texts, scores, routes, strict=True):
+        item = Item(id=str(mention.id), text=mention.text, title=mention.title or "",
+                    published_at=mention_time(mention), likes=mention.likes or 0,
+                    comments=mention.comments or 0, reposts=mention.reposts or 0,
+                    source=mention.source.name if mention.source else "")
+        words = [k.word for k in keywords.extract(text, top_k=8)]
+        signature = dedup.simhash(f"{item.title} {item.text}")  # as the clusterer signs it
+        hits = [name for name, query in rules
+                 if rule_matches(query, text, item.source, mention.kind)]
+        out.append(Scored(mention, item, value, words, signature, route.best,
+                          route.confidence, hits, sensitive_words(text)))
+    return out
+
+
+def active_events(session: Session, start: datetime, end: datetime,
+                  window: timedelta) -> list[Event]:
+    """Open events the clusterer may put mentions from ``start``..``end`` into."""
+    return list(session.scalars(select(Event).where(
+        Event.status == EVENT_OPEN, Event.last_seen_at >= start - window,
+        Event.first_seen_at <= end + window)))
+
+
+def restore_clusterer(session: Session, events: Sequence[Event], counter: int,
+                      config: ClusterConfig) -> EventClusterer:
+    """Rebuild the clusterer with just these events, their members and signatures."""
+    members: dict[int, list[str]] = {e.id: [] for e in events}
+    signatures: dict[str, str] = {}
+    if events:
+        rows = session.execute(select(MentionAnalysis.event_id, MentionAnalysis.mention_id,
+                                      MentionAnalysis.simhash)
+                               .where(MentionAnalysis.event_id.in_(members))
+                               .order_by(MentionAnalysis.mention_id))
+        for event_id, mention_id, signature in rows:
+            members[event_id].append(str(mention_id))
+            if signature:
+                signatures[str(mention_id)] = format(to_unsigned(signature), "x")
+    state = {
+        "version": 1, "id_prefix": CLUSTER_PREFIX, "counter": counter,
+        "config": {**config.__dict__, "window": config.window.total_seconds()},
+        "events": [_event_state(e, members[e.id]) for e in events],
+        "signatures": signatures,
+    }
+    return EventClusterer.from_dict(state)
+
+
+def _event_state(event: Event, members: list[str]) -> dict:
+    state = event.cluster_state or {}
+    return {"id": event.cluster_key, "centroid": state.get("centroid", {}),
+            "places": state.get("places", {}), "first_at": event.first_seen_at.isoformat(),
+            "last_at": event.last_seen_at.isoformat(), "members": members,
+            "title": event.title, "likes": event.likes, "comments": event.comments,
+            "reposts": event.reposts}
+
+
+def cluster(clusterer: EventClusterer, scored: Sequence[Scored]) -> list[Assignment]:
+    """Feed the items in time order; return one assignment per item, in input order."""
+    order = sorted(range(len(scored)), key=lambda i: (scored[i].item.published_at,
+                                                      scored[i].mention.id))
+    assignments: list[Assignment | None] = [None] * len(scored)
+    for index in order:
+        assignments[index] = clusterer.add(scored[index].item)
+    return [a for a in assignments if a is not None]
+
+
+def event_keywords(state: ClusterEvent, count: int = 8) -> list[str]:
+    """Readable keywords of a clusterer event (its internal character-bigram terms left out)."""
+    prefix = getattr(keywords, "BIGRAM_PREFIX", None)
+    words = [k.word for k in state.keywords(count * 3)]
+    return [w for w in words if not (prefix and w.startswith(prefix))][:count]
+
+
+def save_events(session: Session, clusterer: EventClusterer, keys: set[str],
+                known: dict[str, Event]) -> dict[str, Event]:
+    """Create or update the event rows of the clusterer events in ``keys``."""
+    rows = dict(known)
+    for key in sorted(keys):
+        state = clusterer.events[key]
+        row = rows.get(key)
+        if row is None:
+            row = Event(cluster_key=key, title=state.title[:512], status=EVENT_OPEN)
+            session.add(row)
+            rows[key] = row
+        row.first_seen_at, row.last_seen_at = state.first_at, state.last_at
+        row.keywords = event_keywords(state)
+        row.cluster_state = {"centroid": dict(state.centroid), "places": dict(state.places)}
+    session.flush()
+    return rows
+
+
+def store_results(session: Session, scored: Sequence[Scored], assignments: Sequence[Assignment],
+                  events: dict[str, Event], now: datetime) -> None:
+    """One ``mention_analysis`` row per mention; the index must pick the mention up again."""
+    for item, assignment in zip(scored, assignments, strict=True):
+        session.add(MentionAnalysis(
+            mention_id=item.mention.id, event_id=events[assignment.event_id].id,
+            sentiment=round(item.sentiment, 4), keywords=item.keywords,
+            simhash=to_signed(item.simhash),
+            duplicate_of_id=int(assignment.duplicate_of) if assignment.duplicate_of else None,
+            category=item.category, category_confidence=round(item.category_confidence, 4),
+            watch_hits=item.watch, sensitive_hits=item.sensitive, analyzed_at=now))
+    mark_for_reindex(session, [s.mention.id for s in scored])
+
+
+def mark_for_reindex(session: Session, mention_ids: Sequence[int]) -> None:
+    """Empty ``indexed_at`` so the search index syncs the mentions' new analysis."""
+    for start in range(0, len(mention_ids), 500):
+        chunk = list(mention_ids[start:start + 500])
+        session.execute(update(Mention).where(and_(Mention.id.in_(chunk)))
+                        .values(indexed_at=None, updated_at=Mention.updated_at)
+                        .execution_options(synchronize_session=False))
+
+
+def analyze_batch(session: Session, *, now: datetime | None = None,
+                  config: AnalysisConfig | None = None) -> AnalysisResult:
+    """Analyze at most one batch of new mentions; the caller commits."""
+    config = config or AnalysisConfig()
+    now = now or utcnow()
+    result = AnalysisResult()
+    cursor = _state(session, CURSOR_KEY, lock=True)
+    after = max(0, int(cursor.value.get("mention_id", 0)) - config.recheck)
+    mentions = pending_mentions(session, after, config.batch)
+    if not mentions:  # nothing new: still raise the alerts quiet hours deferred
+        result.alerts = len(raise_alerts(session, [], config.alerts, now))
+        return result
+    scored = score(mentions, watch_rules(session))
+    times = [s.item.published_at for s in scored]
+    known = {e.cluster_key: e for e in active_events(session, min(times), max(times),
+                                                    config.cluster.window)}
+    clusterer = restore_clusterer(session, list(known.values()),
+                                  int(cursor.value.get("counter", 0)), config.cluster)
+    assignments = cluster(clusterer, scored)
+    keys = {a.event_id for a in assignments}
+    events = save_events(session, clusterer, keys, known)
+    store_results(session, scored, assignments, events, now)
+    touched = [events[k] for k in sorted(keys)]
+    refresh_events(session, touched, config.hot, now)
+    result.alerts = len(raise_alerts(session, touched, config.alerts, now))
+    cursor.value = {"mention_id": max(int(cursor.value.get("mention_id", 0)),
+                                      max(m.id for m in mentions)),
+                    "counter": clusterer.to_dict()["counter"]}
+    result.analyzed = len(mentions)
+    result.duplicates = sum(1 for a in assignments if a.duplicate_of)
+    result.new_events = len({a.event_id for a in assignments if a.is_new_event})
+    result.updated_events = len(keys) - result.new_events
+    return result
+
+
+def run_analysis(session: Session, *, now: datetime | None = None,
+                 config: AnalysisConfig | None = None, commit: bool = False) -> AnalysisResult:
+    """Analyze every new mention, batch after batch; commit after each batch if asked."""
+    started = time.monotonic()
+    total = AnalysisResult()
+    while True:
+        batch = analyze_batch(session, now=now, config=config)
+        if commit:
+            session.commit()
+        total.add(batch)
+        if not batch.analyzed:
+            break
+    total.seconds = round(time.monotonic() - started, 2)
+    return total

@@ -1,0 +1,212 @@
+"""Event figures in SQL, hotness through :mod:`analysis.hotness`, and the hot-issue ranking.
+
+An event's members are its ``mention_analysis`` rows. Counts, engagement and the sentiment
+mix are read back from SQL for the events a run touched (never for the whole corpus), and
+the hotness of an event is rated as of its latest mention: for live data that is now, for
+an imported history it is the moment the matter was last talked about.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from analysis import hotness
+from analysis.types import EventStats, Hotness
+from tracker.models import Mention, Source
+from tracker.models.events import EVENT_OPEN, Event, MentionAnalysis
+
+# Who answers each 一级分类 (the routing classes); admins rename departments freely, the
+# suggestion is only a name shown to staff and matched against the departments table.
+CATEGORY_DEPARTMENTS = {
+    "城乡建设": "市住房和城乡建设局", "环境保护": "市生态环境局", "交通运输": "市交通运输局",
+    "教育文体": "市教育局", "劳动和社会保障": "市人力资源和社会保障局",
+    "商贸旅游": "市商务局", "卫生计生": "市卫生健康委员会",
+}
+
+
+@dataclass(frozen=True)
+class HotConfig:
+    """Windows of the hotness figures and the negative cut-off."""
+
+    window: timedelta = timedelta(hours=24)
+    baseline: timedelta = timedelta(days=7)
+    negative_below: float = 0.5
+    sensitive_support: float = 0.2
+    hotness: hotness.HotnessConfig = field(default_factory=hotness.HotnessConfig)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of an event, as the hotness figures need it."""
+
+    event_id: int
+    mention_id: int
+    at: datetime
+    sentiment: float
+    likes: int
+    comments: int
+    reposts: int
+    weight: float
+    sensitive: tuple[str, ...]
+    watch: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HotEvent:
+    """One line of ``yuqing hot``."""
+
+    event: Event
+    members: list[int]
+    rating: Hotness
+
+    def as_json(self) -> dict:
+        """The ``yuqing hot --json`` shape of one event."""
+        return {"id": self.event.id, "title": self.event.title,
+                "keywords": list(self.event.keywords), "mention_count": len(self.members),
+                "hotness": round(self.rating.score, 2), "level": self.rating.level.value,
+                "member_ids": self.members}
+
+
+def _time():
+    return func.coalesce(Mention.published_at, Mention.fetched_at)
+
+
+def in_period(start: datetime, end: datetime):
+    """Mentions that appeared in [start, end) (publication time, else first-stored time)."""
+    return or_(and_(Mention.published_at >= start, Mention.published_at < end),
+               and_(Mention.published_at.is_(None), Mention.fetched_at >= start,
+                    Mention.fetched_at < end))
+
+
+def members_of(session: Session, event_ids: Iterable[int],
+               since: datetime | None = None) -> dict[int, list[Member]]:
+    """Members of the events (appeared at or after ``since``), oldest first."""
+    ids = sorted(set(event_ids))
+    out: dict[int, list[Member]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        query = (select(MentionAnalysis.event_id, Mention.id, Mention.published_at,
+                        Mention.fetched_at, MentionAnalysis.sentiment, Mention.likes,
+                        Mention.comments, Mention.reposts, Source.weight,
+                        MentionAnalysis.sensitive_hits, MentionAnalysis.watch_hits)
+                 .join(Mention, Mention.id == MentionAnalysis.mention_id)
+                 .join(Source, Source.id == Mention.source_id)
+                 .where(MentionAnalysis.event_id.in_(ids[start:start + 500])))
+        if since is not None:
+            query = query.where(in_period(since, datetime.max.replace(tzinfo=since.tzinfo)))
+        for row in session.execute(query):
+            out[row[0]].append(Member(row[0], row[1], row[2] or row[3], row[4], row[5] or 0,
+                                      row[6] or 0, row[7] or 0, row[8] or 1.0,
+                                      tuple(row[9] or ()), tuple(row[10] or ())))
+    for rows in out.values():
+        rows.sort(key=lambda m: (m.at, m.mention_id))
+    return out
+
+
+def figures(members: Sequence[Member], start: datetime, end: datetime,
+            baseline: timedelta, config: HotConfig, total: int | None = None) -> EventStats:
+    """Hotness inputs for members that appeared in [start, end), against the time before;
+    ``total`` is the event's size when the reason should tell it apart from the window's."""
+    inside = [m for m in members if start <= m.at < end]
+    before = [m for m in members if start - baseline <= m.at < start]
+    window_hours = max((end - start).total_seconds() / 3600, 1e-6)
+    per_window = len(before) * (end - start) / baseline if baseline else 0.0
+    negative = sum(1 for m in inside if m.sentiment < config.negative_below)
+    return EventStats(
+        count_window=len(inside), count_baseline=float(per_window),
+        negative_share=negative / len(inside) if inside else 0.0,
+        likes=sum(m.likes for m in inside), comments=sum(m.comments for m in inside),
+        reposts=sum(m.reposts for m in inside),
+        source_weight=max((m.weight for m in inside), default=1.0),
+        window_hours=window_hours,
+        watch_rule_hits=_distinct(h for m in inside for h in m.watch),
+        sensitive_hits=supported(inside, config.sensitive_support),
+        count_total=total)
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def supported(members: Sequence[Member], share: float) -> tuple[str, ...]:
+    """Sensitive words the matter is about: in two members at least and in ``share`` of them
+    (one post that once says 上访 does not make a sensitive matter of a noise complaint)."""
+    counts = Counter(word for m in members for word in set(m.sensitive))
+    need = max(2, math.ceil(share * len(members)))
+    return tuple(sorted((w for w, n in counts.items() if n >= need),
+                        key=lambda w: (-counts[w], w)))
+
+
+def rate_now(members: Sequence[Member], at: datetime, config: HotConfig) -> Hotness:
+    """The event's hotness in the window ending at ``at`` (just after its latest mention)."""
+    end = at + timedelta(microseconds=1)
+    stats = figures(members, end - config.window, end, config.baseline, config, len(members))
+    return hotness.compute(stats, config.hotness)
+
+
+def suggest_department(session: Session, event_ids: Sequence[int]) -> dict[int, tuple]:
+    """Per event: the 一级分类 with most confidence-weighted votes, its department, its share."""
+    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    query = (select(MentionAnalysis.event_id, MentionAnalysis.category,
+                    func.sum(MentionAnalysis.category_confidence))
+             .where(MentionAnalysis.event_id.in_(event_ids),
+                    MentionAnalysis.category.is_not(None))
+             .group_by(MentionAnalysis.event_id, MentionAnalysis.category))
+    for event_id, category, weight in session.execute(query):
+        votes[event_id][category] += float(weight or 0.0)
+    out = {}
+    for event_id, counter in votes.items():
+        category, weight = max(counter.items(), key=lambda kv: (kv[1], kv[0]))
+        share = weight / (sum(counter.values()) or 1.0)
+        out[event_id] = (category, CATEGORY_DEPARTMENTS.get(category), round(share, 3))
+    return out
+
+
+def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
+                   now: datetime) -> None:
+    """Recount the events from their members; rate them as of their latest mention."""
+    if not events:
+        return
+    by_event = members_of(session, [e.id for e in events])
+    departments = suggest_department(session, [e.id for e in events])
+    for event in events:
+        members = by_event.get(event.id, [])
+        event.mention_count = len(members)
+        event.negative_count = sum(1 for m in members if m.sentiment < config.negative_below)
+        event.likes = sum(m.likes for m in members)
+        event.comments = sum(m.comments for m in members)
+        event.reposts = sum(m.reposts for m in members)
+        if members:
+            event.first_seen_at, event.last_seen_at = members[0].at, members[-1].at
+        rating = rate_now(members, min(now, event.last_seen_at), config)
+        event.hotness, event.level, event.reason = rating.score, rating.level.value, rating.reason
+        event.category, event.department, event.department_confidence = departments.get(
+            event.id, (None, None, None))
+
+
+def rank(session: Session, start: datetime, end: datetime, top: int,
+         config: HotConfig) -> list[HotEvent]:
+    """Events with mentions in [start, end), hottest first (ties: more mentions, lower id)."""
+    ids = list(session.scalars(
+        select(MentionAnalysis.event_id).join(Mention, Mention.id == MentionAnalysis.mention_id)
+        .join(Event, Event.id == MentionAnalysis.event_id)
+        .where(in_period(start, end), Event.status == EVENT_OPEN).distinct()))
+    if not ids:
+        return []
+    baseline = min(end - start, config.baseline)
+    by_event = members_of(session, ids, since=start - baseline)
+    events = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(ids)))}
+    out = []
+    for event_id, members in by_event.items():
+        stats = figures(members, start, end, baseline, config)
+        if stats.count_window:
+            inside = [m.mention_id for m in members if start <= m.at < end]
+            out.append(HotEvent(events[event_id], inside, hotness.compute(stats, config.hotness)))
+    out.sort(key=lambda h: (-h.rating.score, -len(h.members), h.event.id))
+    return out[:top]
