@@ -23,7 +23,8 @@ Definitions (../shared/DESIGN.md, "Metrics JSON", and RULES.md §6):
   official calendar with 调休 (``tracker.deadlines``); the receipt day counts only when
   ``Settings.receipt_day_counts`` is on. SQL groups replies by (receipt day, reply day);
   Python turns each pair into a working-day count and takes the weighted percentiles.
-- The first acknowledgement (``first_ack_at``) is measured apart from the final reply.
+- The first acknowledgement (``first_ack_at``) is measured apart from the final reply: its
+  median overall, its mean overall and per department.
 - ``satisfaction_rate`` = (满意 + 基本满意) ÷ entries with a recorded satisfaction (未评价 is
   a recorded answer too).
 - ``replied_at`` is the first final reply (the ledger keeps it when an entry is reopened);
@@ -42,7 +43,19 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, Integer, and_, case, cast, func, literal, select
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -214,27 +227,62 @@ def _count_if(condition: ColumnElement) -> ColumnElement:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _percentile_stmt(dialect: str, value, group, where: list, fractions: tuple[float, ...]):
-    """Per group: ``percentile_cont`` on PostgreSQL, window functions on SQLite."""
+def _interpolated(x, index, count, p: float) -> ColumnElement:
+    """SUM() of the type-7 percentile ``p``, over rows ranked ``index`` (0-based) of ``count``."""
+    pos = (count - 1) * p
+    lower = cast(pos, Integer)  # a truncation, so the floor of a non-negative position
+    frac = pos - lower
+    return func.sum(case((index == lower, x * (1 - frac)), (index == lower + 1, x * frac),
+                         else_=0.0))
+
+
+def _percentile_rows(dialect: str, rows):
+    """One statement: P50/P90 of ``v`` per group and overall, P50 of ``a`` overall.
+
+    ``rows`` selects ``g`` (group), ``v`` (reply hours or NULL) and ``a`` (acknowledgement
+    hours or NULL). PostgreSQL uses ``percentile_cont``, rows ``(is_total, g, v50, v90,
+    a50)``; SQLite ranks a materialized copy of the rows with window functions (one sort
+    per ranking) and interpolates, rows ``(measure, is_total, g, p50, p90)``. The
+    acknowledgement median is overall only: per department the mean is reported, which
+    saves SQLite a sort per query.
+    """
     if dialect != "sqlite":
-        cols = [func.percentile_cont(p).within_group(value) for p in fractions]
-        return select(group.label("g"), *cols).where(*where).group_by(group)
-    ranked = select(
-        group.label("g"), value.label("v"),
-        (func.row_number().over(partition_by=group, order_by=value) - 1).label("i"),
-        func.count().over(partition_by=group).label("n"),
-    ).where(*where).subquery()
-    cols = []
-    for p in fractions:
-        pos = (ranked.c.n - 1) * p
-        lower = cast(pos, Integer)  # a truncation, so the floor of a non-negative position
-        frac = pos - lower
-        cols.append(func.sum(case(
-            (ranked.c.i == lower, ranked.c.v * (1 - frac)),
-            (ranked.c.i == lower + 1, ranked.c.v * frac),
-            else_=0.0,
-        )))
-    return select(ranked.c.g, *cols).group_by(ranked.c.g)
+        d = rows.subquery()
+        pc = [func.percentile_cont(0.5).within_group(d.c.v),
+              func.percentile_cont(0.9).within_group(d.c.v),
+              func.percentile_cont(0.5).within_group(d.c.a)]
+        grouped = select(literal(0), d.c.g, *pc[:2], literal(None)).group_by(d.c.g)
+        return union_all(grouped, select(literal(1), literal(None), *pc))
+    d = rows.cte("d").prefix_with("MATERIALIZED")
+    whole = (None, None)  # counting over the rank's own window shares its sort
+    rv = select(
+        d.c.g, d.c.v.label("x"),
+        (func.row_number().over(partition_by=d.c.g, order_by=d.c.v) - 1).label("i"),
+        func.count().over(partition_by=d.c.g, order_by=d.c.v, rows=whole).label("n"),
+        (func.row_number().over(order_by=d.c.v) - 1).label("j"),
+        func.count().over(order_by=d.c.v, rows=whole).label("m"),
+    ).where(d.c.v.is_not(None)).cte("rv").prefix_with("MATERIALIZED").c
+    ra = select(
+        d.c.a.label("x"), (func.row_number().over(order_by=d.c.a) - 1).label("j"),
+        func.count().over(order_by=d.c.a, rows=whole).label("m"),
+    ).where(d.c.a.is_not(None)).subquery().c
+    return union_all(
+        select(literal("v"), literal(0), rv.g, _interpolated(rv.x, rv.i, rv.n, .5),
+               _interpolated(rv.x, rv.i, rv.n, .9)).where(_near(rv.i, rv.n)).group_by(rv.g),
+        select(literal("v"), literal(1), literal(None), _interpolated(rv.x, rv.j, rv.m, .5),
+               _interpolated(rv.x, rv.j, rv.m, .9)).where(_near(rv.j, rv.m)),
+        select(literal("a"), literal(1), literal(None), _interpolated(ra.x, ra.j, ra.m, .5),
+               literal(None)).where(_near(ra.j, ra.m)),
+    )
+
+
+def _near(index, count) -> ColumnElement:
+    """Only the rows at or just after the P50 and P90 positions take part in the sums."""
+    clauses = []
+    for p in (0.5, 0.9):
+        lower = cast((count - 1) * p, Integer)
+        clauses += [index == lower, index == lower + 1]
+    return or_(*clauses)
 
 
 def weighted_percentile(pairs: list[tuple[float, int]], p: float) -> float | None:
@@ -376,6 +424,12 @@ class _Query:
             self.scope.append(LedgerEntry.kind == kind)
         self.replied = and_(LedgerEntry.replied_at.is_not(None), LedgerEntry.replied_at <= as_of)
 
+    def key(self, group) -> ColumnElement:
+        """The grouping expression. On SQLite a bare indexed column lets the planner walk a
+        department or kind index for GROUP BY and fetch every table row; an expression
+        (``coalesce(col, NULL)``, the same value) keeps it on the covering metrics index."""
+        return func.coalesce(group, None) if self.dialect == "sqlite" else group
+
     def hours(self, later, earlier) -> ColumnElement:
         """``later - earlier`` in hours."""
         return hours_between(self.dialect, later, earlier)
@@ -422,27 +476,49 @@ class _Query:
         ).where(*self.scope).group_by(group)
         return list(self.session.execute(stmt))
 
-    def percentiles(self, group, later, fractions: tuple[float, ...]) -> dict:
-        """``{group: (p, ...)}`` of hours from receipt to ``later`` (reply or acknowledgement)."""
+    def percentiles(self, group) -> tuple[dict, dict]:
+        """Reply-hour (P50, P90) per group and under ``ALL``; acknowledgement P50 under ``ALL``."""
         e = LedgerEntry
-        where = [*self.scope, later.is_not(None), later <= self.as_of, later >= e.received_at]
-        stmt = _percentile_stmt(self.dialect, self.hours(later, e.received_at), group, where,
-                                fractions)
-        return {row[0]: tuple(None if v is None else float(v) for v in row[1:])
-                for row in self.session.execute(stmt)}
+        good = and_(self.replied, e.replied_at >= e.received_at)
+        acked = and_(e.first_ack_at.is_not(None), e.first_ack_at <= self.as_of,
+                     e.first_ack_at >= e.received_at)
+        rows = select(group.label("g"),
+                      case((good, self.hours(e.replied_at, e.received_at))).label("v"),
+                      case((acked, self.hours(e.first_ack_at, e.received_at))).label("a"),
+                      ).where(*self.scope)
+        replies, acks = {}, {}
+        def floats(values) -> tuple:
+            return tuple(None if x is None else float(x) for x in values)
+
+        for row in self.session.execute(_percentile_rows(self.dialect, rows)):
+            if self.dialect == "sqlite":  # (measure, is_total, g, p50, p90)
+                key = ALL if row[1] else row[2]
+                if row[0] == "v":
+                    replies[key] = floats(row[3:5])
+                else:
+                    acks[key] = floats(row[3:4])
+            else:  # (is_total, g, reply p50, reply p90, ack p50 or NULL)
+                key = ALL if row[0] else row[1]
+                replies[key] = floats(row[2:4])
+                if row[0]:
+                    acks[key] = floats(row[4:5])
+        return replies, acks
 
     def workdays(self, group, counter: WorkdayCounter) -> dict:
         """``{group: [(workdays, count)]}`` plus key ``ALL``, for messages and disclosures."""
         e = LedgerEntry
         got, answered = self.local_day(e.received_at), self.local_day(e.replied_at)
+        # The kind is grouped on, not filtered on: a kind filter would steer SQLite onto the
+        # kind index (and every table row) instead of the covering metrics index.
         stmt = (
-            select(group.label("g"), got, answered, func.count())
-            .where(*self.scope, e.kind.in_(WORKDAY_KINDS), self.replied,
-                   e.replied_at >= e.received_at)
-            .group_by(group, got, answered)
+            select(group.label("g"), e.kind, got, answered, func.count())
+            .where(*self.scope, self.replied, e.replied_at >= e.received_at)
+            .group_by(group, e.kind, got, answered)
         )
         out: dict = defaultdict(list)
-        for key, received, replied, count in self.session.execute(stmt):
+        for key, kind, received, replied, count in self.session.execute(stmt):
+            if kind not in WORKDAY_KINDS:
+                continue
             days = counter.between(_as_date(received), _as_date(replied))
             out[key].append((days, count))
             out[ALL].append((days, count))
@@ -450,12 +526,9 @@ class _Query:
 
     def grouped(self, group, work_calendar=None) -> tuple[Metrics, dict]:
         """Metrics overall and per value of ``group`` (a column expression)."""
-        e = LedgerEntry
+        group = self.key(group)
         rows = self.counts(group)
-        replies = self.percentiles(group, e.replied_at, (0.5, 0.9))
-        replies_all = self.percentiles(literal(0), e.replied_at, (0.5, 0.9))
-        acks = self.percentiles(group, e.first_ack_at, (0.5,))
-        acks_all = self.percentiles(literal(0), e.first_ack_at, (0.5,))
+        replies, acks = self.percentiles(group)
         workdays: dict = {}
         if self.kind in (None, *WORKDAY_KINDS):
             calendar = work_calendar or work_calendar_for(self.session)
@@ -463,7 +536,7 @@ class _Query:
             workdays = self.workdays(group, counter)
         total = Metrics()
         if rows:
-            _fill(total, _Sum(rows), replies_all.get(0), acks_all.get(0, (None,))[0],
+            _fill(total, _Sum(rows), replies.get(ALL), acks.get(ALL, (None,))[0],
                   workdays.get(ALL, []))
         groups = {}
         for row in rows:

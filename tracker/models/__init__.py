@@ -6,6 +6,7 @@ from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
 from tracker.models.ledger import HolidayOverride, LedgerEntry, SlaRuleRow  # noqa: F401
+from tracker.models.metrics import METRICS_INDEX  # noqa: F401
 from tracker.models.ops import JobRun, Notification, SourceHealth  # noqa: F401
 from tracker.models.sources import Source, SourceKind
 from tracker.models.watch import WatchRule  # noqa: F401
