@@ -17,8 +17,10 @@ from tracker.models import utcnow
 from tracker.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.settings import Settings
 
-#: Public opinion does not rest at weekends: only nights are quiet for alerts.
-ALERT_QUIET = ReminderPolicy(quiet_on_rest_days=False)
+
+def alert_quiet(settings: Settings) -> ReminderPolicy:
+    """Public opinion does not rest at weekends: only nights (local time) are quiet."""
+    return ReminderPolicy(quiet_on_rest_days=False, timezone=settings.timezone)
 
 
 def _always_workday(_day) -> bool:
@@ -36,8 +38,9 @@ def alert_message(alert) -> notify.Message:
 
 
 def announce_alerts(session: Session, settings: Settings, now: datetime | None = None,
-                    policy: ReminderPolicy = ALERT_QUIET) -> int:
+                    policy: ReminderPolicy | None = None) -> int:
     """Notify about alerts nobody was told of yet; return how many were announced."""
+    policy = policy or alert_quiet(settings)
     try:  # the analysis area hands over the alerts nobody was told of yet
         from tracker.alerts import due_announcements
     except ImportError:  # not installed yet: nothing to announce
