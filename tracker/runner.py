@@ -114,11 +114,22 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+def free_port(host: str = "127.0.0.1", avoid: frozenset[int] = frozenset()) -> int:
+    """A port nobody listens on right now, and not one of ``avoid`` (ports promised to
+    another server that has not started yet)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+        if port not in avoid:
+            return port
+
+
+def pick_port(wanted: int, avoid: frozenset[int] = frozenset()) -> int:
+    """``wanted`` if it is free and not avoided, else another free port."""
+    if wanted not in avoid and port_is_free(wanted):
+        return wanted
+    return free_port(avoid=avoid | {wanted})
 
 
 def wait_for_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:

@@ -133,13 +133,15 @@ def b_list(messages: list[Message], now: datetime, page: int) -> Page:
         for mid, title in B_BROKEN:
             rows.insert(3, f'<tr class="lyb-row"><td>{mid}</td><td class="t"><a href="2019/1231/'
                            f'{mid}.shtml">{esc(title)}</a></td><td>未回复</td><td>刚刚</td></tr>')
-    def href(n):
-        return ("index.html" if n == 1 else f"index_{n}.html")
     body = ('<div id="header">问政西地省 · B市网络问政平台</div>'
             '<table class="lyb-list" width="100%"><tr><th>编号</th><th>留言标题</th>'
             f'<th>状态</th><th>时间</th></tr>{"".join(rows)}</table>'
-            f"{pager(_pages(len(shown)), page, href)}")
+            f"{pager(_pages(len(shown)), page, _b_href)}")
     return Page(document("留言板_问政西地省", body, charset="gb2312"), charset="gbk")
+
+
+def _b_href(n: int) -> str:
+    return "index.html" if n == 1 else f"index_{n}.html"
 
 
 def b_detail(message: Message, now: datetime, *, missing_title: bool = False,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -95,3 +99,50 @@ def test_robots_txt_is_obeyed_and_no_command_server_starts(demo_site, tmp_path):
     extensions = output.split("Enabled extensions:")[1].split("]")[0]
     assert "RemoteControl" not in extensions and "Telnet" not in extensions
     assert "Telnet console listening" not in output
+
+
+LISTENING_PROBE = '''
+import os, scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+def listening_sockets():
+    """Inodes of this process's TCP sockets in LISTEN state (Linux /proc)."""
+    mine = {os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")}
+    found = []
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        for line in open(table).readlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and f"socket:[{fields[9]}]" in mine:
+                found.append(fields[1])
+    return found
+
+class Probe(scrapy.Spider):
+    name = "probe"
+    async def start(self):
+        yield scrapy.Request(URL)
+    def parse(self, response):
+        print("LISTENING", listening_sockets(), flush=True)
+
+settings = get_project_settings() if PROJECT else {}
+if PROJECT:
+    settings.set("ITEM_PIPELINES", {})
+process = CrawlerProcess(settings)
+process.crawl(Probe)
+process.start()
+'''
+
+
+@pytest.mark.parametrize("project", [True, False])
+def test_no_port_listens_during_a_crawl_with_our_settings(demo_site, project):
+    code = f"URL = {demo_site.url + '/robots.txt'!r}\nPROJECT = {project}\n" + LISTENING_PROBE
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env=os.environ | {
+                                "SCRAPY_SETTINGS_MODULE": "crawlers.settings"})
+    listening = re.search(r"LISTENING (\[.*\])", result.stdout)
+    assert listening, result.stderr[-2000:]
+    if project:
+        assert listening.group(1) == "[]"
+    else:  # Scrapy 2.19's defaults: telnet console and remote-control HTTP server
+        assert len(ast.literal_eval(listening.group(1))) == 2

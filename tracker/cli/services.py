@@ -26,7 +26,7 @@ from tracker.demo import (
     ensure_demo_accounts,
 )
 from tracker.models import utcnow
-from tracker.runner import free_port, port_is_free, start_demo_site, stop
+from tracker.runner import pick_port, start_demo_site, stop
 from tracker.sources_config import seed_demo_sources
 
 DEMO_SITE_PORT = 8077
@@ -76,7 +76,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
     migrate.upgrade(ctx.engine)
     logs = ctx.settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    site_port = site_port if port_is_free(site_port) else free_port()
+    site_port = pick_port(site_port, avoid=frozenset({port}))  # never the app's port
     # SIGTERM while crawling must still stop the demo web (the finally below).
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log")
@@ -88,6 +88,10 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
         with session_scope(ctx.sessions) as session:
             summary = demo_summary(session, since, sum(1 for c in results.values() if c))
         summary["seconds"] = round(time.monotonic() - started, 2)
+        if summary["errors"]:
+            click.echo(f"{summary['errors']} crawl errors: pages the demo web breaks on purpose "
+                       f"(404, 500, redirect loop, cut-off, oversized, bad dates); see {logs}",
+                       err=True)
         if no_serve:
             click.echo(json.dumps(summary, ensure_ascii=False))
             return
