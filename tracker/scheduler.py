@@ -29,7 +29,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import obj_to_ref
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import jobs
@@ -91,9 +91,9 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
         defs.append(_replace(job, executor="crawl", first_run=1 + i * timing.stagger))
     every = {jobs.analyze: timing.analyze_every, jobs.reminders: timing.reminders_every,
              jobs.source_health: timing.health_every, jobs.deliver: timing.deliver_every}
-    for func, seconds in every.items():
-        job_id = jobs.job_id(func)
-        defs.append(JobDef(job_id, func, IntervalTrigger(seconds=seconds, timezone=tz), {},
+    for job_func, seconds in every.items():
+        job_id = jobs.job_id(job_func)
+        defs.append(JobDef(job_id, job_func, IntervalTrigger(seconds=seconds, timezone=tz), {},
                            JOB_LABELS[job_id]))
     defs.append(JobDef("monthly-report", jobs.monthly_report,
                        CronTrigger(day=1, hour=8, minute=0, timezone=tz), {},
@@ -369,11 +369,11 @@ def stored_jobs(session: Session) -> list[dict[str, Any]]:
 
 
 def last_runs(session: Session) -> dict[str, JobRun]:
-    """The newest run of each job id."""
-    newest: dict[str, JobRun] = {}
-    for run in session.scalars(select(JobRun).order_by(JobRun.started_at, JobRun.id)):
-        newest[run.job_id] = run
-    return newest
+    """The newest run of each job id (a run skipped because one was running does not count)."""
+    newest = (select(func.max(JobRun.id)).where(JobRun.status != "skipped")
+              .group_by(JobRun.job_id))
+    return {run.job_id: run for run in session.scalars(select(JobRun).where(
+        JobRun.id.in_(newest)))}
 
 
 def list_jobs(session: Session, settings: Settings, timing: Timing = Timing()) -> list[JobInfo]:

@@ -335,3 +335,9 @@ def test_backoff_and_rate_wait():
     assert rate_wait([now - timedelta(seconds=70)], limit, now) is None
     sent = [now - timedelta(seconds=50), now - timedelta(seconds=20)]
     assert rate_wait(sent, limit, now) == timedelta(seconds=10)
+
+
+def test_no_mail_is_queued_without_an_smtp_server(session, settings, people):
+    assert settings.smtp_host is None
+    outcome = notify(session, settings, ALERT)
+    assert (outcome.notifications, outcome.deliveries) == (1, 0)

@@ -3,6 +3,7 @@ to the robots, held in quiet hours unless 重大/特别重大, never for an aler
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,7 @@ def alert(session, level: str, *, quiet: bool = False, status: str = "new"):
 
 
 def test_each_alert_is_announced_once(session, settings, staff):
+    settings = dataclasses.replace(settings, smtp_host="127.0.0.1")
     first = alert(session, "较大")
     assert announce_alerts(session, settings, sh("2025-11-17 10:00")) == 1
     assert announce_alerts(session, settings, sh("2025-11-17 10:05")) == 0

@@ -183,7 +183,7 @@ def notify(session: Session, settings: Settings, message: Message, users: Iterab
                                      title=message.title[:256], body=message.body,
                                      link=message.link, dedup_key=message.key, created_at=now))
             notes += 1
-        if "email" in channels and user.email:
+        if "email" in channels and user.email and settings.smtp_host:
             mails += _add_delivery(session, message, "email", "email", user.email, now)
     hooks = _webhook_deliveries(session, settings, message, rules, now)
     session.flush()
