@@ -36,12 +36,17 @@ from tracker.settings import Settings
 LEVEL_NAMES = {"general": "一般", "larger": "较大", "major": "重大", "critical": "特别重大"}
 
 
+#: Past this, every step of an entry has long been taken: it is not looked at again.
+LAST_STEP_WITHIN = timedelta(days=30)
+
+
 def open_entries(session: Session, now: datetime, policy: ReminderPolicy) -> list[LedgerEntry]:
-    """Entries still waiting for their reply, whose first reminder time has come."""
+    """Entries still waiting for their reply whose steps may be due (first one to last)."""
     horizon = now + max(policy.before, default=timedelta(0))
     finals = [status for statuses in FINAL.values() for status in statuses]
     return list(session.scalars(select(LedgerEntry).where(
         LedgerEntry.due_at.is_not(None), LedgerEntry.due_at <= horizon,
+        LedgerEntry.due_at >= now - LAST_STEP_WITHIN,
         LedgerEntry.replied_at.is_(None), LedgerEntry.closed_at.is_(None),
         LedgerEntry.paused_since.is_(None), LedgerEntry.status.not_in(finals),
     ).order_by(LedgerEntry.due_at, LedgerEntry.id)))
@@ -87,6 +92,17 @@ def _log(session: Session, entry: LedgerEntry, step: Step, outcome: str,
                             due_at=entry.due_at, at=now))
 
 
+def steps_taken(session: Session, entry_ids: list[int], chunk: int = 500) -> dict[int, set[str]]:
+    """The step keys already taken, per entry (one query per chunk of entries)."""
+    taken: dict[int, set[str]] = {}
+    for start in range(0, len(entry_ids), chunk):
+        rows = session.execute(select(ReminderLog.entry_id, ReminderLog.step).where(
+            ReminderLog.entry_id.in_(entry_ids[start:start + chunk])))
+        for entry_id, step in rows:
+            taken.setdefault(entry_id, set()).add(step)
+    return taken
+
+
 def calendar_of(session: Session) -> Callable[[date], bool]:
     """The working-day test, with the admin-entered overrides."""
     return WorkCalendar(load_overrides(session)).is_workday
@@ -98,12 +114,12 @@ def send_reminders(session: Session, settings: Settings, now: datetime,
     policy = policy or ReminderPolicy(timezone=settings.timezone)
     is_workday = calendar_of(session)
     counts = {"entries": 0, "sent": 0, "skipped": 0, "deferred": 0, "no_recipient": 0}
-    for entry in open_entries(session, now, policy):
+    entries = open_entries(session, now, policy)
+    taken = steps_taken(session, [e.id for e in entries])
+    for entry in entries:
         counts["entries"] += 1
-        done = set(session.scalars(select(ReminderLog.step).where(
-            ReminderLog.entry_id == entry.id)))
         clock = EntryClock(entry.id, entry.due_at, entry.level, open=True)
-        decision = decide(clock, now, done, policy, is_workday)
+        decision = decide(clock, now, taken.get(entry.id, set()), policy, is_workday)
         for step in decision.skip:
             _log(session, entry, step, "skipped", [], now)
             counts["skipped"] += 1
