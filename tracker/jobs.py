@@ -136,6 +136,7 @@ def run_child(argv: list[str], log_path: Path, timeout: float,
               cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
     """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    log.info("starting %s (output in %s)", " ".join(argv[1:4]), log_path)
     started = time.monotonic()
     with open(log_path, "ab") as out:
         start_offset = out.tell()
@@ -180,12 +181,6 @@ def stop_children() -> int:
     for proc in children:
         proc.terminate()
     return len(children)
-
-
-def children() -> list[int]:
-    """Pids of the running child processes."""
-    with _children_lock:
-        return [p.pid for p in _children]
 
 
 def logs_dir() -> Path:

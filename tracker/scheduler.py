@@ -11,6 +11,7 @@ which the main loop applies; a heartbeat row says the process is alive.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import pickle
@@ -88,7 +89,7 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
         seconds = timing.crawl_every or source.interval_minutes * 60
         job = JobDef.of(jobs.crawl, IntervalTrigger(seconds=seconds, timezone=tz),
                         f"抓取：{source.title}", source=source.name)
-        defs.append(_replace(job, executor="crawl", first_run=1 + i * timing.stagger))
+        defs.append(dataclasses.replace(job, executor="crawl", first_run=1 + i * timing.stagger))
     every = {jobs.analyze: timing.analyze_every, jobs.reminders: timing.reminders_every,
              jobs.source_health: timing.health_every, jobs.deliver: timing.deliver_every}
     for job_func, seconds in every.items():
@@ -105,10 +106,6 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
             seconds=timing.demo_clock_every, timezone=tz), {"site": timing.demo_site},
             "演示网站时钟前进"))
     return defs
-
-
-def _replace(job: JobDef, **changes: Any) -> JobDef:
-    return JobDef(**{**job.__dict__, **changes})
 
 
 def trigger_signature(trigger: Any) -> str:
