@@ -136,7 +136,7 @@ def run_child(argv: list[str], log_path: Path, timeout: float,
               cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
     """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log.info("starting %s (output in %s)", " ".join(argv[1:4]), log_path)
+    log.info("starting %s (output in %s)", " ".join(argv[1:]), log_path)
     started = time.monotonic()
     with open(log_path, "ab") as out:
         start_offset = out.tell()
