@@ -63,6 +63,7 @@ def start_live_server(home: Path) -> tuple[LiveServer, Callable[[], None]]:
     thread.start()
 
     def stop() -> None:
+        """Stop serving and release the database."""
         server.shutdown()
         thread.join(timeout=10)
         engine.dispose()

@@ -57,7 +57,7 @@ def mention_index() -> MentionIndex:
     """The app's mention index, made on first use (short timeouts: a page must answer)."""
     index = current_app.extensions.get("yuqing.index")
     if index is None:
-        index = get_index(get_settings(), request_timeout=5.0)
+        index = get_index(get_settings(), request_timeout=5.0, max_retries=1)
         current_app.extensions["yuqing.index"] = index
     return index
 

@@ -32,14 +32,19 @@ __all__ = [
 ]
 
 
-def get_index(settings: Settings, *, request_timeout: float = 10.0) -> MentionIndex:
-    """The configured mention index (Elasticsearch when its URL is set, else embedded)."""
+def get_index(settings: Settings, *, request_timeout: float = 10.0,
+              max_retries: int = 2) -> MentionIndex:
+    """The configured mention index (Elasticsearch when its URL is set, else embedded).
+
+    Interactive callers (the web page) pass short timeouts and fewer retries.
+    """
     if settings.elasticsearch_url:
         from tracker.index.elastic import ElasticIndex
 
         return ElasticIndex(settings.elasticsearch_url,
                             analyzer=settings.elasticsearch_analyzer,
-                            timezone=settings.timezone, request_timeout=request_timeout)
+                            timezone=settings.timezone, request_timeout=request_timeout,
+                            max_retries=max_retries)
     from tracker.index.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.data_dir / "index.db", timezone=settings.timezone)

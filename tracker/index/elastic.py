@@ -67,11 +67,13 @@ class ElasticIndex(MentionIndex):
     def __init__(self, url: str | None = None, *, alias: str = "yuqing-mentions",
                  analyzer: str = "cjk", timezone: str = "Asia/Shanghai",
                  refresh: str | bool = "wait_for", request_timeout: float = 10.0,
-                 replicas: int | None = None, client: Elasticsearch | None = None) -> None:
+                 max_retries: int = 2, replicas: int | None = None,
+                 client: Elasticsearch | None = None) -> None:
         if analyzer not in ANALYZERS:
             raise SearchIndexError(f"unknown analyzer {analyzer!r} "
                                    f"(use {', '.join(ANALYZERS)})")
-        self.client = client or make_client(url, request_timeout=request_timeout)
+        self.client = client or make_client(url, request_timeout=request_timeout,
+                                            max_retries=max_retries)
         self.alias = alias
         self.analyzer = analyzer
         self.timezone = timezone

@@ -24,6 +24,7 @@ from typing import Any
 from tracker.index.base import (
     BulkResult,
     ChangesPage,
+    IndexUnavailable,
     ItemError,
     MentionDoc,
     MentionIndex,
@@ -134,7 +135,7 @@ class EmbeddedIndex(MentionIndex):
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise SearchIndexError(f"the index is busy: {exc}") from None
+            raise IndexUnavailable(f"the index is busy: {exc}") from None
         try:
             yield db
             db.execute("COMMIT")
@@ -349,5 +350,5 @@ class EmbeddedIndex(MentionIndex):
         """Run a search (see :mod:`tracker.index.embedded_search`)."""
         try:
             return run_search(self, self._db(), request.checked())
-        except sqlite3.OperationalError as exc:
-            raise SearchIndexError(f"search failed: {exc}") from None
+        except sqlite3.OperationalError as exc:  # locked by a long write, disk trouble
+            raise IndexUnavailable(f"search failed: {exc}") from None

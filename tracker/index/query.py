@@ -133,14 +133,17 @@ class _Parser:
                                             ("all", "any", "none", "region", "source", "kind")}
 
     def peek(self) -> tuple[str, str, int] | None:
+        """The next token, or None at the end."""
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
     def take(self) -> tuple[str, str, int]:
+        """Consume the next token."""
         token = self.tokens[self.pos]
         self.pos += 1
         return token
 
     def word(self) -> str:
+        """A bare word or a quoted phrase."""
         token = self.peek()
         if token is None or token[0] not in ("word", "phrase"):
             where = f"at position {token[2] + 1}" if token else "at the end"
@@ -152,6 +155,7 @@ class _Parser:
         return _checked_word(value, at)
 
     def alternatives(self, closing: bool) -> list[str]:
+        """``a|b|c``, ending with ``)`` when ``closing``."""
         words = [self.word()]
         while (token := self.peek()) and token[:2] == ("op", "|"):
             self.take()
@@ -164,6 +168,7 @@ class _Parser:
         return words
 
     def item(self) -> None:
+        """One signed word, group or field."""
         sign = self.take()[1] if self.peek()[0] == "sign" else ""
         kind, value, at = self.peek()
         if kind == "op" and value == "(":
@@ -187,6 +192,7 @@ class _Parser:
             self.parts["any"].append(tuple(words))
 
     def field(self, name: str, raw: str, at: int) -> None:
+        """``region:``, ``source:`` or ``kind:`` with its values."""
         if name not in FIELDS:
             raise QuerySyntaxError(f"unknown field '{name}:' at position {at + 1} "
                                    f"(use region:, source: or kind:)")
@@ -201,6 +207,7 @@ class _Parser:
         self.parts[name].extend(values)
 
     def parse(self) -> Query:
+        """The whole query."""
         while (token := self.peek()) is not None:
             if token[:2] == ("op", ")"):
                 raise QuerySyntaxError(f"unbalanced parenthesis: ')' at position {token[2] + 1}")
