@@ -38,6 +38,8 @@ class ClusterConfig:
     max_postings: int = 2000
     duplicate_distance: int = 4
     max_text_chars: int = 400
+    merge_similarity: float = 0.3
+    merge_unplaced: float = 0.6
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Event:
     first_at: datetime
     last_at: datetime
     members: list[str] = field(default_factory=list)
+    authors: set[str] = field(default_factory=set)
     title: str = ""
     likes: int = 0
     comments: int = 0
@@ -87,8 +90,10 @@ def item_vector(item: Item, config: ClusterConfig) -> tuple[dict[str, float], li
     """
     title_words = keywords.words_of(item.title) if item.title else []
     text_words = keywords.words_of(item.text[:config.max_text_chars])
-    # Title places are the cleanest; the first few of the text fill in when the title has none.
-    found_places = keywords.places(title_words) + keywords.places(text_words)[:2]
+    # Title places are the cleanest; a text place counts when the text names it twice.
+    text_places = Counter(keywords.places_all(text_words))
+    found_places = keywords.places(title_words) + [p for p, n in text_places.items() if n >= 2]
+    found_places += keywords.rare_names(title_words)
     found_places = list(dict.fromkeys(found_places))
     counts: Counter[str] = Counter()
     for words, repeat in ((text_words, 1), (title_words, config.title_weight)):
@@ -129,23 +134,48 @@ class EventClusterer:
         return self.events.get(event_id) if event_id else None
 
     def add(self, item: Item) -> Assignment:
-        """Put an item into an existing event or a new one (adding the same id twice is a no-op)."""
+        """Put an item into an existing event or a new one (adding the same id twice is a no-op).
+
+        When the item fits several events that also resemble each other, they are one matter
+        that started apart: the others are merged into the best one and listed in the result.
+        """
         known = self._item_event.get(item.id)
         if known is not None:
             return Assignment(item.id, known, False)
         vector, found_places = item_vector(item, self.config)
         signature = self._signature(item)
         duplicate_of, event_id = self._duplicate(signature, item.published_at)
-        similarity = 1.0 if duplicate_of else 0.0
+        similarity, others = (1.0, []) if duplicate_of else (0.0, [])
         if event_id is None:
-            event_id, similarity = self._best(vector, found_places, item.published_at)
+            ranked = self._ranked(vector, found_places, item.published_at)
+            if ranked:
+                (event_id, similarity), others = ranked[0], [e for e, _ in ranked[1:]]
         is_new = event_id is None
         if event_id is None:
             event_id = self._new_event(item)
         self._join(self.events[event_id], item, vector, found_places)
         if signature:
             self._signatures.add(item.id, signature)
-        return Assignment(item.id, event_id, is_new, duplicate_of, round(similarity, 4))
+        merged = self._merge_similar(event_id, others)
+        return Assignment(item.id, event_id, is_new, duplicate_of, round(similarity, 4), merged)
+
+    def _merge_similar(self, event_id: str, others: list[str]) -> tuple[str, ...]:
+        merged = []
+        for other_id in others:
+            if self._mergeable(self.events[event_id], self.events[other_id]):
+                self.merge(event_id, other_id)
+                merged.append(other_id)
+        return tuple(merged)
+
+    def _mergeable(self, event: Event, other: Event) -> bool:
+        """Two events are one matter: they name the same place and say similar things."""
+        norm = math.sqrt(sum(w * w for w in other.centroid.values())) or 1.0
+        similarity = cosine({t: w / norm for t, w in other.centroid.items()}, event.centroid)
+        mine, theirs = event.main_places(), other.main_places()
+        if mine and theirs:
+            same = any(keywords.same_place(p, q) for p in mine for q in theirs)
+            return same and similarity >= self.config.merge_similarity
+        return similarity >= self.config.merge_unplaced
 
     def _signature(self, item: Item) -> int:
         text = f"{item.title} {item.text}"
@@ -170,10 +200,11 @@ class EventClusterer:
                 found.update(posting)
         return found
 
-    def _best(self, vector: dict[str, float], found_places: list[str],
-              at: datetime) -> tuple[str | None, float]:
-        best_id, best_score = None, 0.0
-        for event_id in sorted(self._candidates(vector)):
+    def _ranked(self, vector: dict[str, float], found_places: list[str],
+                at: datetime) -> list[tuple[str, float]]:
+        """Active candidate events that reach the threshold, best first."""
+        scored = []
+        for event_id in self._candidates(vector):
             event = self.events[event_id]
             if not self._active(event, at):
                 continue
@@ -181,18 +212,16 @@ class EventClusterer:
             if topic < self.config.min_topic:
                 continue
             score = topic + self._place_score(found_places, event)
-            if score > best_score:
-                best_id, best_score = event_id, score
-        if best_score >= self.config.threshold:
-            return best_id, best_score
-        return None, best_score
+            if score >= self.config.threshold:
+                scored.append((event_id, score))
+        return sorted(scored, key=lambda es: (-es[1], es[0]))
 
     def _place_score(self, found_places: list[str], event: Event) -> float:
         """Bonus for a shared place, penalty when both name places and none is shared."""
-        event_places = event.main_places()
-        if not found_places or not event_places:
+        if not found_places or not event.places:
             return 0.0
-        if any(keywords.same_place(p, q) for p in found_places[:6] for q in event_places):
+        known = [p for p, _ in event.places.most_common(10)]
+        if any(keywords.same_place(p, q) for p in found_places[:6] for q in known):
             return self.config.place_bonus
         return -self.config.place_penalty
 
@@ -214,6 +243,8 @@ class EventClusterer:
         event.first_at = min(event.first_at, item.published_at)
         event.last_at = max(event.last_at, item.published_at)
         event.members.append(item.id)
+        if item.author:
+            event.authors.add(item.author)
         event.likes += item.likes
         event.comments += item.comments
         event.reposts += item.reposts
@@ -239,6 +270,7 @@ class EventClusterer:
         target.first_at = min(target.first_at, source.first_at)
         target.last_at = max(target.last_at, source.last_at)
         target.members.extend(source.members)
+        target.authors |= source.authors
         target.likes += source.likes
         target.comments += source.comments
         target.reposts += source.reposts
@@ -282,7 +314,7 @@ def _event_to_dict(event: Event) -> dict[str, Any]:
     return {
         "id": event.id, "centroid": event.centroid, "places": dict(event.places),
         "first_at": event.first_at.isoformat(), "last_at": event.last_at.isoformat(),
-        "members": list(event.members), "title": event.title,
+        "members": list(event.members), "authors": sorted(event.authors), "title": event.title,
         "likes": event.likes, "comments": event.comments, "reposts": event.reposts,
     }
 
@@ -292,6 +324,7 @@ def _event_from_dict(data: dict[str, Any]) -> Event:
         id=data["id"], centroid={t: float(w) for t, w in data["centroid"].items()},
         places=Counter(data["places"]), first_at=datetime.fromisoformat(data["first_at"]),
         last_at=datetime.fromisoformat(data["last_at"]), members=list(data["members"]),
+        authors=set(data.get("authors", ())),
         title=data.get("title", ""), likes=int(data.get("likes", 0)),
         comments=int(data.get("comments", 0)), reposts=int(data.get("reposts", 0)),
     )

@@ -19,8 +19,8 @@ from analysis.types import AlertDecision, EventStats, Hotness, Level
 class HotnessConfig:
     """Weights of the hotness formula and the level thresholds (configuration, with defaults)."""
 
-    volume_weight: float = 12.0
-    engagement_weight: float = 6.0
+    volume_weight: float = 10.0
+    engagement_weight: float = 8.0
     growth_weight: float = 8.0
     growth_cap: float = 4.0
     negative_weight: float = 20.0
@@ -57,8 +57,17 @@ def engagement(stats: EventStats, config: HotnessConfig = DEFAULT_CONFIG) -> flo
     return stats.likes + weighted
 
 
+def voices(stats: EventStats) -> int:
+    """Volume counted in distinct authors when known: one person posting ten times is one voice."""
+    if stats.authors is None:
+        return stats.count_window
+    return min(stats.authors, stats.count_window)
+
+
 def growth_ratio(stats: EventStats) -> float:
-    """How many times the window's volume exceeds the baseline (expected volume per window)."""
+    """How many times the window's volume exceeds the baseline (1.0 when there is no baseline)."""
+    if stats.count_baseline is None:
+        return 1.0
     return stats.count_window / max(stats.count_baseline, 1.0)
 
 
@@ -66,7 +75,7 @@ def components(stats: EventStats, config: HotnessConfig = DEFAULT_CONFIG) -> dic
     """Each term of the hotness sum, by name."""
     growth = min(math.log2(max(growth_ratio(stats), 1.0)), config.growth_cap)
     return {
-        "volume": config.volume_weight * math.log2(1 + stats.count_window * stats.source_weight),
+        "volume": config.volume_weight * math.log2(1 + voices(stats) * stats.source_weight),
         "engagement": config.engagement_weight * math.log2(1 + engagement(stats, config)),
         "growth": config.growth_weight * growth,
         "negative": config.negative_weight * min(max(stats.negative_share, 0.0), 1.0),
@@ -92,8 +101,10 @@ def reason(stats: EventStats, config: HotnessConfig = DEFAULT_CONFIG) -> str:
     """The reason in words: "48 条相关信息，6 小时内增长 5 倍，负面占比 72%，命中监测方案：…"."""
     total = stats.count_total if stats.count_total is not None else stats.count_window
     parts = [f"{total} 条相关信息"]
+    if stats.authors is not None and stats.authors < stats.count_window:
+        parts[0] += f"（{stats.authors} 位作者）"
     ratio = growth_ratio(stats)
-    if stats.count_baseline > 0 and ratio >= 2:
+    if stats.count_baseline is not None and ratio >= 2:
         parts.append(f"{_hours(stats.window_hours)}内增长 {ratio:.0f} 倍")
     elif stats.count_total is not None and stats.count_total != stats.count_window:
         parts.append(f"{_hours(stats.window_hours)}内 {stats.count_window} 条")

@@ -51,6 +51,11 @@ _NUMERIC = re.compile(r"[0-9.%:/-]+")
 _DIGITS = re.compile(r"[0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _MAX_PREFIX_TOKENS = 3
+_PHASE = re.compile(r"[一二三四五六七八九十0-9]+期$")
+_GENERIC_PREFIX = frozenset(
+    "整个 本 该 这 那 此 各 每 其 我们 你们 他们 所有 同等 合作 周边 附近 一个 整 全 多个 几个"
+    " 规定 设置 检查 地区 城区 农村 公办 民办 私立 公立 住宅 居民 商品房 定向".split()
+)
 #: A word in more than this share of background documents is no part of a name.
 COMMON_SHARE = 0.02
 
@@ -59,7 +64,7 @@ _ROAD = re.compile(r"[东西南北中]路|[东西南北中]街|大道")
 
 
 def _is_place_end(word: str) -> bool:
-    return any(word.endswith(s) for s in PLACE_SUFFIXES)
+    return any(word.endswith(s) for s in PLACE_SUFFIXES) or bool(_PHASE.fullmatch(word))
 
 
 def _is_common(word: str) -> bool:
@@ -74,7 +79,12 @@ def _can_prefix(word: str) -> bool:
 
 
 def places(words: Sequence[str]) -> list[str]:
-    """Place names joined from segmented words (a run ending in a place word)."""
+    """Place names joined from segmented words (a run ending in a place word), each once."""
+    return list(dict.fromkeys(places_all(words)))
+
+
+def places_all(words: Sequence[str]) -> list[str]:
+    """Every place-name occurrence in segmented words, repeats included."""
     found: list[str] = []
     for i, word in enumerate(words):
         if not _is_place_end(word) or word in _PLACE_BREAK:
@@ -84,13 +94,14 @@ def places(words: Sequence[str]) -> list[str]:
             start -= 1
         if start == i and i > 0 and _ROAD.fullmatch(word) and textmod.is_wordlike(words[i - 1]):
             start -= 1  # 劳动 东路: a common word still names a road
+        if start < i and words[start] in _GENERIC_PREFIX:
+            start += 1
         name = "".join(words[start:i + 1])
-        if len(name) >= 3 and name not in found:
+        if len(name) >= 3 and start < i:
             found.append(name)
     return found
 
 
-_PHASE = re.compile(r"[一二三四五六七八九十0-9]+期$")
 _GENERIC_ENDS = tuple(sorted((s for s in PLACE_SUFFIXES if len(s) >= 2), key=len, reverse=True))
 
 
@@ -109,6 +120,8 @@ def place_core(name: str) -> str:
 def same_place(a: str, b: str) -> bool:
     """Whether two place names name the same place (海外滩二期小区 ~ 绿地海外滩小区)."""
     core_a, core_b = place_core(a), place_core(b)
+    if len(core_a) < 2 or len(core_b) < 2:
+        return a == b
     return core_a in b or core_b in a
 
 
@@ -123,6 +136,14 @@ def words_of(text: str) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+def rare_names(words: Sequence[str], max_df: int = 2) -> list[str]:
+    """Words of three or more characters that the background corpus barely knows (58车贷)."""
+    freqs = background()
+    return [w for w in dict.fromkeys(words) if len(w) >= 3 and textmod.is_wordlike(w)
+            and w not in STOP_WORDS and not textmod.ADMIN_CODE.fullmatch(w)
+            and not _NUMERIC.fullmatch(w) and freqs.df.get(w, 0) <= max_df]
 
 
 def content_words(words: Sequence[str]) -> list[str]:

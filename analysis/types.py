@@ -47,6 +47,7 @@ class Item:
     comments: int = 0
     reposts: int = 0
     source: str = ""
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Assignment:
     is_new_event: bool
     duplicate_of: str | None = None
     similarity: float = 0.0
+    merged_event_ids: tuple[str, ...] = ()
 
 
 class Level(StrEnum):
@@ -80,7 +82,7 @@ class EventStats:
     """What the hotness formula needs to know about an event at one moment."""
 
     count_window: int
-    count_baseline: float = 0.0
+    count_baseline: float | None = None
     negative_share: float = 0.0
     likes: int = 0
     comments: int = 0
@@ -90,6 +92,7 @@ class EventStats:
     watch_rule_hits: tuple[str, ...] = ()
     sensitive_hits: tuple[str, ...] = ()
     count_total: int | None = None
+    authors: int | None = None
 
 
 @dataclass(frozen=True)
