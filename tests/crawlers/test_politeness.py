@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 from scrapy.crawler import Crawler
@@ -67,19 +66,18 @@ def test_a_source_of_another_kind_is_refused():
         BoardSpider.from_crawler(Crawler(BoardSpider, Settings()), source="news", plan=plan)
 
 
-def test_retries_back_off_exponentially():
-    middleware = RetryBackoffMiddleware(base=0.05, cap=0.15)
+def test_retries_back_off_exponentially(monkeypatch):
+    middleware = RetryBackoffMiddleware(base=0.5, cap=3.0)
+    slept: list[float] = []
 
-    def waited(retry_times: int) -> float:
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    for retry_times in (0, 1, 2, 3, 6):
         request = Request("http://example.org", meta={"retry_times": retry_times})
-        started = time.monotonic()
         asyncio.run(middleware.process_request(request))
-        return time.monotonic() - started
-
-    assert waited(0) < 0.03
-    assert 0.04 <= waited(1) < 0.09
-    assert 0.09 <= waited(2) < 0.14
-    assert 0.14 <= waited(5) < 0.25  # capped
+    assert slept == [0.5, 1.0, 2.0, 3.0]  # no wait before the first try; capped at 3 s
 
 
 def test_robots_txt_is_obeyed_and_no_command_server_starts(demo_site, tmp_path):
