@@ -26,9 +26,9 @@ from analysis.types import Assignment, Item, Keyword
 class ClusterConfig:
     """Tuning of the clusterer; the defaults aim at concrete matters on message boards."""
 
-    threshold: float = 0.30
-    place_bonus: float = 0.15
-    min_topic: float = 0.12
+    threshold: float = 0.34
+    place_bonus: float = 0.28
+    min_topic: float = 0.06
     place_penalty: float = 0.15
     window: timedelta = timedelta(days=90)
     title_weight: int = 2
@@ -57,6 +57,7 @@ class Event:
     likes: int = 0
     comments: int = 0
     reposts: int = 0
+    norm: float = 0.0
 
     @property
     def size(self) -> int:
@@ -107,11 +108,15 @@ def item_vector(item: Item, config: ClusterConfig) -> tuple[dict[str, float], li
     return {t: w / norm for t, w in top}, found_places
 
 
-def cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
-    """Cosine of a unit vector with an (unnormalised) centroid."""
-    norm = math.sqrt(sum(w * w for w in centroid.values()))
+def cosine(vector: dict[str, float], centroid: dict[str, float],
+           norm: float | None = None) -> float:
+    """Cosine of a unit vector with an (unnormalised) centroid of the given norm."""
+    if norm is None:
+        norm = math.sqrt(sum(w * w for w in centroid.values()))
     if not norm:
         return 0.0
+    if len(vector) > len(centroid):
+        return sum(w * vector.get(t, 0.0) for t, w in centroid.items()) / norm
     return sum(w * centroid.get(t, 0.0) for t, w in vector.items()) / norm
 
 
@@ -179,7 +184,7 @@ class EventClusterer:
 
     def _signature(self, item: Item) -> int:
         text = f"{item.title} {item.text}"
-        return dedup.simhash(text) if len(dedup.shingles(text)) >= 12 else 0
+        return dedup.simhash(text) if dedup.char_count(text) >= 14 else 0
 
     def _active(self, event: Event, at: datetime) -> bool:
         window = self.config.window
@@ -208,7 +213,7 @@ class EventClusterer:
             event = self.events[event_id]
             if not self._active(event, at):
                 continue
-            topic = cosine(vector, event.centroid)
+            topic = cosine(vector, event.centroid, event.norm)
             if topic < self.config.min_topic:
                 continue
             score = topic + self._place_score(found_places, event)
@@ -254,6 +259,7 @@ class EventClusterer:
     def _reindex(self, event: Event) -> None:
         keep = event.top_terms(self.config.event_terms)
         event.centroid = {t: event.centroid[t] for t in keep}
+        event.norm = math.sqrt(sum(w * w for w in event.centroid.values()))
         new, old = set(keep), self._indexed.get(event.id, set())
         for term in old - new:
             self._postings[term].discard(event.id)

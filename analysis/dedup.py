@@ -8,7 +8,6 @@ only the items in a few buckets, not the corpus.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,26 +23,50 @@ _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _POWERS = (1 << np.arange(BITS - 1, -1, -1, dtype=np.uint64)).astype(np.uint64)
 
 
+def _chars(text: str) -> str:
+    return "".join(_KEEP.findall(normalize(text).lower()))
+
+
+def char_count(text: str) -> int:
+    """Number of letters, digits and CJK characters (what the signature is made of)."""
+    return len(_chars(text))
+
+
 def shingles(text: str, size: int = SHINGLE) -> list[str]:
     """Character shingles of the normalised text, punctuation and spaces dropped."""
-    chars = "".join(_KEEP.findall(normalize(text).lower()))
+    chars = _chars(text)
     if len(chars) <= size:
         return [chars] if chars else []
     return [chars[i:i + size] for i in range(len(chars) - size + 1)]
 
 
-def _hash64(token: str) -> bytes:
-    return hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: spreads each 64-bit value over all bits (wrapping arithmetic)."""
+    z = values + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _shingle_hashes(chars: str) -> np.ndarray:
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < SHINGLE:
+        codes = np.concatenate([codes, np.zeros(SHINGLE - len(codes), dtype=np.uint64)])
+    with np.errstate(over="ignore"):
+        h = np.zeros(len(codes) - SHINGLE + 1, dtype=np.uint64)
+        for offset in range(SHINGLE):
+            h = _mix64(h ^ codes[offset:len(codes) - SHINGLE + 1 + offset])
+        return h
 
 
 def simhash(text: str) -> int:
     """The 64-bit SimHash of a text (0 for a text without letters, digits or CJK)."""
-    grams = shingles(text)
-    if not grams:
+    chars = _chars(text)
+    if not chars:
         return 0
-    raw = np.frombuffer(b"".join(_hash64(g) for g in grams), dtype=np.uint8)
-    bits = np.unpackbits(raw).reshape(len(grams), BITS)
-    votes = bits.sum(axis=0) * 2 > len(grams)
+    hashes = _shingle_hashes(chars)
+    bits = np.unpackbits(hashes.astype(">u8").view(np.uint8)).reshape(len(hashes), BITS)
+    votes = bits.sum(axis=0) * 2 > len(hashes)
     return int(np.dot(votes.astype(np.uint64), _POWERS))
 
 

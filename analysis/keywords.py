@@ -64,7 +64,7 @@ _ROAD = re.compile(r"[东西南北中]路|[东西南北中]街|大道")
 
 
 def _is_place_end(word: str) -> bool:
-    return any(word.endswith(s) for s in PLACE_SUFFIXES) or bool(_PHASE.fullmatch(word))
+    return word.endswith(PLACE_SUFFIXES) or bool(_PHASE.fullmatch(word))
 
 
 def _is_common(word: str) -> bool:
