@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     import web.admin_ops
+    import web.alerts
     import web.dashboard
     import web.reports
     import web.search
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.reports.bp)
     app.register_blueprint(web.admin_ops.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,7 @@ from tracker.ingest import BOARD, CollectedItem, Ingestor
 from tracker.models import Mention, Source
 
 _ids = itertools.count(1)
+_epochs = itertools.count(1)
 T0 = datetime(2026, 5, 6, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, outside quiet hours
 
 # One concrete matter (a place and a problem) told in different words, and unrelated ones.
@@ -28,6 +29,16 @@ OTHERS = [
     "A市经济学院体育学院强制学生到指定公司实习，收取费用",
     "咨询A6区道路命名规划初步成果何时转为正式成果",
 ]
+
+
+def fresh_epoch() -> datetime:
+    """A start time far (over a clustering window) from every other test's.
+
+    On SQLite a test that commits (every web request does) leaves its rows behind: pysqlite
+    starts no transaction before the first savepoint, so releasing it commits. Tests that
+    commit therefore work in their own stretch of time, where no earlier event is active.
+    """
+    return T0 + timedelta(days=200 * next(_epochs))
 
 
 def source(session: Session, name: str = "test_news", kind: str = "news",

@@ -1,0 +1,182 @@
+"""The alert triage queue for opinion staff: list, detail, dismiss, merge, correct, escalate.
+
+Staff and admins act; leaders read. Every action posts a CSRF-protected form, goes through
+:mod:`tracker.triage` (which audits it) and commits here. Crawled text is rendered escaped
+(Jinja autoescaping) and only http(s) links become links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from tracker.alert_queue import SORTS, STATUSES, event_detail, merge_targets, queue, sentiment_band
+from tracker.ledger import LedgerError
+from tracker.models import RoleCode
+from tracker.models.events import Alert, Event
+from tracker.triage import (
+    TriageError,
+    correct_sentiment,
+    dismiss_alert,
+    escalate_alert,
+    merge_events,
+)
+from web.auth import roles_required
+from web.db import get_db, get_settings
+
+bp = Blueprint("alerts", __name__, url_prefix="/alerts")
+READERS = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)
+ACTORS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+
+
+class DismissForm(FlaskForm):
+    """Dismiss with a reason."""
+
+    reason = TextAreaField("忽略理由", validators=[DataRequired(message="请填写忽略理由"),
+                                                   Length(max=500)])
+
+
+class MergeForm(FlaskForm):
+    """Merge the alert's event into another event."""
+
+    target = SelectField("并入事件", coerce=int, validate_choice=False)
+
+
+class EscalateForm(FlaskForm):
+    """Escalate to the response ledger (the CSRF token is the whole form)."""
+
+
+class SentimentForm(FlaskForm):
+    """Correct one mention's sentiment."""
+
+    label = HiddenField(validators=[AnyOf(["positive", "negative"])])
+
+
+def safe_url(value: str | None) -> str | None:
+    """Only http(s) links are rendered as links (no javascript: from crawled pages)."""
+    if not value:
+        return None
+    return value if urlsplit(value).scheme in ("http", "https") else None
+
+
+@bp.context_processor
+def helpers() -> dict[str, Any]:
+    """Labels and link checks for the alert templates."""
+    can_act = current_user.is_authenticated and current_user.has_role(*ACTORS)
+    return {"STATUSES": STATUSES, "SORTS": SORTS, "safe_url": safe_url,
+            "sentiment_band": sentiment_band, "can_act": can_act}
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def index() -> str:
+    """The queue: untriaged alerts by default, newest (or hottest) first."""
+    status = request.args.get("status", "new")
+    status = status if status in STATUSES or status == "all" else "new"
+    sort = request.args.get("sort", "new")
+    sort = sort if sort in SORTS else "new"
+    page = request.args.get("page", 1, type=int) or 1
+    return render_template("alerts/index.html", page=queue(get_db(), status, sort, page),
+                           status=status, sort=sort)
+
+
+def _alert(alert_id: int) -> Alert:
+    alert = get_db().get(Alert, alert_id)
+    if alert is None:
+        abort(404)
+    return alert
+
+
+@bp.get("/<int:alert_id>")
+@roles_required(*READERS)
+def detail(alert_id: int) -> str:
+    """One alert with its event's mentions, trend, sentiment mix and the actions."""
+    alert = _alert(alert_id)
+    db = get_db()
+    merge = MergeForm()
+    merge.target.choices = [(e.id, f"#{e.id} {e.title[:40]}（{e.mention_count} 条）")
+                            for e in merge_targets(db, alert.event)]
+    return render_template("alerts/detail.html", alert=alert,
+                           detail=event_detail(db, alert.event, get_settings().tz),
+                           dismiss=DismissForm(), merge=merge, escalate=EscalateForm(),
+                           sentiment=SentimentForm())
+
+
+def _done(alert_id: int, message: str) -> Any:
+    get_db().commit()
+    flash(message, "info")
+    return redirect(url_for("alerts.detail", alert_id=alert_id), code=303)
+
+
+def _refused(alert_id: int, message: str) -> Any:
+    get_db().rollback()
+    flash(message, "error")
+    return redirect(url_for("alerts.detail", alert_id=alert_id), code=303)
+
+
+@bp.post("/<int:alert_id>/dismiss")
+@roles_required(*ACTORS)
+def dismiss(alert_id: int) -> Any:
+    """Dismiss the alert with a reason."""
+    alert, form = _alert(alert_id), DismissForm()
+    if not form.validate_on_submit():
+        return _refused(alert_id, "请填写忽略理由（500 字以内）")
+    try:
+        dismiss_alert(get_db(), alert, form.reason.data, current_user.id)
+    except TriageError as exc:
+        return _refused(alert_id, str(exc))
+    return _done(alert_id, "已忽略该预警")
+
+
+@bp.post("/<int:alert_id>/merge")
+@roles_required(*ACTORS)
+def merge(alert_id: int) -> Any:
+    """Merge the alert's event into the chosen event."""
+    alert, form = _alert(alert_id), MergeForm()
+    if not form.validate_on_submit() or not form.target.data:
+        return _refused(alert_id, "请选择要并入的事件")
+    db = get_db()
+    target = db.get(Event, form.target.data)
+    if target is None:
+        return _refused(alert_id, "找不到要并入的事件")
+    try:
+        merge_events(db, alert.event, target, current_user.id)
+    except TriageError as exc:
+        return _refused(alert_id, str(exc))
+    return _done(alert_id, f"已将事件 #{alert.event_id} 并入事件 #{target.id}")
+
+
+@bp.post("/<int:alert_id>/escalate")
+@roles_required(*ACTORS)
+def escalate(alert_id: int) -> Any:
+    """Open an opinion entry in the response ledger for the alert."""
+    alert, form = _alert(alert_id), EscalateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        entry_id = escalate_alert(get_db(), alert, current_user.id)
+    except (TriageError, LedgerError) as exc:
+        return _refused(alert_id, str(exc))
+    return _done(alert_id, f"已转入回应台账 #{entry_id}")
+
+
+@bp.post("/<int:alert_id>/mentions/<int:mention_id>/sentiment")
+@roles_required(*ACTORS)
+def sentiment(alert_id: int, mention_id: int) -> Any:
+    """Correct one mention's sentiment (kept for retraining)."""
+    _alert(alert_id)
+    form = SentimentForm()
+    if not form.validate_on_submit():
+        return _refused(alert_id, "情感修正无效")
+    try:
+        correct_sentiment(get_db(), mention_id, form.label.data == "positive", current_user.id)
+    except TriageError as exc:
+        return _refused(alert_id, str(exc))
+    label = "正面" if form.label.data == "positive" else "负面"
+    return _done(alert_id, f"已将信息 #{mention_id} 的情感改为{label}")
