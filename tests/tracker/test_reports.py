@@ -148,3 +148,30 @@ def test_pdf_is_a4_with_embedded_chinese_fonts_pages_and_text(demo_month, tmp_pa
 def test_unknown_format_is_refused(demo_month):
     with pytest.raises(ValueError):
         render(demo_month, "docx")
+
+
+def test_hottest_events_come_from_the_analysis_with_their_answers(session, settings):
+    from tracker.models.events import Alert, Event
+    from tracker.reports.data import hottest
+
+    def event(key, title, hotness, mentions):
+        row = Event(cluster_key=key, title=title, hotness=hotness, mention_count=mentions,
+                    level="较大", first_seen_at=local("2025-09-10 08:00"),
+                    last_seen_at=local("2025-09-12 08:00"))
+        session.add(row)
+        session.flush()
+        return row
+
+    answered, ignored = event("k1", "化工厂异味", 88.0, 120), event("k2", "公交改线", 40.0, 30)
+    event("k3", "去年的旧事", 99.0, 5).last_seen_at = local("2025-08-01 08:00")
+    alert = Alert(event_id=answered.id, level="较大", level_rank=2, hotness=88.0, reason="增长")
+    session.add(alert)
+    session.flush()
+    add(session, kind="opinion", status="responded", title="化工厂异味（台账）",
+        received_at="2025-09-10 09:00", replied_at="2025-09-10 15:00", alert_id=alert.id,
+        reply_channel="发布权威信息", reply_summary="监测正常")
+    rows = hottest(session, MONTH, settings, AS_OF)
+    assert [r.title for r in rows] == ["化工厂异味", "公交改线"]
+    assert rows[0].mentions == 120 and rows[0].reply_hours == pytest.approx(6.0)
+    assert rows[0].reply_channel == "发布权威信息" and rows[1].status == "未转台账"
+    assert ignored.id and rows[1].id == 0

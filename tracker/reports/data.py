@@ -31,7 +31,7 @@ from tracker.models.ledger import LedgerLink
 from tracker.settings import Settings
 
 #: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX.
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 LIST_LIMIT_XLSX = 20000
 HOT_LIMIT = 10
 TREND_MONTHS = 12
@@ -120,19 +120,21 @@ def _entry_columns():
             e.published_at)
 
 
+def _rows_from(r, as_of: datetime) -> EntryRow:
+    """An :class:`EntryRow` from the columns of :func:`_entry_columns` (plus a count)."""
+    row = EntryRow(id=r[0], kind=r[1], title=r[2], department=r[3] or "未指定部门",
+                   status=_status(r[1], r[4]), received_at=r[5], due_at=r[6],
+                   replied_at=r[7], responsible=r[8], level=r[9], reply_channel=r[10],
+                   reply_summary=r[11], published_at=r[12])
+    if len(r) > 13:  # the linked-mention count of :func:`hottest_opinions`
+        row.mentions = int(r[13])
+    if row.due_at is not None and row.replied_at is None and row.due_at < as_of:
+        row.overdue_days = (as_of - row.due_at).total_seconds() / 86400
+    return row
+
+
 def _rows(session: Session, stmt, as_of: datetime) -> list[EntryRow]:
-    out = []
-    for r in session.execute(stmt):
-        row = EntryRow(id=r[0], kind=r[1], title=r[2], department=r[3] or "未指定部门",
-                       status=_status(r[1], r[4]), received_at=r[5], due_at=r[6],
-                       replied_at=r[7], responsible=r[8], level=r[9], reply_channel=r[10],
-                       reply_summary=r[11], published_at=r[12])
-        if len(r) > 13:  # the linked-mention count of :func:`hottest`
-            row.mentions = int(r[13])
-        if row.due_at is not None and row.replied_at is None and row.due_at < as_of:
-            row.overdue_days = (as_of - row.due_at).total_seconds() / 86400
-        out.append(row)
-    return out
+    return [_rows_from(r, as_of) for r in session.execute(stmt)]
 
 
 def _status(kind: str, status: str) -> str:
@@ -193,10 +195,48 @@ def unpublished_replies(session: Session, period: Period, settings: Settings, as
 
 def hottest(session: Session, period: Period, settings: Settings, as_of: datetime,
             limit: int = HOT_LIMIT) -> list[EntryRow]:
-    """The month's opinion matters by level, then by linked mentions, with their answers.
+    """The month's hottest events with how they were answered; without analysed events,
+    the month's opinion entries by level and linked mentions."""
+    rows = hottest_events(session, period, settings, as_of, limit)
+    return rows or hottest_opinions(session, period, settings, as_of, limit)
 
-    Hook: when events with a hotness score exist (the analysis issue), rank by that instead.
-    """
+
+def hottest_events(session: Session, period: Period, settings: Settings, as_of: datetime,
+                   limit: int = HOT_LIMIT) -> list[EntryRow]:
+    """Events talked about in the month, hottest first, each with the ledger entry its
+    alert was escalated to (response time, channel, content), if any."""
+    try:
+        from tracker.models.events import Alert, Event
+    except ImportError:  # the analysis area is not installed
+        return []
+    lower, upper = period.utc_bounds(settings.tz)
+    e = LedgerEntry
+    escalated = (select(Alert.event_id, func.min(e.id).label("entry_id"))
+                 .join(e, e.alert_id == Alert.id).group_by(Alert.event_id).subquery())
+    stmt = (select(Event, *_entry_columns())
+            .outerjoin(escalated, escalated.c.event_id == Event.id)
+            .outerjoin(e, e.id == escalated.c.entry_id)
+            .outerjoin(Department, Department.id == e.lead_department_id)
+            .where(Event.first_seen_at < upper, Event.last_seen_at >= lower,
+                   Event.status != "merged")
+            .order_by(Event.hotness.desc(), Event.id).limit(limit))
+    out = []
+    for event, *cols in session.execute(stmt):
+        if cols[0] is None:  # never escalated to the ledger
+            out.append(EntryRow(id=0, kind="opinion", title=event.title,
+                                department=event.department or "未转台账", status="未转台账",
+                                received_at=event.first_seen_at, level=event.level,
+                                mentions=event.mention_count))
+            continue
+        row = _rows_from(cols, as_of)
+        row.title, row.level, row.mentions = event.title, event.level, event.mention_count
+        out.append(row)
+    return out
+
+
+def hottest_opinions(session: Session, period: Period, settings: Settings, as_of: datetime,
+                     limit: int = HOT_LIMIT) -> list[EntryRow]:
+    """The month's opinion entries by level, then by linked mentions, with their answers."""
     e = LedgerEntry
     lower, upper = period.utc_bounds(settings.tz)
     links = (select(LedgerLink.entry_id, func.count().label("n"))

@@ -184,7 +184,8 @@ def _hot_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     w.row(["编号", "舆情", "等级", "相关信息条数", "牵头部门", "受理时间", "回应时间",
            "回应用时（小时）", "回应方式", "回应内容", "状态"], header=True)
     for e in report.hot:
-        w.row([e.id, e.title, e.level, e.mentions, e.department, e.received_at, e.replied_at,
+        w.row([e.id or None, e.title, e.level, e.mentions, e.department, e.received_at,
+               e.replied_at,
                e.reply_hours, e.reply_channel, e.reply_summary, e.status],
               [COUNT, None, None, COUNT, None, DATE_FORMAT, DATE_FORMAT, HOURS, None, None,
                None])
