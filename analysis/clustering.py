@@ -38,7 +38,7 @@ class ClusterConfig:
     max_postings: int = 2000
     duplicate_distance: int = 4
     max_text_chars: int = 400
-    merge_similarity: float = 0.3
+    merge_similarity: float = 0.2
     merge_unplaced: float = 0.6
 
 
@@ -74,9 +74,13 @@ class Event:
         return [t for t, _ in sorted(self.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
     def keywords(self, k: int = 8) -> list[Keyword]:
-        """The event's keywords, heaviest first."""
+        """The event's main places, then its heaviest words (character bigrams left out)."""
         total = float(self.size) or 1.0
-        return [Keyword(t, round(self.centroid[t] / total, 4)) for t in self.top_terms(k)]
+        found = [Keyword(p, round(n / total, 4)) for p, n in self.places.most_common(2)]
+        words = [t for t in self.top_terms(len(self.centroid))
+                 if not t.startswith(keywords.BIGRAM_PREFIX)]
+        found += [Keyword(t, round(self.centroid[t] / total, 4)) for t in words]
+        return found[:k]
 
 
 def _is_place_term(term: str, found_places: list[str]) -> bool:

@@ -74,7 +74,7 @@ def _is_common(word: str) -> bool:
 
 def _can_prefix(word: str) -> bool:
     return (textmod.is_wordlike(word) and word not in _PLACE_BREAK and len(word) <= 4
-            and not _is_place_end(word) and not _is_common(word)
+            and not (len(word) > 1 and _is_place_end(word)) and not _is_common(word)
             and not textmod.ADMIN_CODE.fullmatch(word) and not _NUMERIC.fullmatch(word))
 
 
@@ -207,8 +207,15 @@ def tfidf(counts: Mapping[str, float], idf: DocumentFrequencies | None = None) -
 
 
 def _ranked(weights: Mapping[str, float], top_k: int) -> list[Keyword]:
-    best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
-    return [Keyword(word, round(weight, 4)) for word, weight in best]
+    """Heaviest first, leaving out a word that is part of a heavier kept word (魅力 of 魅力之城)."""
+    kept: list[Keyword] = []
+    for word, weight in sorted(weights.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
+        if word.startswith(BIGRAM_PREFIX) or any(word in k.word for k in kept):
+            continue
+        kept.append(Keyword(word, round(weight, 4)))
+        if len(kept) == top_k:
+            break
+    return kept
 
 
 def extract(text: str, top_k: int = 8, idf: DocumentFrequencies | None = None) -> list[Keyword]:
