@@ -101,8 +101,8 @@ class IngestPipeline:
         self.session = session_factory(self.engine)()
         run = crawlruns.start_run(self.session, self.plan.source_id)
         self.run_id = run.id
-        self.session.commit()
         self.source = self.session.get(Source, self.plan.source_id)
+        self.session.commit()  # from here on, each transaction writes before it reads
 
     def process_item(self, item: RawItem) -> RawItem:
         """Clean the item and queue it; store the queue when it is full or old."""
@@ -136,12 +136,15 @@ class IngestPipeline:
                     self.on_page_error("store", item.url or item.external_id, str(exc)[:200])
 
     def _store(self, batch: list[CollectedItem]) -> None:
+        # Write before reading: on SQLite a transaction that has read cannot start writing
+        # once another crawl has committed ("database is locked"); one that writes first
+        # waits its turn for the lock instead.
+        crawlruns.beat(self.session, self.run_id)
         ingestor = Ingestor(self.session, self.source)
         ingestor.ingest_many(batch)
         crawlruns.add_counts(self.session, self.run_id, ingestor.counts)
         self.session.commit()
-        self.session.expunge_all()
-        self.source = self.session.get(Source, self.plan.source_id)
+        self.session.expunge_all()  # keeps memory flat; the (loaded) source stays usable
 
     def on_page_error(self, kind: str, url: str, reason: str, **_: Any) -> None:
         """Count an unusable page or item and keep a sample of it."""

@@ -108,13 +108,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def mark_stale_runs(session: Session, source_id: int, now: datetime | None = None) -> int:
+def mark_stale_runs(session: Session, source_id: int, now: datetime | None = None,
+                    exclude: int | None = None) -> int:
     """Mark runs of the source left ``running`` by a dead process as ``killed``."""
     now = now or utcnow()
     host = socket.gethostname()
     stale = 0
     for run in session.scalars(select(CrawlRun).where(
-            CrawlRun.source_id == source_id, CrawlRun.status == RUNNING)):
+            CrawlRun.source_id == source_id, CrawlRun.status == RUNNING,
+            CrawlRun.id != (exclude or -1))):
         beat = run.heartbeat_at or run.started_at
         dead_here = run.host == host and run.pid is not None and not _pid_alive(run.pid)
         if dead_here or now - beat > STALE_AFTER:
@@ -124,14 +126,23 @@ def mark_stale_runs(session: Session, source_id: int, now: datetime | None = Non
 
 
 def start_run(session: Session, source_id: int) -> CrawlRun:
-    """Record the start of a crawl (after marking stale runs of the same source)."""
-    mark_stale_runs(session, source_id)
+    """Record the start of a crawl and mark stale runs of the same source.
+
+    The new run is inserted first: a transaction that writes before it reads waits for
+    SQLite's write lock instead of failing when another crawl wrote meanwhile.
+    """
     run = CrawlRun(source_id=source_id, status=RUNNING, pid=os.getpid(),
                    host=socket.gethostname(), heartbeat_at=utcnow(), http_status={},
                    error_samples=[])
     session.add(run)
     session.flush()
+    mark_stale_runs(session, source_id, exclude=run.id)
     return run
+
+
+def beat(session: Session, run_id: int) -> None:
+    """Record that the run is alive (an UPDATE, so it also takes the write lock first)."""
+    session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(heartbeat_at=utcnow()))
 
 
 def add_counts(session: Session, run_id: int, counts: dict[str, int]) -> None:
@@ -145,11 +156,10 @@ def add_counts(session: Session, run_id: int, counts: dict[str, int]) -> None:
 
 def finish_run(session: Session, run_id: int, *, status: str, pages: int, errors: int,
                http_status: dict[str, int], error_samples: list[dict[str, Any]]) -> CrawlRun:
-    """Record how a crawl ended."""
-    run = session.get(CrawlRun, run_id)
+    """Record how a crawl ended (one UPDATE: written before anything is read)."""
     now = utcnow()
-    run.status, run.finished_at, run.heartbeat_at = status, now, now
-    run.pages, run.errors = pages, errors
-    run.http_status = dict(sorted(http_status.items()))
-    run.error_samples = list(error_samples[:MAX_ERROR_SAMPLES])
-    return run
+    session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(
+        status=status, finished_at=now, heartbeat_at=now, pages=pages, errors=errors,
+        http_status=dict(sorted(http_status.items())),
+        error_samples=list(error_samples[:MAX_ERROR_SAMPLES])))
+    return session.get(CrawlRun, run_id, populate_existing=True)
