@@ -19,7 +19,7 @@ from typing import Any
 
 from analysis import dedup, keywords
 from analysis import text as textmod
-from analysis.types import Assignment, Item, Keyword
+from analysis.types import Assignment, EventSummary, Item, Keyword
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,18 @@ class EventClusterer:
         self._item_event: dict[str, str] = {}
         self._signatures = dedup.SimHashIndex(max_distance=self.config.duplicate_distance)
         self._counter = 0
+
+    def summary(self, event_id: str) -> EventSummary:
+        """A frozen snapshot of one event."""
+        e = self.events[event_id]
+        return EventSummary(e.id, e.title, e.size, e.first_at, e.last_at, tuple(e.members),
+                            len(e.authors), e.likes, e.comments, e.reposts,
+                            tuple(e.main_places()), tuple(e.keywords()))
+
+    def summaries(self) -> list[EventSummary]:
+        """Snapshots of all events, largest first."""
+        return [self.summary(e.id) for e in sorted(self.events.values(),
+                                                   key=lambda e: (-e.size, e.id))]
 
     def event_of(self, item_id: str) -> Event | None:
         """The event an item was put in, if any."""

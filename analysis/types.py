@@ -62,6 +62,24 @@ class Assignment:
     merged_event_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class EventSummary:
+    """A read-only snapshot of one event, for storing or showing it."""
+
+    id: str
+    title: str
+    size: int
+    first_at: datetime
+    last_at: datetime
+    members: tuple[str, ...]
+    authors: int
+    likes: int
+    comments: int
+    reposts: int
+    places: tuple[str, ...]
+    keywords: tuple[Keyword, ...]
+
+
 class Level(StrEnum):
     """Alert levels of 政务舆情, lowest first."""
 

@@ -95,3 +95,13 @@ def test_candidates_come_from_the_index_not_a_scan():
     assert clusterer._candidates(vector) == set()  # nothing shares its words: nothing scanned
     assert clusterer.add(_item(999, *STATION[0], days=61)).is_new_event
     assert len(clusterer.events) == before + 1
+
+
+def test_summary_is_a_frozen_snapshot():
+    clusterer = EventClusterer()
+    event_id = clusterer.add(_item(1, *STATION[0], likes=2)).event_id
+    clusterer.add(_item(2, *STATION[1], days=1, likes=3))
+    summary = clusterer.summary(event_id)
+    assert summary.size == 2 and summary.likes == 5 and summary.authors == 2
+    assert summary.members == ("1", "2") and "丽发新城" in summary.places[0]
+    assert clusterer.summaries()[0] == summary
