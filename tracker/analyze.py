@@ -31,8 +31,17 @@ from tracker.hot import HotConfig, refresh_events
 from tracker.index.query import Query
 from tracker.index.rules import list_rules, rule_query
 from tracker.index.text import contains_term
-from tracker.models import Mention, utcnow
-from tracker.models.events import EVENT_OPEN, AnalysisState, Event, MentionAnalysis
+from tracker.models import Mention, audit, utcnow
+from tracker.models.events import (
+    ALERT_MERGED,
+    ALERT_NEW,
+    EVENT_MERGED,
+    EVENT_OPEN,
+    Alert,
+    AnalysisState,
+    Event,
+    MentionAnalysis,
+)
 from tracker.settings import Settings
 
 # Words that make a matter sensitive: harm to people, crowds and petitions, graft, lost savings.
@@ -167,7 +176,8 @@ def score(mentions: Sequence[Mention],
         item = Item(id=str(mention.id), text=mention.text, title=mention.title or "",
                     published_at=mention_time(mention), likes=mention.likes or 0,
                     comments=mention.comments or 0, reposts=mention.reposts or 0,
-                    source=mention.source.name if mention.source else "")
+                    source=mention.source.name if mention.source else "",
+                    author=mention.author or "")
         words = [k.word for k in keywords.extract(text, top_k=8)]
         signature = dedup.simhash(f"{item.title} {item.text}")  # as the clusterer signs it
         hits = [name for name, query in rules
@@ -187,34 +197,38 @@ def active_events(session: Session, start: datetime, end: datetime,
 
 def restore_clusterer(session: Session, events: Sequence[Event], counter: int,
                       config: ClusterConfig) -> EventClusterer:
-    """Rebuild the clusterer with just these events, their members and signatures."""
+    """Rebuild the clusterer with just these events, their members, authors and signatures."""
     members: dict[int, list[str]] = {e.id: [] for e in events}
+    authors: dict[int, set[str]] = {e.id: set() for e in events}
     signatures: dict[str, str] = {}
     if events:
         rows = session.execute(select(MentionAnalysis.event_id, MentionAnalysis.mention_id,
-                                      MentionAnalysis.simhash)
+                                      MentionAnalysis.simhash, Mention.author)
+                               .join(Mention, Mention.id == MentionAnalysis.mention_id)
                                .where(MentionAnalysis.event_id.in_(members))
                                .order_by(MentionAnalysis.mention_id))
-        for event_id, mention_id, signature in rows:
+        for event_id, mention_id, signature, author in rows:
             members[event_id].append(str(mention_id))
+            if author:
+                authors[event_id].add(author)
             if signature:
                 signatures[str(mention_id)] = format(to_unsigned(signature), "x")
     state = {
         "version": 1, "id_prefix": CLUSTER_PREFIX, "counter": counter,
         "config": {**config.__dict__, "window": config.window.total_seconds()},
-        "events": [_event_state(e, members[e.id]) for e in events],
+        "events": [_event_state(e, members[e.id], authors[e.id]) for e in events],
         "signatures": signatures,
     }
     return EventClusterer.from_dict(state)
 
 
-def _event_state(event: Event, members: list[str]) -> dict:
+def _event_state(event: Event, members: list[str], authors: set[str]) -> dict:
     state = event.cluster_state or {}
     return {"id": event.cluster_key, "centroid": state.get("centroid", {}),
             "places": state.get("places", {}), "first_at": event.first_seen_at.isoformat(),
             "last_at": event.last_seen_at.isoformat(), "members": members,
-            "title": event.title, "likes": event.likes, "comments": event.comments,
-            "reposts": event.reposts}
+            "authors": sorted(authors), "title": event.title, "likes": event.likes,
+            "comments": event.comments, "reposts": event.reposts}
 
 
 def cluster(clusterer: EventClusterer, scored: Sequence[Scored]) -> list[Assignment]:
@@ -253,11 +267,11 @@ def save_events(session: Session, clusterer: EventClusterer, keys: set[str],
 
 
 def store_results(session: Session, scored: Sequence[Scored], assignments: Sequence[Assignment],
-                  events: dict[str, Event], now: datetime) -> None:
+                  final: Sequence[str], events: dict[str, Event], now: datetime) -> None:
     """One ``mention_analysis`` row per mention; the index must pick the mention up again."""
-    for item, assignment in zip(scored, assignments, strict=True):
+    for item, assignment, key in zip(scored, assignments, final, strict=True):
         session.add(MentionAnalysis(
-            mention_id=item.mention.id, event_id=events[assignment.event_id].id,
+            mention_id=item.mention.id, event_id=events[key].id,
             sentiment=round(item.sentiment, 4), keywords=item.keywords,
             simhash=to_signed(item.simhash),
             duplicate_of_id=int(assignment.duplicate_of) if assignment.duplicate_of else None,
@@ -275,12 +289,56 @@ def mark_for_reindex(session: Session, mention_ids: Sequence[int]) -> None:
                         .execution_options(synchronize_session=False))
 
 
+def absorbed_events(session: Session, clusterer: EventClusterer,
+                    known: dict[str, Event]) -> dict[str, str]:
+    """Stored events the clusterer merged into another this run: key -> surviving key."""
+    out = {}
+    for key, row in known.items():
+        if key in clusterer.events:
+            continue
+        member = session.scalar(select(MentionAnalysis.mention_id)
+                                .where(MentionAnalysis.event_id == row.id).limit(1))
+        survivor = clusterer.event_of(str(member)) if member is not None else None
+        if survivor is not None:
+            out[key] = survivor.id
+    return out
+
+
+def absorb_event(session: Session, source: Event, target: Event, *, actor_id: int | None,
+                 now: datetime, auto: bool) -> list[int]:
+    """Fold ``source`` into ``target`` in SQL: members, status, open alerts; audited.
+    Return the moved mention ids (figures are the caller's to refresh)."""
+    moved = list(session.scalars(select(MentionAnalysis.mention_id)
+                                 .where(MentionAnalysis.event_id == source.id)))
+    session.execute(update(MentionAnalysis).where(MentionAnalysis.event_id == source.id)
+                    .values(event_id=target.id).execution_options(synchronize_session=False))
+    source.status, source.merged_into_id = EVENT_MERGED, target.id
+    note = f"并入事件 #{target.id}" + ("（自动）" if auto else "")
+    for alert in session.scalars(select(Alert).where(Alert.event_id == source.id,
+                                                     Alert.status == ALERT_NEW)):
+        audit.record(session, entity_type="alert", entity_id=alert.id, action="merge",
+                     actor_id=actor_id, changes={"status": (alert.status, ALERT_MERGED)},
+                     detail={"note": note, "target_event_id": target.id})
+        alert.status, alert.decision_note = ALERT_MERGED, note
+        alert.decided_at, alert.decided_by_id = now, actor_id
+    audit.record(session, entity_type="event", entity_id=source.id, action="merge",
+                 actor_id=actor_id, changes={"merged_into_id": (None, target.id)},
+                 detail={"mentions": len(moved), "auto": auto})
+    mark_for_reindex(session, moved)
+    return moved
+
+
+def _counts(result: AnalysisResult, assignments: Sequence[Assignment], keys: set[str],
+            known: dict[str, Event]) -> None:
+    result.duplicates = sum(1 for a in assignments if a.duplicate_of)
+    result.new_events = len(keys - set(known))
+    result.updated_events = len(keys & set(known))
+
+
 def analyze_batch(session: Session, *, now: datetime | None = None,
                   config: AnalysisConfig | None = None) -> AnalysisResult:
     """Analyze at most one batch of new mentions; the caller commits."""
-    config = config or AnalysisConfig()
-    now = now or utcnow()
-    result = AnalysisResult()
+    config, now, result = config or AnalysisConfig(), now or utcnow(), AnalysisResult()
     cursor = _state(session, CURSOR_KEY, lock=True)
     after = max(0, int(cursor.value.get("mention_id", 0)) - config.recheck)
     mentions = pending_mentions(session, after, config.batch)
@@ -294,9 +352,15 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
     clusterer = restore_clusterer(session, list(known.values()),
                                   int(cursor.value.get("counter", 0)), config.cluster)
     assignments = cluster(clusterer, scored)
-    keys = {a.event_id for a in assignments}
-    events = save_events(session, clusterer, keys, known)
-    store_results(session, scored, assignments, events, now)
+    # Where each item ended up: an event it joined may since have been merged into another.
+    final = [clusterer.event_of(s.item.id).id for s in scored]
+    gone = absorbed_events(session, clusterer, known)
+    keys = set(final) | set(gone.values())
+    events = save_events(session, clusterer, keys, {k: v for k, v in known.items()
+                                                    if k not in gone})
+    for key, survivor in gone.items():
+        absorb_event(session, known[key], events[survivor], actor_id=None, now=now, auto=True)
+    store_results(session, scored, assignments, final, events, now)
     touched = [events[k] for k in sorted(keys)]
     refresh_events(session, touched, config.hot, now)
     result.alerts = len(raise_alerts(session, touched, config.alerts, now))
@@ -304,9 +368,7 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
                                       max(m.id for m in mentions)),
                     "counter": clusterer.to_dict()["counter"]}
     result.analyzed = len(mentions)
-    result.duplicates = sum(1 for a in assignments if a.duplicate_of)
-    result.new_events = len({a.event_id for a in assignments if a.is_new_event})
-    result.updated_events = len(keys) - result.new_events
+    _counts(result, assignments, keys, known)
     return result
 
 

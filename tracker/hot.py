@@ -56,6 +56,7 @@ class Member:
     weight: float
     sensitive: tuple[str, ...]
     watch: tuple[str, ...]
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def members_of(session: Session, event_ids: Iterable[int],
         query = (select(MentionAnalysis.event_id, Mention.id, Mention.published_at,
                         Mention.fetched_at, MentionAnalysis.sentiment, Mention.likes,
                         Mention.comments, Mention.reposts, Source.weight,
-                        MentionAnalysis.sensitive_hits, MentionAnalysis.watch_hits)
+                        MentionAnalysis.sensitive_hits, MentionAnalysis.watch_hits,
+                        Mention.author)
                  .join(Mention, Mention.id == MentionAnalysis.mention_id)
                  .join(Source, Source.id == Mention.source_id)
                  .where(MentionAnalysis.event_id.in_(ids[start:start + 500])))
@@ -103,31 +105,40 @@ def members_of(session: Session, event_ids: Iterable[int],
         for row in session.execute(query):
             out[row[0]].append(Member(row[0], row[1], row[2] or row[3], row[4], row[5] or 0,
                                       row[6] or 0, row[7] or 0, row[8] or 1.0,
-                                      tuple(row[9] or ()), tuple(row[10] or ())))
+                                      tuple(row[9] or ()), tuple(row[10] or ()), row[11]))
     for rows in out.values():
         rows.sort(key=lambda m: (m.at, m.mention_id))
     return out
 
 
 def figures(members: Sequence[Member], start: datetime, end: datetime,
-            baseline: timedelta, config: HotConfig, total: int | None = None) -> EventStats:
-    """Hotness inputs for members that appeared in [start, end), against the time before;
-    ``total`` is the event's size when the reason should tell it apart from the window's."""
+            baseline: timedelta | None, config: HotConfig,
+            total: int | None = None) -> EventStats:
+    """Hotness inputs for members that appeared in [start, end), against the ``baseline``
+    before it (None: no baseline); ``total`` is the event's size when the reason should tell
+    it apart from the window's."""
     inside = [m for m in members if start <= m.at < end]
-    before = [m for m in members if start - baseline <= m.at < start]
-    window_hours = max((end - start).total_seconds() / 3600, 1e-6)
-    per_window = len(before) * (end - start) / baseline if baseline else 0.0
+    per_window = None
+    if baseline:
+        before = sum(1 for m in members if start - baseline <= m.at < start)
+        per_window = before * (end - start) / baseline
     negative = sum(1 for m in inside if m.sentiment < config.negative_below)
     return EventStats(
-        count_window=len(inside), count_baseline=float(per_window),
+        count_window=len(inside), count_baseline=per_window,
         negative_share=negative / len(inside) if inside else 0.0,
         likes=sum(m.likes for m in inside), comments=sum(m.comments for m in inside),
         reposts=sum(m.reposts for m in inside),
         source_weight=max((m.weight for m in inside), default=1.0),
-        window_hours=window_hours,
+        window_hours=max((end - start).total_seconds() / 3600, 1e-6),
         watch_rule_hits=_distinct(h for m in inside for h in m.watch),
         sensitive_hits=supported(inside, config.sensitive_support),
-        count_total=total)
+        count_total=total, authors=voices(inside))
+
+
+def voices(members: Sequence[Member]) -> int:
+    """Distinct people speaking: named authors once each, every unsigned mention on its own."""
+    named = {m.author for m in members if m.author}
+    return len(named) + sum(1 for m in members if not m.author)
 
 
 def _distinct(values: Iterable[str]) -> tuple[str, ...]:
@@ -199,8 +210,9 @@ def rank(session: Session, start: datetime, end: datetime, top: int,
         .where(in_period(start, end), Event.status == EVENT_OPEN).distinct()))
     if not ids:
         return []
-    baseline = min(end - start, config.baseline)
-    by_event = members_of(session, ids, since=start - baseline)
+    # Growth means something against the time just before a short period, not a long one.
+    baseline = config.baseline if end - start <= config.baseline else None
+    by_event = members_of(session, ids, since=start - (baseline or timedelta(0)))
     events = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(ids)))}
     out = []
     for event_id, members in by_event.items():

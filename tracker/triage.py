@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.clustering import ClusterConfig
-from tracker.analyze import event_keywords, mark_for_reindex, restore_clusterer
+from tracker.analyze import absorb_event, event_keywords, mark_for_reindex, restore_clusterer
 from tracker.hot import HotConfig, refresh_events
 from tracker.ledger import open_opinion_entry, propose_department
 from tracker.models import Department, Mention, audit, utcnow
 from tracker.models.events import (
     ALERT_DISMISSED,
     ALERT_ESCALATED,
-    ALERT_MERGED,
     ALERT_NEW,
-    EVENT_MERGED,
     EVENT_OPEN,
     Alert,
     Event,
@@ -81,20 +79,9 @@ def merge_events(session: Session, source: Event, target: Event, actor_id: int |
         raise TriageError("只能合并未被合并的事件")
     clusterer = restore_clusterer(session, [target, source], 0, ClusterConfig())
     merged = clusterer.merge(target.cluster_key, source.cluster_key)
-    moved = event_mention_ids(session, source.id)
-    session.execute(update(MentionAnalysis).where(MentionAnalysis.event_id == source.id)
-                    .values(event_id=target.id).execution_options(synchronize_session=False))
     target.cluster_state = {"centroid": dict(merged.centroid), "places": dict(merged.places)}
     target.keywords = event_keywords(merged)
-    source.status, source.merged_into_id = EVENT_MERGED, target.id
-    for alert in session.scalars(select(Alert).where(Alert.event_id == source.id,
-                                                     Alert.status == ALERT_NEW)):
-        _decide(session, alert, ALERT_MERGED, f"并入事件 #{target.id}", actor_id, now, "merge",
-                {"target_event_id": target.id})
-    audit.record(session, entity_type="event", entity_id=source.id, action="merge",
-                 actor_id=actor_id, changes={"merged_into_id": (None, target.id)},
-                 detail={"mentions": len(moved)})
-    mark_for_reindex(session, moved)
+    absorb_event(session, source, target, actor_id=actor_id, now=now, auto=False)
     session.flush()
     refresh_events(session, [target], config or HotConfig(), now)
 

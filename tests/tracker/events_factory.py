@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from analysis.clustering import ClusterConfig
 from tracker.ingest import BOARD, CollectedItem, Ingestor
 from tracker.models import Mention, Source
 
@@ -38,7 +39,7 @@ def fresh_epoch() -> datetime:
     starts no transaction before the first savepoint, so releasing it commits. Tests that
     commit therefore work in their own stretch of time, where no earlier event is active.
     """
-    return T0 + timedelta(days=200 * next(_epochs))
+    return T0 + (ClusterConfig().window * 2 + timedelta(days=10)) * next(_epochs)
 
 
 def source(session: Session, name: str = "test_news", kind: str = "news",

@@ -11,7 +11,10 @@ from tests.tracker.events_factory import MATTER, OTHERS, T0, mention
 from tracker.analyze import (
     CURSOR_KEY,
     AnalysisConfig,
+    absorb_event,
+    absorbed_events,
     active_events,
+    restore_clusterer,
     run_analysis,
     to_signed,
     to_unsigned,
@@ -135,3 +138,21 @@ def test_signatures_survive_the_signed_bigint_column():
     for value in (0, 1, (1 << 63) - 1, 1 << 63, (1 << 64) - 1):
         assert to_unsigned(to_signed(value)) == value
         assert -(1 << 63) <= to_signed(value) < (1 << 63)
+
+
+def test_events_the_clusterer_merges_are_folded_in_sql(session):
+    garbage = "A3区枫林路垃圾站臭气熏天，苍蝇蚊子成群，居民苦不堪言（第{}位居民）"
+    plant = [mention(session, t, T0 + timedelta(minutes=i)) for i, t in enumerate(MATTER)]
+    dump = [mention(session, garbage.format(i), T0 + timedelta(minutes=i)) for i in range(6)]
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    keep, fold = (session.get(Event, _event_of(session, rows[0].id)) for rows in (plant, dump))
+    alert = session.scalars(select(Alert).where(Alert.event_id == fold.id)).one()
+    clusterer = restore_clusterer(session, [keep, fold], 0, AnalysisConfig().cluster)
+    clusterer.merge(keep.cluster_key, fold.cluster_key)  # as a bridging mention would
+    gone = absorbed_events(session, clusterer, {e.cluster_key: e for e in (keep, fold)})
+    assert gone == {fold.cluster_key: keep.cluster_key}
+    moved = absorb_event(session, fold, keep, actor_id=None, now=T0, auto=True)
+    assert sorted(moved) == [m.id for m in dump]
+    assert {_event_of(session, m.id) for m in plant + dump} == {keep.id}
+    assert (fold.status, fold.merged_into_id) == ("merged", keep.id)
+    assert (alert.status, alert.decision_note) == ("merged", f"并入事件 #{keep.id}（自动）")

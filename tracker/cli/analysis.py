@@ -8,10 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy.orm import Session
 
-from analysis import routing, sentiment
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
+from tracker.settings import Settings
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 BATCH = 1000
@@ -33,6 +34,8 @@ def batches(items: list[str], size: int = BATCH) -> Iterator[list[str]]:
 @click.option("--json", "as_json", is_flag=True, help='print [{"score"}] for the lines')
 def sentiment_command(as_json: bool) -> None:
     """Read one text per line on stdin; print its sentiment in [0, 1] (1 = positive)."""
+    from analysis import sentiment  # models load only for the commands that use them
+
     scores = [s for batch in batches(stdin_lines()) for s in sentiment.score_many(batch)]
     if as_json:
         click.echo(json.dumps([{"score": round(s, 4)} for s in scores]))
@@ -46,6 +49,8 @@ def sentiment_command(as_json: bool) -> None:
               help='print [{"category", "confidence"}] for the lines')
 def classify_command(as_json: bool) -> None:
     """Read one message per line on stdin; print its predicted 一级分类."""
+    from analysis import routing
+
     routes = [r for batch in batches(stdin_lines()) for r in routing.classify_many(batch)]
     if as_json:
         click.echo(json.dumps([{"category": r.best, "confidence": round(r.confidence, 4)}
@@ -53,6 +58,13 @@ def classify_command(as_json: bool) -> None:
         return
     for route in routes:
         click.echo(route.best)
+
+
+def analyze_demo(session: Session, settings: Settings) -> None:
+    """Analyze what the demo crawl brought in (for ``yuqing demo``)."""
+    from tracker.analyze import analysis_config, run_analysis
+
+    run_analysis(session, config=analysis_config(settings), commit=True)
 
 
 @cli.command("analyze")
