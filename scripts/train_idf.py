@@ -39,14 +39,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=keywords.IDF_PATH)
     args = parser.parse_args()
     texts = background_texts()
+    # Pass 1: word frequencies alone. Joining place names consults them (a very common word
+    # is no part of a name), so pass 2 counts places with pass 1's figures, never with
+    # whatever file is already on disk: the output depends on the data only.
+    words_df: Counter[str] = Counter()
+    for text in texts:
+        words_df.update(set(keywords.content_words(keywords.words_of(text))))
+    keywords._background.set(keywords.DocumentFrequencies(len(texts), dict(words_df)))
     df: Counter[str] = Counter()
     for text in texts:
         words = keywords.words_of(text)
         df.update(set(keywords.content_words(words) + keywords.places(words)))
         df.update(set(keywords.bigrams(keywords.content_words(words))))
     kept = {t: c for t, c in sorted(df.items()) if c >= MIN_DF}
-    with gzip.open(args.out, "wt", encoding="utf-8") as handle:
-        json.dump({"documents": len(texts), "df": kept}, handle, ensure_ascii=False)
+    payload = json.dumps({"documents": len(texts), "df": kept}, ensure_ascii=False)
+    with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: same bytes every run
+        handle.write(payload.encode("utf-8"))
     print(f"{len(texts)} documents, {len(kept)} terms; wrote {args.out} "
           f"({args.out.stat().st_size} bytes)")
 

@@ -53,7 +53,7 @@ def fit_model(tokens: list[list[str]], labels: list[str], temperature: float
     """Vocabulary, IDF and a linear SVM on the given rows."""
     vocab, idf = select_vocabulary(tokens, labels)
     empty = routing.RoutingModel(vocab, idf, np.zeros((1, 1)), np.zeros(1), (), temperature)
-    svm = LinearSVC(C=C, class_weight="balanced").fit(empty.matrix(tokens), labels)
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=0).fit(empty.matrix(tokens), labels)
     return routing.RoutingModel(vocab, idf, svm.coef_.astype(np.float32),
                                 svm.intercept_.astype(np.float32), tuple(svm.classes_),
                                 temperature)
