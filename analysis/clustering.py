@@ -283,6 +283,22 @@ class EventClusterer:
             self._postings.setdefault(term, set()).add(event.id)
         self._indexed[event.id] = new
 
+    def prune(self, now: datetime) -> list[str]:
+        """Forget events idle for longer than the window (they can no longer take items).
+
+        Returns their ids; the caller keeps their stored copy. Keeps memory and posting
+        lists bounded by the window's activity, not by history.
+        """
+        stale = [e.id for e in self.events.values() if e.last_at < now - self.config.window]
+        for event_id in stale:
+            event = self.events.pop(event_id)
+            for term in self._indexed.pop(event_id, set()):
+                self._postings[term].discard(event_id)
+            for item_id in event.members:
+                self._item_event.pop(item_id, None)
+                self._signatures.remove(item_id)
+        return stale
+
     def merge(self, target_id: str, source_id: str) -> Event:
         """Merge event source into event target (a person decided they are one matter)."""
         target, source = self.events[target_id], self.events.pop(source_id)

@@ -105,3 +105,12 @@ def test_summary_is_a_frozen_snapshot():
     assert summary.size == 2 and summary.likes == 5 and summary.authors == 2
     assert summary.members == ("1", "2") and "丽发新城" in summary.places[0]
     assert clusterer.summaries()[0] == summary
+
+
+def test_prune_forgets_idle_events_only():
+    clusterer = EventClusterer(ClusterConfig(window=timedelta(days=30)))
+    old = clusterer.add(_item(1, *STATION[0])).event_id
+    fresh = clusterer.add(_item(2, *FUMES, days=100)).event_id
+    assert clusterer.prune(T0 + timedelta(days=101)) == [old]
+    assert list(clusterer.events) == [fresh] and clusterer.event_of("1") is None
+    assert clusterer.add(_item(3, *STATION[1], days=102)).is_new_event
