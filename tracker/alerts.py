@@ -31,6 +31,11 @@ class AlertPolicy:
     """Lowest level that alerts, quiet hours, and how stale a matter may be and still alert."""
 
     min_level: Level = Level.GENERAL
+    # One post that many people like is news, not yet a matter: it alerts from this level.
+    single_min_level: Level = Level.LARGE
+    # Opinion risk needs criticism: below this negative share only watch-rule or
+    # sensitive-word hits make a hot event alert (a much-liked festival story does not).
+    min_negative_share: float = 0.3
     quiet: QuietHours | None = field(default_factory=QuietHours)
     # None: alert whatever the age (an imported history raises alerts too); else only events
     # whose latest mention is this recent.
@@ -64,10 +69,20 @@ def pending_events(session: Session, policy: AlertPolicy, now: datetime) -> list
     return list(session.scalars(query.order_by(Event.id)))
 
 
+def is_risk(event: Event, policy: AlertPolicy) -> bool:
+    """Negative enough, or hit a watch rule or sensitive words (as the reason says)."""
+    negative = event.negative_count / event.mention_count if event.mention_count else 0.0
+    # analysis.hotness.reason names the hits with these fixed words.
+    return (negative >= policy.min_negative_share or "命中监测方案" in event.reason
+            or "敏感词" in event.reason)
+
+
 def decide(event: Event, done: set[Level], policy: AlertPolicy, now: datetime) -> Level | None:
     """The level to alert the event at now, or None."""
     level = Level(event.level) if event.level in LEVEL_RANKS else Level.NONE
-    if level.rank < policy.min_level.rank:
+    if level.rank < policy.min_level.rank or not is_risk(event, policy):
+        return None
+    if event.mention_count <= 1 and level.rank < policy.single_min_level.rank:
         return None
     if policy.max_age is not None and event.last_seen_at < now - policy.max_age:
         return None

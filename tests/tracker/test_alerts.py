@@ -86,3 +86,17 @@ def test_stale_matters_do_not_alert_when_a_maximum_age_is_set(session, age_days,
     config = AnalysisConfig(alerts=AlertPolicy(max_age=timedelta(days=7)))
     result = run_analysis(session, now=T0 + timedelta(days=age_days), config=config)
     assert result.alerts == expected
+
+
+def test_praise_and_single_posts_alert_only_when_hot_enough(session):
+    praise = "社区组织元宵节游园活动，猜灯谜包汤圆，居民们其乐融融，点赞社区工作人员"
+    for n in range(6):
+        mention(session, f"{praise}（第{n}位居民分享）", T0 + timedelta(minutes=n), likes=300)
+    liked = mention(session, "A5区五矿万境小区消防通道被占用，存在严重安全隐患，无人处理",
+                    T0, likes=40)
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    events = {e.title[:4]: e for e in session.scalars(select(Event))}
+    assert Level(events["社区组织"].level).rank >= Level.GENERAL.rank
+    assert Level(session.get(Event, session.get(MentionAnalysis, liked.id).event_id).level) \
+        == Level.GENERAL
+    assert _alerts(session) == []  # praise is not a risk; one post needs 较大 or more

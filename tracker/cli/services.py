@@ -16,6 +16,7 @@ import time
 import click
 
 from tracker import migrate
+from tracker.cli.analysis import analyze_demo
 from tracker.cli.app import Context, cli, pass_context
 from tracker.cli.ops import start_demo_scheduler
 from tracker.db import check_connection, ensure_storage, require_schema, session_scope
@@ -85,6 +86,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             accounts = ensure_demo_accounts(session)
             seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
             results = crawl_demo_sources(session, logs)
+        with session_scope(ctx.sessions) as session:  # events, hotness and alerts
+            analyze_demo(session, ctx.settings)
         with session_scope(ctx.sessions) as session:
             summary = demo_summary(session, since, sum(1 for c in results.values() if c))
         summary["seconds"] = round(time.monotonic() - started, 2)
