@@ -43,8 +43,12 @@ def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
     chosen = nodes if spec.get("all") else nodes[:1]
     parts = []
     for selected in chosen:
-        value = selected.get()
-        parts.append(value if not _is_text(selected) or spec.get("markup") else escape(value))
+        if _is_text(selected):
+            parts.append(selected.get() if spec.get("markup") else escape(selected.get()))
+        elif len(selected.root) == 0:  # no child elements: its text is all there is
+            parts.append(escape(selected.root.text or ""))
+        else:
+            parts.append(selected.get())
     return "\n".join(parts)
 
 

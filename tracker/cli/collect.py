@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import require_schema, session_scope
@@ -64,6 +65,10 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
             report = import_messages(session, source, file, mapping)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:  # e.g. SQLite busy with another writer: nothing was stored
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        raise click.ClickException(f"the database refused the import ({reason}); "
+                                   "nothing was imported, try again") from None
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
         return
