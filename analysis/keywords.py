@@ -7,8 +7,6 @@ the anonymised data (A市, A3区) stay whole. Domain stop words (反映, 领导,
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 from collections import Counter
@@ -16,11 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from analysis import text as textmod
 from analysis._lazy import Lazy
 from analysis.types import Keyword
 
-IDF_PATH = Path(__file__).with_name("models") / "idf_gov.json.gz"
+IDF_PATH = Path(__file__).with_name("models") / "idf_gov.npz"
 
 STOP_WORDS = frozenset(
     """
@@ -183,13 +183,20 @@ class DocumentFrequencies:
         return math.log((n + 1) / (self.df.get(term, 0) + extra_df + 1)) + 1.0
 
 
+def save_background(freqs: DocumentFrequencies, path: Path) -> None:
+    """Write background frequencies as a compressed npz (used by scripts/train_idf.py)."""
+    terms = sorted(freqs.df)
+    np.savez_compressed(path, documents=np.int64(freqs.documents),
+                        terms=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+                        df=np.array([freqs.df[t] for t in terms], dtype=np.int32))
+
+
 def load_background(path: Path = IDF_PATH) -> DocumentFrequencies:
-    """Read the background frequencies written by scripts/train_idf.py (empty if none yet)."""
-    if not path.exists():
-        return DocumentFrequencies(0, {})
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    return DocumentFrequencies(int(data["documents"]), data["df"])
+    """Read the background frequencies written by save_background."""
+    with np.load(path) as data:
+        terms = data["terms"].tobytes().decode("utf-8").split("\n")
+        return DocumentFrequencies(int(data["documents"]),
+                                   dict(zip(terms, data["df"].tolist(), strict=True)))
 
 
 _background: Lazy[DocumentFrequencies] = Lazy(load_background)

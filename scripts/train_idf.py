@@ -1,6 +1,6 @@
 """Build the background document frequencies used by keywords and event clustering.
 
-Usage: .venv/bin/python scripts/train_idf.py [--out analysis/models/idf_gov.json.gz]
+Usage: .venv/bin/python scripts/train_idf.py [--out analysis/models/idf_gov.npz]
 
 Background corpus: the 9,210 segmented 附件2 messages (tokens joined back into text) and the
 1,402 附件4 messages, i.e. government message-board text that is not the 附件3 hot-issue set.
@@ -11,8 +11,6 @@ seen in at least two documents are kept.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -52,9 +50,7 @@ def main() -> None:
         df.update(set(keywords.content_words(words) + keywords.places(words)))
         df.update(set(keywords.bigrams(keywords.content_words(words))))
     kept = {t: c for t, c in sorted(df.items()) if c >= MIN_DF}
-    payload = json.dumps({"documents": len(texts), "df": kept}, ensure_ascii=False)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime 0: same bytes every run
-        handle.write(payload.encode("utf-8"))
+    keywords.save_background(keywords.DocumentFrequencies(len(texts), kept), args.out)
     print(f"{len(texts)} documents, {len(kept)} terms; wrote {args.out} "
           f"({args.out.stat().st_size} bytes)")
 
