@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import engine_from_settings, session_factory, session_scope
@@ -33,6 +34,7 @@ from tracker.models.ops import JobRun
 from tracker.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOG_TAIL_BYTES = 4000
 
@@ -79,6 +81,24 @@ def runtime() -> Runtime:
     return current or configure(load_settings())
 
 
+def in_transaction(work: Callable[[Session], T], sessions: sessionmaker[Session] | None = None,
+                   attempts: int = 6) -> T:
+    """Run ``work`` in a transaction of its own, committed; on SQLite run it again when
+    another writer committed between its first read and its first write (SQLite refuses
+    such a write at once; the busy timeout cannot help), so ``work`` must be repeatable."""
+    sessions = sessions or runtime().sessions
+    for attempt in range(attempts):
+        try:
+            with session_scope(sessions) as session:
+                return work(session)
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or attempt == attempts - 1:
+                raise
+            log.info("database busy, repeating the transaction (%d)", attempt + 1)
+            time.sleep(0.1 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def option(name: str, default: Any) -> Any:
     """One option given to the scheduler process (e.g. a crawl timeout)."""
     return runtime().options.get(name, default)
@@ -91,16 +111,14 @@ def recorded(id_template: str) -> Callable:
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> dict:
             job = id_template.format(**kwargs)
-            sessions = runtime().sessions
-            with session_scope(sessions) as session:
-                run = JobRun(job_id=job, started_at=utcnow(), status="running")
-                session.add(run)
+            run_id = in_transaction(lambda session: _start(session, job))
             try:
                 summary = func(**kwargs)
             except BaseException as exc:
-                _finish(sessions, run.id, "error", None, _error_text(exc))
+                error = _error_text(exc)
+                in_transaction(lambda session: _finish(session, run_id, "error", None, error))
                 raise
-            _finish(sessions, run.id, "ok", summary, None)
+            in_transaction(lambda session: _finish(session, run_id, "ok", summary, None))
             return summary
 
         wrapper.job_id_template = id_template  # type: ignore[attr-defined]
@@ -115,12 +133,18 @@ def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
 
 
-def _finish(sessions, run_id: int, status: str, summary: dict | None, error: str | None) -> None:
-    with session_scope(sessions) as session:
-        run = session.get(JobRun, run_id)
-        run.status, run.finished_at = status, utcnow()
-        run.summary = json.loads(json.dumps(summary, default=str)) if summary else summary
-        run.error = error
+def _start(session: Session, job: str) -> int:
+    run = JobRun(job_id=job, started_at=utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def _finish(session: Session, run_id: int, status: str, summary: dict | None,
+            error: str | None) -> None:
+    summary = json.loads(json.dumps(summary, default=str)) if summary else summary
+    session.execute(update(JobRun).where(JobRun.id == run_id).values(
+        status=status, finished_at=utcnow(), summary=summary, error=error))
 
 
 def job_id(func: Callable, **kwargs: Any) -> str:
@@ -213,21 +237,24 @@ def crawl(source: str) -> dict:
     from tracker.source_health import check_source
 
     rt = runtime()
-    with session_scope(rt.sessions) as session:
-        row = session.scalar(select(Source).where(Source.name == source))
-        if row is None or not row.enabled:
-            return {"source": source, "skipped": "source missing or disabled"}
-        spider, source_id = row.kind, row.id
+    found = in_transaction(lambda session: session.execute(select(Source.kind, Source.id).where(
+        Source.name == source, Source.enabled.is_(True))).first())
+    if found is None:
+        return {"source": source, "skipped": "source missing or disabled"}
+    spider, source_id = found
     started = utcnow()
     code, seconds, tail = run_child(crawl_argv(spider, source),
                                     logs_dir() / f"crawl-{source}.log",
                                     timeout=option("crawl_timeout", 1800))
-    with _health_lock, session_scope(rt.sessions) as session:
-        row = session.get(Source, source_id)
-        health = check_source(session, rt.settings, row, policy=option("health_policy", None)
-                              or _default_policy())
-        summary = {"source": source, "returncode": code, "seconds": seconds,
-                   "run": _last_run(session, source_id, started), "health": health.state}
+
+    def check(session: Session) -> dict:
+        health = check_source(session, rt.settings, session.get(Source, source_id),
+                              policy=option("health_policy", None) or _default_policy())
+        return {"source": source, "returncode": code, "seconds": seconds,
+                "run": _last_run(session, source_id, started), "health": health.state}
+
+    with _health_lock:
+        summary = in_transaction(check)
     if code != 0:
         last = [line for line in tail.splitlines() if line.strip()][-1:] or [""]
         raise JobFailed(f"crawl of {source} exited with {_exit_text(code)}: {last[0][:300]}")
@@ -266,11 +293,10 @@ def analyze() -> dict:
             summary["result"] = json.loads(lines[-1])
         except json.JSONDecodeError:
             pass
-    rt = runtime()
     from tracker.notify.alerts import announce_alerts
 
-    with session_scope(rt.sessions) as session:
-        summary["announced"] = announce_alerts(session, rt.settings)
+    settings = runtime().settings
+    summary["announced"] = in_transaction(lambda session: announce_alerts(session, settings))
     return summary
 
 
@@ -279,9 +305,8 @@ def reminders() -> dict:
     """Deadline reminders and escalation for open ledger entries."""
     from tracker.escalation import send_reminders
 
-    rt = runtime()
-    with session_scope(rt.sessions) as session:
-        return send_reminders(session, rt.settings, utcnow())
+    settings, now = runtime().settings, utcnow()
+    return in_transaction(lambda session: send_reminders(session, settings, now))
 
 
 @recorded("source-health")
@@ -289,26 +314,31 @@ def source_health() -> dict:
     """Check every enabled source (also those the crawl jobs have not reached)."""
     from tracker.source_health import check_all
 
-    rt = runtime()
-    with _health_lock, session_scope(rt.sessions) as session:
-        states = check_all(session, rt.settings, policy=option("health_policy", None)
-                           or _default_policy())
+    settings, policy = runtime().settings, option("health_policy", None) or _default_policy()
+    with _health_lock:
+        states = in_transaction(lambda session: check_all(session, settings, policy=policy))
     return {"states": {name: str(state) for name, state in states.items()}}
 
 
 @recorded("deliver")
 def deliver() -> dict:
-    """Send due e-mail and webhook deliveries (retries included), one commit per delivery."""
+    """Send due e-mail and webhook deliveries (retries included); no transaction stays open
+    while a message is on the wire, and each outcome is written at once."""
     from tracker import notify
 
-    rt = runtime()
+    settings, now = runtime().settings, utcnow()
     counts: dict[str, int] = {}
-    now = utcnow()
-    with rt.sessions() as session:
-        for delivery_id in notify.due_deliveries(session, now):
-            status = notify.attempt(session, rt.settings, delivery_id, now)
-            session.commit()
-            counts[status] = counts.get(status, 0) + 1
+    for delivery_id in in_transaction(lambda session: notify.due_deliveries(session, now)):
+        planned = in_transaction(lambda s, i=delivery_id: notify.plan(s, settings, i, now))
+        if isinstance(planned, str):
+            status = planned
+        elif isinstance(planned, timedelta):
+            in_transaction(lambda s, i=delivery_id, w=planned: notify.postpone(s, i, now + w))
+            status = "deferred"
+        else:
+            error = notify.send(planned, settings)
+            status = in_transaction(lambda s, p=planned, e=error: notify.record(s, p, e, now))
+        counts[status] = counts.get(status, 0) + 1
     return counts
 
 
@@ -328,16 +358,17 @@ def monthly_report() -> dict:
     folder = rt.settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
-    with session_scope(rt.sessions) as session:
+    with session_scope(rt.sessions) as session:  # reading only
         for fmt in reports.FORMATS:
             path = folder / reports.filename(month, fmt)
             path.write_bytes(reports.render_report(session, month, fmt, rt.settings))
             saved.append(str(path))
-        year, mon = month.split("-")
-        notify.notify(session, rt.settings, notify.Message(
-            kind="report", title=f"{year}年{int(mon)}月政务舆情回应月度报告已生成",
-            body=f"{year}年{int(mon)}月月度报告（HTML、Excel、PDF）已生成，可在报告页面查看和下载。",
-            link=f"/reports/?month={month}", key=f"report:{month}"))
+    year, mon = month.split("-")
+    message = notify.Message(
+        kind="report", title=f"{year}年{int(mon)}月政务舆情回应月度报告已生成",
+        body=f"{year}年{int(mon)}月月度报告（HTML、Excel、PDF）已生成，可在报告页面查看和下载。",
+        link=f"/reports/?month={month}", key=f"report:{month}")
+    in_transaction(lambda session: notify.notify(session, rt.settings, message))
     return {"month": month, "files": saved}
 
 
@@ -346,10 +377,9 @@ def retention() -> dict:
     """Delete operational data older than the retention policy allows."""
     from tracker.retention import RetentionPolicy, apply_retention
 
-    rt = runtime()
     policy = option("retention_policy", None) or RetentionPolicy()
-    with session_scope(rt.sessions) as session:
-        return apply_retention(session, policy, utcnow(), logs_dir())
+    now, logs = utcnow(), logs_dir()
+    return in_transaction(lambda session: apply_retention(session, policy, now, logs))
 
 
 @recorded("demo-clock")

@@ -73,6 +73,11 @@ class JobDef:
     name: str = ""
     executor: str = "default"
     first_run: float | None = None  # seconds from now for a newly added job
+    grace: int | None = None  # misfire grace in seconds (default: the timing's)
+
+    def misfire_grace(self, timing: Timing) -> int:
+        """How late a run may still start (a report due at 08:00 is still wanted at 10:00)."""
+        return self.grace if self.grace is not None else timing.misfire_grace
 
     @classmethod
     def of(cls, func: Callable, trigger: Any, name: str, **kwargs: Any) -> JobDef:
@@ -98,9 +103,10 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
                            JOB_LABELS[job_id]))
     defs.append(JobDef("monthly-report", jobs.monthly_report,
                        CronTrigger(day=1, hour=8, minute=0, timezone=tz), {},
-                       JOB_LABELS["monthly-report"]))
+                       JOB_LABELS["monthly-report"], grace=86400))
     defs.append(JobDef("retention", jobs.retention,
-                       CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"]))
+                       CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"],
+                       grace=6 * 3600))
     if timing.demo_site:
         defs.append(JobDef("demo-clock", jobs.demo_clock, IntervalTrigger(
             seconds=timing.demo_clock_every, timezone=tz), {"site": timing.demo_site},
@@ -115,7 +121,7 @@ def trigger_signature(trigger: Any) -> str:
 
 def _wanted_signature(job: JobDef, timing: Timing) -> tuple:
     return (obj_to_ref(job.func), trigger_signature(job.trigger), tuple(sorted(
-        job.kwargs.items())), job.name, job.executor, 1, True, timing.misfire_grace)
+        job.kwargs.items())), job.name, job.executor, 1, True, job.misfire_grace(timing))
 
 
 def _stored_signature(job: Job) -> tuple:
@@ -126,7 +132,8 @@ def _stored_signature(job: Job) -> tuple:
 def _add(scheduler: BackgroundScheduler, job: JobDef, timing: Timing, **extra: Any) -> None:
     scheduler.add_job(job.func, job.trigger, id=job.id, name=job.name, kwargs=job.kwargs,
                       executor=job.executor, max_instances=1, coalesce=True,
-                      misfire_grace_time=timing.misfire_grace, replace_existing=True, **extra)
+                      misfire_grace_time=job.misfire_grace(timing), replace_existing=True,
+                      **extra)
 
 
 def reconcile(scheduler: BackgroundScheduler, defs: list[JobDef], timing: Timing,
@@ -160,11 +167,10 @@ def record_skips(sessions: sessionmaker[Session]) -> Callable[[JobEvent], None]:
         status = "missed" if event.code == EVENT_JOB_MISSED else "skipped"
         scheduled = getattr(event, "scheduled_run_time", None) or (
             getattr(event, "scheduled_run_times", None) or [None])[-1]
-        now = utcnow()
+        run = JobRun(job_id=event.job_id, scheduled_at=scheduled, started_at=utcnow(),
+                     finished_at=utcnow(), status=status)
         try:
-            with session_scope(sessions) as session:
-                session.add(JobRun(job_id=event.job_id, scheduled_at=scheduled, started_at=now,
-                                   finished_at=now, status=status))
+            jobs.in_transaction(lambda session: session.add(run), sessions)
         except Exception:  # a listener must never take the scheduler down
             log.exception("cannot record %s run of %s", status, event.job_id)
 
@@ -186,38 +192,44 @@ def build_scheduler(engine: Engine, settings: Settings, timing: Timing) -> Backg
     return scheduler
 
 
-def apply_command(scheduler: BackgroundScheduler, command: JobCommand, now: datetime) -> str:
+def apply_command(scheduler: BackgroundScheduler, job_id: str, action: str,
+                  now: datetime) -> str:
     """Carry out one pause/resume/run request; return the outcome in words."""
-    job = scheduler.get_job(command.job_id)
+    job = scheduler.get_job(job_id)
     if job is None:
         return "没有这个任务"
-    if command.action == "pause":
+    if action == "pause":
         scheduler.pause_job(job.id)
         return "已暂停"
-    if command.action == "resume":
+    if action == "resume":
         scheduler.resume_job(job.id)
         return "已恢复"
-    if command.action == "run":
+    if action == "run":
         was_paused = job.next_run_time is None
         scheduler.modify_job(job.id, next_run_time=now)
         return "已恢复并立即运行" if was_paused else "已安排立即运行"
-    return f"未知操作 {command.action}"
+    return f"未知操作 {action}"
 
 
 def apply_commands(scheduler: BackgroundScheduler, sessions: sessionmaker[Session]) -> int:
-    """Apply the pending commands in order; return how many."""
-    with session_scope(sessions) as session:
-        pending = session.scalars(select(JobCommand).where(JobCommand.done_at.is_(None))
-                                  .order_by(JobCommand.id)).all()
-        for command in pending:
-            now = utcnow()
-            try:
-                command.outcome = apply_command(scheduler, command, now)
-            except Exception as exc:  # a bad request must not stop the loop
-                command.outcome = f"失败：{exc}"[:255]
-            command.done_at = now
-            log.info("job command %s %s: %s", command.action, command.job_id, command.outcome)
-        return len(pending)
+    """Apply the pending commands in order; return how many.
+
+    No transaction is held while the scheduler writes its job store (another connection).
+    """
+    pending = jobs.in_transaction(lambda session: session.execute(
+        select(JobCommand.id, JobCommand.job_id, JobCommand.action)
+        .where(JobCommand.done_at.is_(None)).order_by(JobCommand.id)).all(), sessions)
+    for command_id, job_id, action in pending:
+        now = utcnow()
+        try:
+            outcome = apply_command(scheduler, job_id, action, now)
+        except Exception as exc:  # a bad request must not stop the loop
+            outcome = f"失败：{exc}"[:255]
+        log.info("job command %s %s: %s", action, job_id, outcome)
+        jobs.in_transaction(lambda session, i=command_id, o=outcome, t=now: session.execute(
+            update(JobCommand).where(JobCommand.id == i).values(done_at=t, outcome=o)),
+            sessions)
+    return len(pending)
 
 
 def request(session: Session, job_id: str, action: str, user_id: int | None = None) -> JobCommand:
@@ -249,24 +261,29 @@ class Process:
         return self.last_reconcile
 
     def beat(self, stopping: bool = False) -> None:
-        """Write the heartbeat (a new row at start)."""
-        now = utcnow()
-        with session_scope(self.sessions) as session:
-            row = session.get(SchedulerBeat, self.beat_id) if self.beat_id else None
-            if row is None:
-                row = SchedulerBeat(pid=os.getpid(), host=socket.gethostname(), started_at=now)
+        """Write the heartbeat (a new row at start, then one UPDATE each time)."""
+        now, changes = utcnow(), self.last_reconcile
+
+        def write(session: Session) -> int:
+            if self.beat_id is None:
+                row = SchedulerBeat(pid=os.getpid(), host=socket.gethostname(), started_at=now,
+                                    beat_at=now, reconcile=changes)
                 session.add(row)
-            row.beat_at, row.reconcile = now, self.last_reconcile
-            row.stopped_at = now if stopping else None
-            session.flush()
-            self.beat_id = row.id
+                session.flush()
+                return row.id
+            session.execute(update(SchedulerBeat).where(SchedulerBeat.id == self.beat_id)
+                            .values(beat_at=now, reconcile=changes,
+                                    stopped_at=now if stopping else None))
+            return self.beat_id
+
+        self.beat_id = jobs.in_transaction(write, self.sessions)
 
 
 def interrupt_stale_runs(sessions: sessionmaker[Session]) -> int:
     """Runs left ``running`` by a scheduler that died are marked ``interrupted``."""
-    with session_scope(sessions) as session:
-        return session.execute(update(JobRun).where(JobRun.status == "running").values(
-            status="interrupted", finished_at=utcnow())).rowcount
+    return jobs.in_transaction(lambda session: session.execute(
+        update(JobRun).where(JobRun.status == "running").values(
+            status="interrupted", finished_at=utcnow())).rowcount, sessions)
 
 
 class SchedulerBusy(RuntimeError):

@@ -222,44 +222,92 @@ def _rate_limited(session: Session, delivery: Delivery, now: datetime) -> timede
     return rate_wait(list(recent), limit, now)
 
 
-def _send(session: Session, settings: Settings, delivery: Delivery, timeout: float) -> None:
-    if delivery.channel == "email":
-        send_email(SmtpConfig.from_settings(settings), delivery.recipient, delivery.subject,
-                   delivery.body, timeout)
-        return
-    spec = endpoints(session, settings).get(delivery.endpoint)
-    if spec is None:
-        raise DeliveryError("webhook endpoint removed or disabled", retryable=False)
-    post_webhook(spec, delivery.subject, delivery.body, timeout)
+@dataclass(frozen=True)
+class Planned:
+    """One delivery ready to send, read from the database (no transaction is held)."""
+
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+    spec: WebhookSpec | None = None
 
 
-def attempt(session: Session, settings: Settings, delivery_id: int, now: datetime | None = None,
-            timeout: float = 10.0) -> str:
-    """Try one delivery now; return its new status (``deferred`` when rate-limited)."""
-    now = now or utcnow()
+def plan(session: Session, settings: Settings, delivery_id: int,
+         now: datetime) -> Planned | timedelta | str:
+    """Read one delivery: what to send, or how long the rate limit says to wait, or why not."""
     delivery = session.get(Delivery, delivery_id)
     if delivery is None or delivery.status not in {"pending", "retrying"}:
         return delivery.status if delivery else "missing"
     wait = _rate_limited(session, delivery, now)
     if wait is not None:
-        delivery.next_attempt_at = now + wait
-        return "deferred"
-    delivery.attempts += 1
-    delivery.last_attempt_at = now
+        return wait
+    spec = None if delivery.channel == "email" else endpoints(session, settings).get(
+        delivery.endpoint)
+    return Planned(delivery.id, delivery.channel, delivery.recipient, delivery.subject,
+                   delivery.body, delivery.attempts, spec)
+
+
+def send(planned: Planned, settings: Settings, timeout: float = 10.0) -> DeliveryError | None:
+    """Send one planned delivery (network only, no database); the error if it failed."""
     try:
-        _send(session, settings, delivery, timeout)
+        if planned.channel == "email":
+            send_email(SmtpConfig.from_settings(settings), planned.recipient, planned.subject,
+                       planned.body, timeout)
+        elif planned.spec is None:
+            raise DeliveryError("webhook endpoint removed or disabled", retryable=False)
+        else:
+            post_webhook(planned.spec, planned.subject, planned.body, timeout)
     except DeliveryError as exc:
-        delivery.last_error = str(exc)[:2000]
-        delivery.status, delivery.next_attempt_at = after_failure(
-            delivery.attempts, exc.retryable, now)
-        log.warning("delivery %d to %s failed (attempt %d, %s): %s", delivery.id,
-                    delivery.recipient, delivery.attempts, delivery.status, exc)
+        return exc
+    return None
+
+
+def record(session: Session, planned: Planned, error: DeliveryError | None,
+           now: datetime) -> str:
+    """Write how an attempt went (one UPDATE, so it never waits on an earlier read)."""
+    attempts = planned.attempts + 1
+    values: dict = {"attempts": attempts, "last_attempt_at": now}
+    if error is None:
+        values |= {"status": "sent", "sent_at": now, "next_attempt_at": None,
+                   "last_error": None}
+        log.info("delivery %d sent to %s", planned.id, planned.recipient)
     else:
-        delivery.status, delivery.sent_at, delivery.next_attempt_at = "sent", now, None
-        delivery.last_error = None
-        log.info("delivery %d sent to %s", delivery.id, delivery.recipient)
-    session.flush()
-    return delivery.status
+        status, next_at = after_failure(attempts, error.retryable, now)
+        values |= {"status": status, "next_attempt_at": next_at,
+                   "last_error": str(error)[:2000]}
+        log.warning("delivery %d to %s failed (attempt %d, %s): %s", planned.id,
+                    planned.recipient, attempts, status, error)
+    session.execute(update(Delivery).where(Delivery.id == planned.id).values(**values))
+    return values["status"]
+
+
+def postpone(session: Session, delivery_id: int, until: datetime) -> None:
+    """Move a rate-limited delivery to when it may go."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+        next_attempt_at=until))
+
+
+def attempt(session: Session, settings: Settings, delivery_id: int, now: datetime | None = None,
+            timeout: float = 10.0) -> str:
+    """Try one delivery now in one session; return its new status (``deferred``: rate limit).
+
+    The deliver job uses :func:`plan`, :func:`send` and :func:`record` in separate short
+    transactions instead, so that no transaction is open while the network is slow.
+    """
+    now = now or utcnow()
+    planned = plan(session, settings, delivery_id, now)
+    if isinstance(planned, str):
+        return planned
+    if isinstance(planned, timedelta):
+        postpone(session, delivery_id, now + planned)
+        status = "deferred"
+    else:
+        status = record(session, planned, send(planned, settings, timeout), now)
+    session.expire_all()
+    return status
 
 
 def mark_read(session: Session, user_id: int, ids: Iterable[int] | None = None,
