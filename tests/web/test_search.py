@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import AuthActions, csrf_token
 from tracker.index.base import MentionDoc
 from tracker.index.elastic import ElasticIndex
 from tracker.index.embedded import EmbeddedIndex
@@ -111,10 +112,16 @@ def test_leaders_cannot_save_rules(client, auth, demo_users, index):
     assert response.status_code == 403
 
 
-def test_the_page_says_search_is_unavailable_when_the_server_is_down(client, auth, demo_users,
-                                                                      app):
-    app.extensions["yuqing.index"] = ElasticIndex("http://127.0.0.1:9", request_timeout=1)
-    _login(auth, demo_users)
+def test_the_page_says_search_is_unavailable_when_the_server_is_down(
+        settings, migrated_engines, backend, sessions, demo_users):
+    from web import create_app
+
+    down = replace(settings, elasticsearch_url="http://127.0.0.1:9")  # nothing listens there
+    app = create_app(down, engine=migrated_engines[backend], test_config={"TESTING": True})
+    app.extensions["yuqing.sessions"] = sessions
+    client = app.test_client()
+    AuthActions(client).login("staff", demo_users["opinion_staff"].password)
     response = client.get("/search/?q=物业")
     assert response.status_code == 503
     assert "检索服务暂不可用" in response.get_data(as_text=True)
+    assert isinstance(app.extensions["yuqing.index"], ElasticIndex)

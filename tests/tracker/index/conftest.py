@@ -30,7 +30,7 @@ T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 @pytest.fixture
 def make_elastic(request):
     """Build ElasticIndex objects on a fresh osmem clone or on the real cluster."""
-    made: list[ElasticIndex] = []
+    made: list[tuple[str, ElasticIndex]] = []
 
     def factory(kind: str = "osmem", **kwargs) -> ElasticIndex:
         if kind == "osmem":
@@ -40,12 +40,12 @@ def make_elastic(request):
         else:
             alias = kwargs.pop("alias", f"yq-test-{uuid.uuid4().hex[:8]}")
             index = ElasticIndex(REAL_ES_URL, alias=alias, replicas=0, **kwargs)
-        made.append(index)
+        made.append((kind, index))
         return index
 
     yield factory
-    for index in made:
-        if index.client.transport.node_pool.get().base_url == REAL_ES_URL:
+    for kind, index in made:
+        if kind == "elasticsearch":  # osmem clones are thrown away by its plugin
             index.drop()
         index.close()
 

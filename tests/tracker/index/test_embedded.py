@@ -77,3 +77,18 @@ def test_drop_removes_the_file_and_optimize_keeps_results(tmp_path):
     index.drop()
     assert not (tmp_path / "i.db").exists()
     assert index.count() == 0
+
+
+def test_the_factory_follows_the_elasticsearch_url(settings):
+    from dataclasses import replace
+
+    from tracker.index import get_index
+    from tracker.index.elastic import ElasticIndex
+
+    embedded = get_index(settings)
+    assert isinstance(embedded, EmbeddedIndex)
+    assert embedded.path == settings.data_dir / "index.db"
+    elastic = get_index(replace(settings, elasticsearch_url="http://127.0.0.1:9200",
+                                elasticsearch_analyzer="smartcn"))
+    assert isinstance(elastic, ElasticIndex) and elastic.analyzer == "smartcn"
+    elastic.close()
