@@ -236,7 +236,7 @@ def _interpolated(x, index, count, p: float) -> ColumnElement:
                          else_=0.0))
 
 
-def _percentile_rows(dialect: str, rows):
+def _percentile_rows(dialect: str, rows, overall: bool = True):
     """One statement: P50/P90 of ``v`` per group and overall, P50 of ``a`` overall.
 
     ``rows`` selects ``g`` (group), ``v`` (reply hours or NULL) and ``a`` (acknowledgement
@@ -244,7 +244,7 @@ def _percentile_rows(dialect: str, rows):
     a50)``; SQLite ranks a materialized copy of the rows with window functions (one sort
     per ranking) and interpolates, rows ``(measure, is_total, g, p50, p90)``. The
     acknowledgement median is overall only: per department the mean is reported, which
-    saves SQLite a sort per query.
+    saves SQLite a sort per query. ``overall=False`` leaves out every overall figure.
     """
     if dialect != "sqlite":
         d = rows.subquery()
@@ -252,23 +252,27 @@ def _percentile_rows(dialect: str, rows):
               func.percentile_cont(0.9).within_group(d.c.v),
               func.percentile_cont(0.5).within_group(d.c.a)]
         grouped = select(literal(0), d.c.g, *pc[:2], literal(None)).group_by(d.c.g)
-        return union_all(grouped, select(literal(1), literal(None), *pc))
+        return union_all(grouped, select(literal(1), literal(None), *pc)) if overall else grouped
     d = rows.cte("d").prefix_with("MATERIALIZED")
     whole = (None, None)  # counting over the rank's own window shares its sort
-    rv = select(
-        d.c.g, d.c.v.label("x"),
-        (func.row_number().over(partition_by=d.c.g, order_by=d.c.v) - 1).label("i"),
-        func.count().over(partition_by=d.c.g, order_by=d.c.v, rows=whole).label("n"),
-        (func.row_number().over(order_by=d.c.v) - 1).label("j"),
-        func.count().over(order_by=d.c.v, rows=whole).label("m"),
-    ).where(d.c.v.is_not(None)).cte("rv").prefix_with("MATERIALIZED").c
+    ranks = [(func.row_number().over(partition_by=d.c.g, order_by=d.c.v) - 1).label("i"),
+             func.count().over(partition_by=d.c.g, order_by=d.c.v, rows=whole).label("n")]
+    if overall:
+        ranks += [(func.row_number().over(order_by=d.c.v) - 1).label("j"),
+                  func.count().over(order_by=d.c.v, rows=whole).label("m")]
+    rv = (select(d.c.g, d.c.v.label("x"), *ranks).where(d.c.v.is_not(None))
+          .cte("rv").prefix_with("MATERIALIZED").c)
+    grouped = (select(literal("v"), literal(0), rv.g, _interpolated(rv.x, rv.i, rv.n, .5),
+                      _interpolated(rv.x, rv.i, rv.n, .9)).where(_near(rv.i, rv.n))
+               .group_by(rv.g))
+    if not overall:
+        return grouped
     ra = select(
         d.c.a.label("x"), (func.row_number().over(order_by=d.c.a) - 1).label("j"),
         func.count().over(order_by=d.c.a, rows=whole).label("m"),
     ).where(d.c.a.is_not(None)).subquery().c
     return union_all(
-        select(literal("v"), literal(0), rv.g, _interpolated(rv.x, rv.i, rv.n, .5),
-               _interpolated(rv.x, rv.i, rv.n, .9)).where(_near(rv.i, rv.n)).group_by(rv.g),
+        grouped,
         select(literal("v"), literal(1), literal(None), _interpolated(rv.x, rv.j, rv.m, .5),
                _interpolated(rv.x, rv.j, rv.m, .9)).where(_near(rv.j, rv.m)),
         select(literal("a"), literal(1), literal(None), _interpolated(ra.x, ra.j, ra.m, .5),
@@ -476,8 +480,9 @@ class _Query:
         ).where(*self.scope).group_by(group)
         return list(self.session.execute(stmt))
 
-    def percentiles(self, group) -> tuple[dict, dict]:
-        """Reply-hour (P50, P90) per group and under ``ALL``; acknowledgement P50 under ``ALL``."""
+    def percentiles(self, group, overall: bool = True) -> tuple[dict, dict]:
+        """Reply-hour (P50, P90) per group and under ``ALL``; acknowledgement P50 under
+        ``ALL`` (the ``ALL`` figures only when ``overall``)."""
         e = LedgerEntry
         good = and_(self.replied, e.replied_at >= e.received_at)
         acked = and_(e.first_ack_at.is_not(None), e.first_ack_at <= self.as_of,
@@ -487,10 +492,11 @@ class _Query:
                       case((acked, self.hours(e.first_ack_at, e.received_at))).label("a"),
                       ).where(*self.scope)
         replies, acks = {}, {}
+
         def floats(values) -> tuple:
             return tuple(None if x is None else float(x) for x in values)
 
-        for row in self.session.execute(_percentile_rows(self.dialect, rows)):
+        for row in self.session.execute(_percentile_rows(self.dialect, rows, overall)):
             if self.dialect == "sqlite":  # (measure, is_total, g, p50, p90)
                 key = ALL if row[1] else row[2]
                 if row[0] == "v":
@@ -524,25 +530,31 @@ class _Query:
             out[ALL].append((days, count))
         return out
 
-    def grouped(self, group, work_calendar=None) -> tuple[Metrics, dict]:
-        """Metrics overall and per value of ``group`` (a column expression)."""
+    def grouped(self, group, work_calendar=None, *, overall: bool = True,
+                workdays: bool = True) -> tuple[Metrics, dict]:
+        """Metrics overall and per value of ``group`` (a column expression).
+
+        ``overall=False`` skips the overall percentiles (the total then has counts, rates
+        and means only); ``workdays=False`` skips the working-day figures. Both save passes
+        where a table does not show them (the 12-month trend, the by-kind table).
+        """
         group = self.key(group)
         rows = self.counts(group)
-        replies, acks = self.percentiles(group)
-        workdays: dict = {}
-        if self.kind in (None, *WORKDAY_KINDS):
+        replies, acks = self.percentiles(group, overall)
+        days: dict = {}
+        if workdays and self.kind in (None, *WORKDAY_KINDS):
             calendar = work_calendar or work_calendar_for(self.session)
             counter = WorkdayCounter(calendar, self.settings.receipt_day_counts)
-            workdays = self.workdays(group, counter)
+            days = self.workdays(group, counter)
         total = Metrics()
         if rows:
             _fill(total, _Sum(rows), replies.get(ALL), acks.get(ALL, (None,))[0],
-                  workdays.get(ALL, []))
+                  days.get(ALL, []))
         groups = {}
         for row in rows:
             groups[row.g] = Metrics()
             _fill(groups[row.g], row, replies.get(row.g), acks.get(row.g, (None,))[0],
-                  workdays.get(row.g, []))
+                  days.get(row.g, []))
         return total, groups
 
 
@@ -567,10 +579,10 @@ def compute_metrics(
 def metrics_by(
     session: Session, period: Period, settings: Settings, by: str, *,
     kind: str | None = None, as_of: datetime | None = None, work_calendar=None,
-    department_id: int | None = None,
+    department_id: int | None = None, overall: bool = True, workdays: bool = True,
 ) -> tuple[Metrics, dict[str, Metrics]]:
     """Metrics overall and per ``by``: ``"kind"`` or ``"month"`` (local ``YYYY-MM``),
-    optionally of one lead department only."""
+    optionally of one lead department only; see :meth:`_Query.grouped` for the flags."""
     _check_kind(kind)
     query = _Query(session, period, settings, kind, as_of or datetime.now(UTC))
     if department_id is not None:
@@ -578,7 +590,7 @@ def metrics_by(
     groups = {"kind": LedgerEntry.kind, "month": query.local_month(LedgerEntry.received_at)}
     if by not in groups:
         raise ValueError(f"cannot group metrics by {by!r}")
-    return query.grouped(groups[by], work_calendar)
+    return query.grouped(groups[by], work_calendar, overall=overall, workdays=workdays)
 
 
 def _check_kind(kind: str | None) -> None:

@@ -175,3 +175,9 @@ def test_hottest_events_come_from_the_analysis_with_their_answers(session, setti
     assert rows[0].mentions == 120 and rows[0].reply_hours == pytest.approx(6.0)
     assert rows[0].reply_channel == "发布权威信息" and rows[1].status == "未转台账"
     assert ignored.id and rows[1].id == 0
+
+
+def test_rendering_the_workbook_leaves_the_report_lists_short(demo_month, session, settings):
+    shown = len(demo_month.overdue.rows)
+    render(demo_month, "xlsx", session, settings)
+    assert len(demo_month.overdue.rows) == shown

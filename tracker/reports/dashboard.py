@@ -145,7 +145,7 @@ def build_dashboard(session: Session, settings: Settings, *, department_id: int 
     this_month = Period.month(today.year, today.month)
     span = Period(this_month.shifted_months(-11).start, this_month.end)
     _, months = metrics_by(session, span, settings, "month", as_of=now,
-                           department_id=department_id)
+                           department_id=department_id, overall=False, workdays=False)
     keys = [this_month.shifted_months(-i).start.strftime("%Y-%m") for i in range(11, -1, -1)]
     board = Dashboard(
         now=now, month=months.get(keys[-1], Metrics()),

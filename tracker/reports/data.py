@@ -6,7 +6,7 @@ red flags, hottest matters) are bounded queries so a month of 100,000 entries st
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import case, func, select
@@ -30,9 +30,10 @@ from tracker.models import Department, LedgerEntry
 from tracker.models.ledger import LedgerLink
 from tracker.settings import Settings
 
-#: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX.
+#: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX
+#: (most late / oldest first) and states the full count.
 LIST_LIMIT = 50
-LIST_LIMIT_XLSX = 20000
+LIST_LIMIT_XLSX = 5000
 HOT_LIMIT = 10
 TREND_MONTHS = 12
 #: Reply-time distribution buckets: (upper bound in hours, label).
@@ -144,9 +145,15 @@ def _status(kind: str, status: str) -> str:
         return status
 
 
-def _listing(session: Session, where: list, order, as_of: datetime, limit: int) -> EntryList:
+def _listing(session: Session, where: list, order, as_of: datetime, limit: int,
+             total: int | None = None) -> EntryList:
     e = LedgerEntry
-    total = session.scalar(select(func.count()).select_from(e).where(*where)) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(e).where(*where)) or 0
+    if session.get_bind().dialect.name == "sqlite":
+        # An expression, not the bare column: ordering by an indexed column makes SQLite walk
+        # that index through the whole ledger instead of the period's covering index range.
+        order = [func.coalesce(column, None) for column in order]
     stmt = (select(*_entry_columns()).outerjoin(Department, Department.id == e.lead_department_id)
             .where(*where).order_by(*order).limit(limit))
     return EntryList(_rows(session, stmt, as_of), total)
@@ -164,33 +171,33 @@ def or_null(column, as_of: datetime):
 
 
 def overdue_list(session: Session, period: Period, settings: Settings, as_of: datetime,
-                 limit: int = LIST_LIMIT) -> EntryList:
+                 limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Open entries past due at ``as_of`` received up to the end of ``period``, most late first."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
     where = [*_open_as_of(as_of), e.paused_since.is_(None), e.due_at.is_not(None),
              e.due_at < as_of, e.received_at < upper]
-    return _listing(session, where, (e.due_at, e.id), as_of, limit)
+    return _listing(session, where, (e.due_at, e.id), as_of, limit, total)
 
 
 def unanswered_3_months(session: Session, period: Period, settings: Settings, as_of: datetime,
-                        limit: int = LIST_LIMIT) -> EntryList:
+                        limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Messages still unanswered three months after receipt (the inspection's veto item)."""
     e = LedgerEntry
     upper = min(period.utc_bounds(settings.tz)[1], add_months(as_of, -3))
     where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper]
-    return _listing(session, where, (e.received_at, e.id), as_of, limit)
+    return _listing(session, where, (e.received_at, e.id), as_of, limit, total)
 
 
 def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
-                        limit: int = LIST_LIMIT) -> EntryList:
+                        limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Answered messages whose reply is not published."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
     where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
              or_null(e.published_at, as_of), e.received_at < upper,
              e.status.not_in(EXCLUDED_STATUSES)]
-    return _listing(session, where, (e.replied_at, e.id), as_of, limit)
+    return _listing(session, where, (e.replied_at, e.id), as_of, limit, total)
 
 
 def hottest(session: Session, period: Period, settings: Settings, as_of: datetime,
@@ -279,7 +286,7 @@ def trend(session: Session, period: Period, settings: Settings, as_of: datetime,
     first = period.shifted_months(-(TREND_MONTHS - 1))
     span = Period(first.start, period.end)
     _, months = metrics_by(session, span, settings, "month", as_of=as_of,
-                           work_calendar=work_calendar)
+                           work_calendar=work_calendar, overall=False, workdays=False)
     keys = [period.shifted_months(-i).start.strftime("%Y-%m")
             for i in range(TREND_MONTHS - 1, -1, -1)]
     return [(key, months.get(key, Metrics())) for key in keys]
@@ -293,7 +300,8 @@ def build_monthly_report(session: Session, period: Period, settings: Settings,
     as_of = as_of or datetime.now(UTC)
     calendar = work_calendar_for(session)
     month = compute_metrics(session, period, settings, as_of=as_of, work_calendar=calendar)
-    _, kinds = metrics_by(session, period, settings, "kind", as_of=as_of, work_calendar=calendar)
+    _, kinds = metrics_by(session, period, settings, "kind", as_of=as_of, work_calendar=calendar,
+                          overall=False)
     report = MonthlyReport(
         period=period, as_of=as_of, tz_name=settings.timezone, month=month,
         previous=compute_metrics(session, period.shifted_months(-1), settings, as_of=as_of,
@@ -313,10 +321,12 @@ def build_monthly_report(session: Session, period: Period, settings: Settings,
 
 
 def full_lists(session: Session, report: MonthlyReport, settings: Settings) -> MonthlyReport:
-    """The same report with its lists extended to ``LIST_LIMIT_XLSX`` rows (for Excel)."""
+    """A copy of the report with its lists extended to ``LIST_LIMIT_XLSX`` rows (for Excel);
+    the report itself is left as it was."""
     args = (session, report.period, settings, report.as_of, LIST_LIMIT_XLSX)
-    report.overdue = overdue_list(*args)
-    report.unanswered_3m = unanswered_3_months(*args)
-    report.unpublished = unpublished_replies(*args)
-    return report
+    return replace(
+        report,
+        overdue=overdue_list(*args, total=report.overdue.total),
+        unanswered_3m=unanswered_3_months(*args, total=report.unanswered_3m.total),
+        unpublished=unpublished_replies(*args, total=report.unpublished.total))
 

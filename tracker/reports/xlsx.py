@@ -42,11 +42,22 @@ METRIC_COLUMNS = (
 )
 
 
-class _Writer:
-    """Appends rows with formats; remembers widths."""
+HEADER_FONT = Font(name=FONT_NAME, bold=True)
+BODY_FONT = Font(name=FONT_NAME)
+WIDTH_SAMPLE = 200  # rows looked at for column widths
 
-    def __init__(self, ws: Worksheet, tz: ZoneInfo) -> None:
-        self.ws, self.tz = ws, tz
+
+class _Writer:
+    """Appends rows with number formats and remembers column widths.
+
+    It counts rows itself: ``Worksheet.max_row`` walks every cell, which made a 20,000-row
+    list quadratic. Fonts are set on headers and the short tables only; long lists keep the
+    workbook's default font (Excel shows Chinese through its East Asian fallback).
+    """
+
+    def __init__(self, ws: Worksheet, tz: ZoneInfo, styled: bool = True) -> None:
+        self.ws, self.tz, self.styled = ws, tz, styled
+        self.rows = 0
         self.widths: dict[int, int] = {}
 
     def value(self, value):
@@ -59,27 +70,35 @@ class _Writer:
             header: bool = False) -> None:
         """Append one row."""
         self.ws.append([self.value(v) for v in values])
-        r = self.ws.max_row
+        self.rows += 1
         for i, value in enumerate(values, start=1):
-            cell = self.ws.cell(row=r, column=i)
-            cell.font = Font(name=FONT_NAME, bold=header)
+            fmt = formats[i - 1] if formats and not header else None
+            if fmt is None and isinstance(value, datetime):
+                fmt = DATE_FORMAT
+            if not (header or fmt or self.styled):
+                continue
+            cell = self.ws.cell(row=self.rows, column=i)
             if header:
-                cell.fill, cell.alignment = HEADER_FILL, Alignment(wrap_text=True)
-            elif formats and formats[i - 1]:
-                cell.number_format = formats[i - 1]
-            elif isinstance(value, datetime):
-                cell.number_format = DATE_FORMAT
-            width = 18 if isinstance(value, datetime) else min(len(str(value or "")) * 2 + 2, 60)
-            self.widths[i] = max(self.widths.get(i, 8), width)
+                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+                cell.alignment = Alignment(wrap_text=True)
+            elif self.styled:
+                cell.font = BODY_FONT
+            if fmt and value is not None:
+                cell.number_format = fmt
+        if self.rows <= WIDTH_SAMPLE:
+            for i, value in enumerate(values, start=1):
+                width = 18 if isinstance(value, datetime) else min(len(str(value or "")) * 2 + 2,
+                                                                   60)
+                self.widths[i] = max(self.widths.get(i, 8), width)
 
     def finish(self, header_row: int = 1) -> None:
         """Column widths, frozen header, filter."""
         for i, width in self.widths.items():
             self.ws.column_dimensions[get_column_letter(i)].width = width
-        if self.ws.max_row > header_row:
+        if self.rows > header_row:
             self.ws.freeze_panes = self.ws.cell(row=header_row + 1, column=1)
-            self.ws.auto_filter.ref = (f"A{header_row}:{get_column_letter(self.ws.max_column)}"
-                                       f"{self.ws.max_row}")
+            last = get_column_letter(max(self.widths, default=1))
+            self.ws.auto_filter.ref = f"A{header_row}:{last}{self.rows}"
 
 
 def _metric_values(m: Metrics) -> list:
@@ -99,9 +118,9 @@ def _summary_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     w.row(["数据截至", report.as_of])
     for paragraph in report.summary:
         w.row([paragraph])
-        ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=w.rows, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     w.row([])
-    first = ws.max_row + 1
+    first = w.rows + 1
     w.row(["期间", *(h for h, _, _ in METRIC_COLUMNS)], header=True)
     for label, m in (("本月", report.month.total), ("上月（环比）", report.previous),
                      ("去年同月（同比）", report.last_year)):
@@ -125,7 +144,7 @@ def _department_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None
     for d in report.month.by_department:
         w.row([d.rank, d.department, *_metric_values(d)], [COUNT, None, *_metric_formats()])
     w.finish()
-    ws.cell(row=ws.max_row + 2, column=1, value=report.month.ranking_note)
+    ws.cell(row=w.rows + 2, column=1, value=report.month.ranking_note)
 
 
 def _distribution_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
@@ -137,8 +156,8 @@ def _distribution_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> No
     w.finish()
     chart = BarChart()
     chart.title, chart.y_axis.title = "本月答复用时分布", "件数"
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=ws.max_row), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=ws.max_row))
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=w.rows), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=w.rows))
     ws.add_chart(chart, "D2")
 
 
@@ -152,9 +171,9 @@ def _trend_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     chart = LineChart()
     chart.title, chart.y_axis.title = "近12个月答复用时（小时）", "小时"
     for col in (5, 6):  # median and P90 hours
-        chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=ws.max_row),
+        chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=w.rows),
                        titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=ws.max_row))
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=w.rows))
     ws.add_chart(chart, "B16")
 
 
@@ -168,15 +187,16 @@ LIST_COLUMNS = (
 
 def _list_sheet(wb: Workbook, title: str, listing: EntryList, tz: ZoneInfo) -> None:
     ws = wb.create_sheet(title)
-    w = _Writer(ws, tz)
+    w = _Writer(ws, tz, styled=False)
     w.row([h for h, _, _ in LIST_COLUMNS], header=True)
     formats = [fmt for _, _, fmt in LIST_COLUMNS]
     for e in listing.rows:
         w.row([getattr(e, attr) for _, attr, _ in LIST_COLUMNS], formats)
     w.finish()
     if listing.total > len(listing.rows):
-        ws.cell(row=ws.max_row + 2, column=1,
-                value=f"共 {listing.total} 件，本表列出前 {len(listing.rows)} 件。")
+        ws.cell(row=w.rows + 2, column=1,
+                value=f"共 {listing.total} 件，本表列出前 {len(listing.rows)} 件；"
+                      "完整清单请在台账中按条件导出。")
 
 
 def _hot_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
