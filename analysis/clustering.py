@@ -1,11 +1,15 @@
 """Incremental event clustering: each new item joins an existing event or starts one.
 
-An event is one concrete matter (a place and a problem). Each item becomes a TF-IDF vector of
-its words and joined place names (analysis.keywords), title words counting double. Candidate
-events come from an inverted index over each event's top terms, restricted to events active
-within a time window, so adding an item costs time in proportion to the item, not the corpus.
-The item joins the most similar candidate when cosine similarity (plus a bonus for a shared
-place name) reaches the threshold; a SimHash near-duplicate joins its original's event at once.
+An event is one concrete matter: a place (or a named case such as 58车贷) and a problem. Each
+item gives two things: its anchors (place names joined by analysis.keywords from the title,
+or named twice in the text, plus rare title words) and a TF-IDF vector of its other words and
+their character bigrams, title counting double. Candidate events come from an inverted index
+over each event's top terms, restricted to events active within a time window, so adding an
+item costs time in proportion to the item, not the corpus. Score = cosine with the event's
+centroid, plus a bonus when an anchor matches the event's places, minus a penalty when both
+name places and none match; the best candidate at or above the threshold wins. A SimHash
+near-duplicate joins its original's event at once. When an item fits several events that name
+the same place and resemble each other, they are merged (a matter that started apart).
 State is plain data (`to_dict` / `from_dict`) so a caller can persist and restore it.
 """
 
@@ -26,20 +30,20 @@ from analysis.types import Assignment, EventSummary, Item, Keyword
 class ClusterConfig:
     """Tuning of the clusterer; the defaults aim at concrete matters on message boards."""
 
-    threshold: float = 0.34
-    place_bonus: float = 0.28
-    min_topic: float = 0.06
-    place_penalty: float = 0.15
-    window: timedelta = timedelta(days=90)
+    threshold: float = 0.34  # score needed to join an event
+    place_bonus: float = 0.28  # added when an anchor names one of the event's places
+    min_topic: float = 0.06  # cosine below this never joins, whatever the place
+    place_penalty: float = 0.15  # taken when both name places and none match
+    window: timedelta = timedelta(days=90)  # an event idle this long takes no new items
     title_weight: int = 2
-    item_terms: int = 60
-    event_terms: int = 100
-    query_terms: int = 12
-    max_postings: int = 2000
-    duplicate_distance: int = 4
-    max_text_chars: int = 400
-    merge_similarity: float = 0.2
-    merge_unplaced: float = 0.6
+    item_terms: int = 60  # terms kept in an item vector
+    event_terms: int = 100  # terms kept (and indexed) in an event centroid
+    query_terms: int = 12  # an item's heaviest terms used to look up candidates
+    max_postings: int = 2000  # terms in more events than this are too common to look up
+    duplicate_distance: int = 4  # SimHash bits
+    max_text_chars: int = 400  # the start of a long text says what it is about
+    merge_similarity: float = 0.2  # centroid cosine to merge two events naming one place
+    merge_unplaced: float = 0.6  # centroid cosine to merge events without places
 
 
 @dataclass
