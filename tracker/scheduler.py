@@ -337,14 +337,17 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
     last_sync = last_beat = utcnow()
     try:
         while not stop.wait(poll):
-            apply_commands(process.scheduler, process.sessions)
             now = utcnow()
-            if (now - last_sync).total_seconds() >= resync:
-                process.sync()
-                last_sync = now
-            if (now - last_beat).total_seconds() >= 5:
-                process.beat()
-                last_beat = now
+            try:
+                apply_commands(process.scheduler, process.sessions)
+                if (now - last_sync).total_seconds() >= resync:
+                    process.sync()
+                    last_sync = now
+                if (now - last_beat).total_seconds() >= 5:
+                    process.beat()
+                    last_beat = now
+            except Exception:  # a database hiccup must not end the process; try again
+                log.exception("scheduler housekeeping failed; retrying in %.0f s", poll)
     finally:
         stopped = jobs.stop_children()
         process.scheduler.shutdown(wait=True)

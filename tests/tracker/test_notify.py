@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker.models import User, utcnow
 from tracker.models.ops import (
@@ -188,6 +188,9 @@ def add_user(session, username: str, role: str, email: str | None = None) -> Use
 
 @pytest.fixture
 def people(session):
+    # Rules reach every user of a role: rows other tests left behind must not count here
+    # (deactivated inside this test's transaction, which is rolled back).
+    session.execute(update(User).values(active=False))
     found = {"staff": add_user(session, "wang", "opinion_staff", "wang@gov.example"),
              "admin": add_user(session, "zhao", "admin", "zhao@gov.example"),
              "leader": add_user(session, "zhang", "leader")}

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker.models import User
 from tracker.models.ops import Delivery, Notification
@@ -27,6 +27,9 @@ def sh(text: str) -> datetime:
 
 @pytest.fixture
 def staff(session):
+    # Alerts and staff other tests left behind must not count (rolled back afterwards).
+    session.execute(update(User).values(active=False))
+    session.execute(update(events.Alert).values(announced_at=sh("2025-01-01 00:00")))
     user = User(username="alert-staff", display_name="王舆情", role_code="opinion_staff",
                 email="wang@gov.example", password_hash="-", failed_logins=0, active=True)
     session.add(user)
