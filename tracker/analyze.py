@@ -44,10 +44,16 @@ from tracker.models.events import (
 )
 from tracker.settings import Settings
 
-# Words that make a matter sensitive: harm to people, crowds and petitions, graft, lost savings.
-SENSITIVE_WORDS = ("死亡", "身亡", "坠楼", "跳楼", "自杀", "中毒", "坍塌", "围堵", "堵路",
-                   "上访", "殴打", "暴力执法", "贪污", "受贿", "腐败", "欠薪", "讨薪",
-                   "非法集资", "集资诈骗", "跑路")
+# Kinds of sensitive matter and the words that show them. A hit is a kind, not a word: a
+# fraud case that says 跑路 and 非法集资 is one sensitive matter, not two.
+SENSITIVE_KINDS = {
+    "人身伤亡": ("死亡", "身亡", "坠楼", "跳楼", "自杀", "中毒", "坍塌"),
+    "群体事件": ("围堵", "堵路", "集体上访", "上访"),
+    "暴力执法": ("殴打", "暴力执法"),
+    "贪腐": ("贪污", "受贿", "腐败"),
+    "欠薪": ("欠薪", "讨薪"),
+    "涉众金融": ("非法集资", "集资诈骗", "跑路"),
+}
 CURSOR_KEY = "cursor"
 CLUSTER_PREFIX = "e"
 SIGNED_64 = 1 << 63
@@ -122,15 +128,23 @@ def mention_time(mention: Mention) -> datetime:
     return mention.published_at or mention.fetched_at
 
 
-def _state(session: Session, key: str, lock: bool = False) -> AnalysisState:
-    state = session.get(AnalysisState, key, with_for_update=lock)
+def read_cursor(session: Session) -> dict:
+    """The job's cursor (last mention id seen, clusterer id counter), locked on PostgreSQL.
+
+    Nothing is written here: on SQLite a write would hold the database's one write lock
+    through the whole scoring of the batch and make crawls wait.
+    """
+    state = session.get(AnalysisState, CURSOR_KEY, with_for_update=True)
+    return dict(state.value) if state is not None else {}
+
+
+def save_cursor(session: Session, value: dict) -> None:
+    """Store the cursor (created on the first run)."""
+    state = session.get(AnalysisState, CURSOR_KEY)
     if state is None:
-        state = AnalysisState(key=key, value={})
-        session.add(state)
-        session.flush()
-        if lock:
-            session.refresh(state, with_for_update=True)
-    return state
+        session.add(AnalysisState(key=CURSOR_KEY, value=value))
+    else:
+        state.value = value
 
 
 def pending_mentions(session: Session, after: int, limit: int) -> list[Mention]:
@@ -143,8 +157,8 @@ def pending_mentions(session: Session, after: int, limit: int) -> list[Mention]:
 
 
 def sensitive_words(text: str) -> list[str]:
-    """The sensitive words a text contains."""
-    return [w for w in SENSITIVE_WORDS if w in text]
+    """The kinds of sensitive matter a text shows (SENSITIVE_KINDS)."""
+    return [kind for kind, words in SENSITIVE_KINDS.items() if any(w in text for w in words)]
 
 
 def watch_rules(session: Session) -> list[tuple[str, Query]]:
@@ -280,6 +294,25 @@ def store_results(session: Session, scored: Sequence[Scored], assignments: Seque
     mark_for_reindex(session, [s.mention.id for s in scored])
 
 
+def retitle(session: Session, clusterer: EventClusterer, rows: dict[str, Event]) -> None:
+    """Name each touched event after a member that names its main place.
+
+    An event is titled by its first mention; when later mentions show the matter is about
+    another place (the first one was a stray), the title would mislead a reader.
+    """
+    for key, row in rows.items():
+        state = clusterer.events.get(key)
+        places = state.main_places(1) if state is not None else []
+        if not places or places[0] in row.title:
+            continue
+        title = session.scalar(
+            select(Mention.title).join(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+            .where(MentionAnalysis.event_id == row.id, Mention.title.contains(places[0], autoescape=True))
+            .order_by(Mention.likes.desc(), Mention.id).limit(1))
+        if title:
+            row.title = title[:512]
+
+
 def mark_for_reindex(session: Session, mention_ids: Sequence[int]) -> None:
     """Empty ``indexed_at`` so the search index syncs the mentions' new analysis."""
     for start in range(0, len(mention_ids), 500):
@@ -339,8 +372,8 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
                   config: AnalysisConfig | None = None) -> AnalysisResult:
     """Analyze at most one batch of new mentions; the caller commits."""
     config, now, result = config or AnalysisConfig(), now or utcnow(), AnalysisResult()
-    cursor = _state(session, CURSOR_KEY, lock=True)
-    after = max(0, int(cursor.value.get("mention_id", 0)) - config.recheck)
+    cursor = read_cursor(session)
+    after = max(0, int(cursor.get("mention_id", 0)) - config.recheck)
     mentions = pending_mentions(session, after, config.batch)
     if not mentions:  # nothing new: still raise the alerts quiet hours deferred
         result.alerts = len(raise_alerts(session, [], config.alerts, now))
@@ -350,7 +383,7 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
     known = {e.cluster_key: e for e in active_events(session, min(times), max(times),
                                                     config.cluster.window)}
     clusterer = restore_clusterer(session, list(known.values()),
-                                  int(cursor.value.get("counter", 0)), config.cluster)
+                                  int(cursor.get("counter", 0)), config.cluster)
     assignments = cluster(clusterer, scored)
     # Where each item ended up: an event it joined may since have been merged into another.
     final = [clusterer.event_of(s.item.id).id for s in scored]
@@ -361,12 +394,13 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
     for key, survivor in gone.items():
         absorb_event(session, known[key], events[survivor], actor_id=None, now=now, auto=True)
     store_results(session, scored, assignments, final, events, now)
+    retitle(session, clusterer, {k: events[k] for k in keys})
     touched = [events[k] for k in sorted(keys)]
     refresh_events(session, touched, config.hot, now)
     result.alerts = len(raise_alerts(session, touched, config.alerts, now))
-    cursor.value = {"mention_id": max(int(cursor.value.get("mention_id", 0)),
-                                      max(m.id for m in mentions)),
-                    "counter": clusterer.to_dict()["counter"]}
+    save_cursor(session, {"mention_id": max(int(cursor.get("mention_id", 0)),
+                                            max(m.id for m in mentions)),
+                          "counter": clusterer.to_dict()["counter"]})
     result.analyzed = len(mentions)
     _counts(result, assignments, keys, known)
     return result
