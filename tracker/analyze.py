@@ -16,32 +16,32 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import dedup, keywords, routing, sentiment
 from analysis.clustering import ClusterConfig, EventClusterer
-from analysis.clustering import Event as ClusterEvent
 from analysis.hotness import QuietHours
 from analysis.types import Assignment, Item
 from tracker.alerts import AlertPolicy, raise_alerts
+from tracker.event_store import (
+    absorb_event,
+    absorbed_events,
+    active_events,
+    mark_for_reindex,
+    restore_clusterer,
+    retitle,
+    save_events,
+    to_signed,
+)
 from tracker.hot import HotConfig, refresh_events
 from tracker.index.query import Query
 from tracker.index.rules import list_rules, rule_query
 from tracker.index.text import contains_term
-from tracker.models import Mention, audit, utcnow
-from tracker.models.events import (
-    ALERT_MERGED,
-    ALERT_NEW,
-    EVENT_MERGED,
-    EVENT_OPEN,
-    Alert,
-    AnalysisState,
-    Event,
-    MentionAnalysis,
-)
+from tracker.models import Mention, utcnow
+from tracker.models.events import AnalysisState, Event, MentionAnalysis
 from tracker.settings import Settings
 
 # Kinds of sensitive matter and the words that show them. A hit is a kind, not a word: a
@@ -55,8 +55,6 @@ SENSITIVE_KINDS = {
     "涉众金融": ("非法集资", "集资诈骗", "跑路"),
 }
 CURSOR_KEY = "cursor"
-CLUSTER_PREFIX = "e"
-SIGNED_64 = 1 << 63
 
 
 @dataclass(frozen=True)
@@ -111,16 +109,6 @@ class Scored:
     category_confidence: float
     watch: list[str] = field(default_factory=list)
     sensitive: list[str] = field(default_factory=list)
-
-
-def to_signed(value: int) -> int:
-    """A 64-bit unsigned signature as a signed BIGINT."""
-    return value - (1 << 64) if value >= SIGNED_64 else value
-
-
-def to_unsigned(value: int) -> int:
-    """A signed BIGINT back to the 64-bit unsigned signature."""
-    return value + (1 << 64) if value < 0 else value
 
 
 def mention_time(mention: Mention) -> datetime:
@@ -201,50 +189,6 @@ def score(mentions: Sequence[Mention],
     return out
 
 
-def active_events(session: Session, start: datetime, end: datetime,
-                  window: timedelta) -> list[Event]:
-    """Open events the clusterer may put mentions from ``start``..``end`` into."""
-    return list(session.scalars(select(Event).where(
-        Event.status == EVENT_OPEN, Event.last_seen_at >= start - window,
-        Event.first_seen_at <= end + window)))
-
-
-def restore_clusterer(session: Session, events: Sequence[Event], counter: int,
-                      config: ClusterConfig) -> EventClusterer:
-    """Rebuild the clusterer with just these events, their members, authors and signatures."""
-    members: dict[int, list[str]] = {e.id: [] for e in events}
-    authors: dict[int, set[str]] = {e.id: set() for e in events}
-    signatures: dict[str, str] = {}
-    if events:
-        rows = session.execute(select(MentionAnalysis.event_id, MentionAnalysis.mention_id,
-                                      MentionAnalysis.simhash, Mention.author)
-                               .join(Mention, Mention.id == MentionAnalysis.mention_id)
-                               .where(MentionAnalysis.event_id.in_(members))
-                               .order_by(MentionAnalysis.mention_id))
-        for event_id, mention_id, signature, author in rows:
-            members[event_id].append(str(mention_id))
-            if author:
-                authors[event_id].add(author)
-            if signature:
-                signatures[str(mention_id)] = format(to_unsigned(signature), "x")
-    state = {
-        "version": 1, "id_prefix": CLUSTER_PREFIX, "counter": counter,
-        "config": {**config.__dict__, "window": config.window.total_seconds()},
-        "events": [_event_state(e, members[e.id], authors[e.id]) for e in events],
-        "signatures": signatures,
-    }
-    return EventClusterer.from_dict(state)
-
-
-def _event_state(event: Event, members: list[str], authors: set[str]) -> dict:
-    state = event.cluster_state or {}
-    return {"id": event.cluster_key, "centroid": state.get("centroid", {}),
-            "places": state.get("places", {}), "first_at": event.first_seen_at.isoformat(),
-            "last_at": event.last_seen_at.isoformat(), "members": members,
-            "authors": sorted(authors), "title": event.title, "likes": event.likes,
-            "comments": event.comments, "reposts": event.reposts}
-
-
 def cluster(clusterer: EventClusterer, scored: Sequence[Scored]) -> list[Assignment]:
     """Feed the items in time order; return one assignment per item, in input order."""
     order = sorted(range(len(scored)), key=lambda i: (scored[i].item.published_at,
@@ -253,31 +197,6 @@ def cluster(clusterer: EventClusterer, scored: Sequence[Scored]) -> list[Assignm
     for index in order:
         assignments[index] = clusterer.add(scored[index].item)
     return [a for a in assignments if a is not None]
-
-
-def event_keywords(state: ClusterEvent, count: int = 8) -> list[str]:
-    """Readable keywords of a clusterer event (its internal character-bigram terms left out)."""
-    prefix = getattr(keywords, "BIGRAM_PREFIX", None)
-    words = [k.word for k in state.keywords(count * 3)]
-    return [w for w in words if not (prefix and w.startswith(prefix))][:count]
-
-
-def save_events(session: Session, clusterer: EventClusterer, keys: set[str],
-                known: dict[str, Event]) -> dict[str, Event]:
-    """Create or update the event rows of the clusterer events in ``keys``."""
-    rows = dict(known)
-    for key in sorted(keys):
-        state = clusterer.events[key]
-        row = rows.get(key)
-        if row is None:
-            row = Event(cluster_key=key, title=state.title[:512], status=EVENT_OPEN)
-            session.add(row)
-            rows[key] = row
-        row.first_seen_at, row.last_seen_at = state.first_at, state.last_at
-        row.keywords = event_keywords(state)
-        row.cluster_state = {"centroid": dict(state.centroid), "places": dict(state.places)}
-    session.flush()
-    return rows
 
 
 def store_results(session: Session, scored: Sequence[Scored], assignments: Sequence[Assignment],
@@ -292,73 +211,6 @@ def store_results(session: Session, scored: Sequence[Scored], assignments: Seque
             category=item.category, category_confidence=round(item.category_confidence, 4),
             watch_hits=item.watch, sensitive_hits=item.sensitive, analyzed_at=now))
     mark_for_reindex(session, [s.mention.id for s in scored])
-
-
-def retitle(session: Session, clusterer: EventClusterer, rows: dict[str, Event]) -> None:
-    """Name each touched event after a member that names its main place.
-
-    An event is titled by its first mention; when later mentions show the matter is about
-    another place (the first one was a stray), the title would mislead a reader.
-    """
-    for key, row in rows.items():
-        state = clusterer.events.get(key)
-        places = state.main_places(1) if state is not None else []
-        if not places or places[0] in row.title:
-            continue
-        title = session.scalar(
-            select(Mention.title).join(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
-            .where(MentionAnalysis.event_id == row.id, Mention.title.contains(places[0], autoescape=True))
-            .order_by(Mention.likes.desc(), Mention.id).limit(1))
-        if title:
-            row.title = title[:512]
-
-
-def mark_for_reindex(session: Session, mention_ids: Sequence[int]) -> None:
-    """Empty ``indexed_at`` so the search index syncs the mentions' new analysis."""
-    for start in range(0, len(mention_ids), 500):
-        chunk = list(mention_ids[start:start + 500])
-        session.execute(update(Mention).where(and_(Mention.id.in_(chunk)))
-                        .values(indexed_at=None, updated_at=Mention.updated_at)
-                        .execution_options(synchronize_session=False))
-
-
-def absorbed_events(session: Session, clusterer: EventClusterer,
-                    known: dict[str, Event]) -> dict[str, str]:
-    """Stored events the clusterer merged into another this run: key -> surviving key."""
-    out = {}
-    for key, row in known.items():
-        if key in clusterer.events:
-            continue
-        member = session.scalar(select(MentionAnalysis.mention_id)
-                                .where(MentionAnalysis.event_id == row.id).limit(1))
-        survivor = clusterer.event_of(str(member)) if member is not None else None
-        if survivor is not None:
-            out[key] = survivor.id
-    return out
-
-
-def absorb_event(session: Session, source: Event, target: Event, *, actor_id: int | None,
-                 now: datetime, auto: bool) -> list[int]:
-    """Fold ``source`` into ``target`` in SQL: members, status, open alerts; audited.
-    Return the moved mention ids (figures are the caller's to refresh)."""
-    moved = list(session.scalars(select(MentionAnalysis.mention_id)
-                                 .where(MentionAnalysis.event_id == source.id)))
-    session.execute(update(MentionAnalysis).where(MentionAnalysis.event_id == source.id)
-                    .values(event_id=target.id).execution_options(synchronize_session=False))
-    source.status, source.merged_into_id = EVENT_MERGED, target.id
-    note = f"并入事件 #{target.id}" + ("（自动）" if auto else "")
-    for alert in session.scalars(select(Alert).where(Alert.event_id == source.id,
-                                                     Alert.status == ALERT_NEW)):
-        audit.record(session, entity_type="alert", entity_id=alert.id, action="merge",
-                     actor_id=actor_id, changes={"status": (alert.status, ALERT_MERGED)},
-                     detail={"note": note, "target_event_id": target.id})
-        alert.status, alert.decision_note = ALERT_MERGED, note
-        alert.decided_at, alert.decided_by_id = now, actor_id
-    audit.record(session, entity_type="event", entity_id=source.id, action="merge",
-                 actor_id=actor_id, changes={"merged_into_id": (None, target.id)},
-                 detail={"mentions": len(moved), "auto": auto})
-    mark_for_reindex(session, moved)
-    return moved
 
 
 def _counts(result: AnalysisResult, assignments: Sequence[Assignment], keys: set[str],

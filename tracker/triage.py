@@ -14,7 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.clustering import ClusterConfig
-from tracker.analyze import absorb_event, event_keywords, mark_for_reindex, restore_clusterer
+from tracker.event_store import (
+    absorb_event,
+    event_keywords,
+    mark_for_reindex,
+    restore_clusterer,
+)
 from tracker.hot import HotConfig, refresh_events
 from tracker.ledger import open_opinion_entry, propose_department
 from tracker.models import Department, Mention, audit, utcnow

@@ -22,8 +22,8 @@ from tracker.triage import (
 )
 
 BURST = [f"{MATTER[n % len(MATTER)]}（网友第{n}次转发反映）" for n in range(8)]
-OTHER_BURST = [f"A3区枫林路垃圾站臭气熏天，苍蝇蚊子成群，居民苦不堪言，多次投诉无人处理（第{n}位居民反映）"
-               for n in range(8)]
+GARBAGE = "A3区枫林路垃圾站臭气熏天，苍蝇蚊子成群，居民苦不堪言，多次投诉无人处理"
+OTHER_BURST = [f"{GARBAGE}（第{n}位居民反映）" for n in range(8)]
 
 
 def _audit(session, entity_type: str, entity_id: int) -> list[AuditEvent]:

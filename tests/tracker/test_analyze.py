@@ -8,14 +8,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from tests.tracker.events_factory import MATTER, OTHERS, T0, mention
-from tracker.analyze import (
-    CURSOR_KEY,
-    AnalysisConfig,
+from tracker.analyze import CURSOR_KEY, AnalysisConfig, run_analysis
+from tracker.event_store import (
     absorb_event,
     absorbed_events,
     active_events,
     restore_clusterer,
-    run_analysis,
     to_signed,
     to_unsigned,
 )
