@@ -28,8 +28,8 @@ from tracker.textclean import canonical_url, html_to_line, html_to_text, parse_c
 from tracker.timeparse import ParsedTime, TimeParseError, parse_http_date, parse_time
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 50
-BATCH_SECONDS = 1.0
+BATCH_SIZE = 100
+BATCH_SECONDS = 2.0
 
 
 def _time(raw: str | None, now: datetime, formats: tuple[str, ...], name: str
