@@ -19,6 +19,7 @@ import time
 import traceback
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,6 +57,34 @@ _children_lock = threading.Lock()
 # Crawl jobs check their source's health as they finish, the health job checks them all:
 # one at a time, so two threads never create the same state row or alert twice.
 _health_lock = threading.Lock()
+# SQLite has one writer at a time, and a transaction that read before another connection
+# committed cannot write at all. So on SQLite the scheduler's writers take turns: the crawl
+# and analysis children (held for their whole run), the jobs' own transactions, and the
+# job store. PostgreSQL needs none of this.
+_sqlite_writer = threading.RLock()
+
+
+class WriterBusy(RuntimeError):
+    """Another writer holds the SQLite database right now; try again later."""
+
+
+def _is_sqlite(sessions: sessionmaker[Session] | None) -> bool:
+    bind = (sessions or runtime().sessions).kw.get("bind")
+    return bind is not None and bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def sqlite_writer(sessions: sessionmaker[Session] | None = None, wait: bool = True):
+    """Hold the SQLite writer turn (a no-op on other databases); WriterBusy if not waiting."""
+    if not _is_sqlite(sessions):
+        yield
+        return
+    if not _sqlite_writer.acquire(timeout=-1 if wait else 0.2):
+        raise WriterBusy("another writer holds the database")
+    try:
+        yield
+    finally:
+        _sqlite_writer.release()
 
 
 def configure(settings: Settings, engine: Engine | None = None, **options: Any) -> Runtime:
@@ -82,14 +111,14 @@ def runtime() -> Runtime:
 
 
 def in_transaction(work: Callable[[Session], T], sessions: sessionmaker[Session] | None = None,
-                   attempts: int = 6) -> T:
+                   attempts: int = 6, wait: bool = True) -> T:
     """Run ``work`` in a transaction of its own, committed; on SQLite run it again when
     another writer committed between its first read and its first write (SQLite refuses
     such a write at once; the busy timeout cannot help), so ``work`` must be repeatable."""
     sessions = sessions or runtime().sessions
     for attempt in range(attempts):
         try:
-            with session_scope(sessions) as session:
+            with sqlite_writer(sessions, wait), session_scope(sessions) as session:
                 return work(session)
         except OperationalError as exc:
             if "locked" not in str(exc.orig) or attempt == attempts - 1:
@@ -243,9 +272,10 @@ def crawl(source: str) -> dict:
         return {"source": source, "skipped": "source missing or disabled"}
     spider, source_id = found
     started = utcnow()
-    code, seconds, tail = run_child(crawl_argv(spider, source),
-                                    logs_dir() / f"crawl-{source}.log",
-                                    timeout=option("crawl_timeout", 1800))
+    with sqlite_writer():
+        code, seconds, tail = run_child(crawl_argv(spider, source),
+                                        logs_dir() / f"crawl-{source}.log",
+                                        timeout=option("crawl_timeout", 1800))
 
     def check(session: Session) -> dict:
         health = check_source(session, rt.settings, session.get(Source, source_id),
@@ -279,9 +309,10 @@ def yuqing_argv(*args: str) -> list[str]:
 @recorded("analyze")
 def analyze() -> dict:
     """Run ``yuqing analyze --json`` as a child process, then announce new alerts."""
-    code, seconds, tail = run_child(yuqing_argv("analyze", "--json"),
-                                    logs_dir() / "analyze.log",
-                                    timeout=option("analyze_timeout", 1800))
+    with sqlite_writer():
+        code, seconds, tail = run_child(yuqing_argv("analyze", "--json"),
+                                        logs_dir() / "analyze.log",
+                                        timeout=option("analyze_timeout", 1800))
     if code == 2 and "No such command" in tail:
         return {"skipped": "`yuqing analyze` is not available yet", "seconds": seconds}
     if code != 0:

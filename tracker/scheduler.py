@@ -41,6 +41,9 @@ from tracker.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTIONS = ("pause", "resume", "run")
+#: A heartbeat older than this means the scheduler is gone (on SQLite it waits its turn
+#: while a crawl or the analysis writes, so this is generous).
+BEAT_STALE = timedelta(seconds=120)
 JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
               "source-health": "信息源健康检查", "deliver": "通知投递（含重试）",
               "monthly-report": "月度报告", "retention": "过期数据清理"}
@@ -169,18 +172,38 @@ def record_skips(sessions: sessionmaker[Session]) -> Callable[[JobEvent], None]:
             getattr(event, "scheduled_run_times", None) or [None])[-1]
         run = JobRun(job_id=event.job_id, scheduled_at=scheduled, started_at=utcnow(),
                      finished_at=utcnow(), status=status)
-        try:
-            jobs.in_transaction(lambda session: session.add(run), sessions)
+        try:  # never wait here: this is the scheduler's own thread
+            jobs.in_transaction(lambda session: session.add(run), sessions, wait=False)
         except Exception:  # a listener must never take the scheduler down
             log.exception("cannot record %s run of %s", status, event.job_id)
 
     return listener
 
 
+class TurnTakingJobStore(SQLAlchemyJobStore):
+    """The SQLAlchemy job store, writing only in the SQLite writer turn (see jobs)."""
+
+    def __init__(self, sessions: sessionmaker[Session], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._sessions = sessions
+
+    def add_job(self, job: Job) -> None:
+        with jobs.sqlite_writer(self._sessions):
+            super().add_job(job)
+
+    def update_job(self, job: Job) -> None:
+        with jobs.sqlite_writer(self._sessions):
+            super().update_job(job)
+
+    def remove_job(self, job_id: str) -> None:
+        with jobs.sqlite_writer(self._sessions):
+            super().remove_job(job_id)
+
+
 def build_scheduler(engine: Engine, settings: Settings, timing: Timing) -> BackgroundScheduler:
     """A background scheduler on our job store, with a pool for jobs and one for crawls."""
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        jobstores={"default": TurnTakingJobStore(session_factory(engine), engine=engine)},
         executors={"default": ThreadPoolExecutor(4),
                    "crawl": ThreadPoolExecutor(max(timing.crawl_workers, 1))},
         job_defaults={"max_instances": 1, "coalesce": True,
@@ -218,7 +241,8 @@ def apply_commands(scheduler: BackgroundScheduler, sessions: sessionmaker[Sessio
     """
     pending = jobs.in_transaction(lambda session: session.execute(
         select(JobCommand.id, JobCommand.job_id, JobCommand.action)
-        .where(JobCommand.done_at.is_(None)).order_by(JobCommand.id)).all(), sessions)
+        .where(JobCommand.done_at.is_(None)).order_by(JobCommand.id)).all(), sessions,
+        wait=False)
     for command_id, job_id, action in pending:
         now = utcnow()
         try:
@@ -260,7 +284,7 @@ class Process:
         self.last_reconcile = reconcile(self.scheduler, defs, self.timing)
         return self.last_reconcile
 
-    def beat(self, stopping: bool = False) -> None:
+    def beat(self, stopping: bool = False, wait: bool = True) -> None:
         """Write the heartbeat (a new row at start, then one UPDATE each time)."""
         now, changes = utcnow(), self.last_reconcile
 
@@ -276,7 +300,7 @@ class Process:
                                     stopped_at=now if stopping else None))
             return self.beat_id
 
-        self.beat_id = jobs.in_transaction(write, self.sessions)
+        self.beat_id = jobs.in_transaction(write, self.sessions, wait=wait)
 
 
 def interrupt_stale_runs(sessions: sessionmaker[Session]) -> int:
@@ -344,14 +368,19 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
                     process.sync()
                     last_sync = now
                 if (now - last_beat).total_seconds() >= 5:
-                    process.beat()
+                    process.beat(wait=False)
                     last_beat = now
+            except jobs.WriterBusy:  # a crawl or the analysis is writing: next round
+                continue
             except Exception:  # a database hiccup must not end the process; try again
                 log.exception("scheduler housekeeping failed; retrying in %.0f s", poll)
     finally:
         stopped = jobs.stop_children()
         process.scheduler.shutdown(wait=True)
-        process.beat(stopping=True)
+        try:
+            process.beat(stopping=True)
+        except Exception:  # the database may be what stopped us
+            log.exception("cannot record the scheduler's stop")
         log.info("scheduler stopped (%d child processes terminated)", stopped)
 
 
@@ -407,11 +436,11 @@ def list_jobs(session: Session, settings: Settings, timing: Timing = Timing()) -
 
 
 def scheduler_status(session: Session, now: datetime | None = None) -> dict[str, Any]:
-    """Whether a scheduler process is alive (heartbeat in the last 30 s)."""
+    """Whether a scheduler process is alive (a fresh heartbeat, see BEAT_STALE)."""
     now = now or utcnow()
     beat = session.scalar(select(SchedulerBeat).order_by(SchedulerBeat.id.desc()).limit(1))
     if beat is None:
         return {"running": False, "pid": None, "beat_at": None, "started_at": None}
-    alive = beat.stopped_at is None and now - beat.beat_at < timedelta(seconds=30)
+    alive = beat.stopped_at is None and now - beat.beat_at < BEAT_STALE
     return {"running": alive, "pid": beat.pid, "host": beat.host,
             "beat_at": beat.beat_at, "started_at": beat.started_at}

@@ -43,12 +43,19 @@ def wait_for(what: str, check: Callable[[], object], timeout: float, proc=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            pytest.fail(f"the scheduler exited ({proc.returncode}) while waiting for {what}")
+            tail = _log_tail(proc)
+            pytest.fail(f"the scheduler exited ({proc.returncode}) while waiting for {what}:\n"
+                        f"{tail}")
         result = check()
         if result:
             return result
         time.sleep(0.5)
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _log_tail(proc) -> str:
+    path = getattr(proc, "log_path", None)
+    return path.read_text()[-3000:] if path and path.exists() else ""
 
 
 def crawl_children(pid: int, source: str) -> list[int]:
@@ -129,6 +136,7 @@ def start_scheduler(env: dict, folder: Path, name: str) -> tuple[subprocess.Pope
     proc = subprocess.Popen([YUQING, "scheduler", *FAST], env=env, cwd=folder,
                             stdout=log.open("w"), stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
+    proc.log_path = log  # type: ignore[attr-defined]  (for the failure message)
     return proc, log
 
 
