@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker import notify
@@ -55,6 +55,7 @@ class RunFacts:
     seen: int
     pages: int = 0
     errors: int = 0
+    backfill: bool = False  # the source's first crawl: its whole history, not its rate
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class HealthPolicy:
     quiet_runs: int = 3
     quiet_after: timedelta = timedelta(hours=2)
     failing_runs: int = 3
+    min_expected: float = 3.0  # new items the usual rate predicts over the silence
     stale_intervals: float = 3.0
     error_window_runs: int = 10
 
@@ -103,26 +105,42 @@ def _trailing(runs: Sequence[RunFacts], test) -> list[RunFacts]:
 
 
 def usual_per_day(runs: Sequence[RunFacts], now: datetime) -> float | None:
-    """New items per day before the last day; None without a day of history."""
+    """New items per day before the last day (first crawl aside); None without history."""
     cutoff = now - timedelta(days=1)
-    earlier = [r for r in runs if r.started_at < cutoff]
+    earlier = [r for r in runs if r.started_at < cutoff and not r.backfill]
     if not earlier:
         return None
     days = max((cutoff - earlier[0].started_at) / timedelta(days=1), 1.0)
     return round(sum(r.new for r in earlier) / days, 2)
 
 
+def expected_new(runs: Sequence[RunFacts], start: datetime, end: datetime) -> float:
+    """New items the runs before ``start`` (first crawl aside) predict for ``start..end``."""
+    history = [r for r in runs if r.started_at < start and not r.backfill and not failed(r)]
+    if not history:
+        return 0.0
+    span = max((start - history[0].started_at).total_seconds(), 1.0)
+    return sum(r.new for r in history) / span * (end - start).total_seconds()
+
+
 def _quiet(runs: Sequence[RunFacts], now: datetime, policy: HealthPolicy) -> tuple[bool, int]:
-    """(went quiet, number of trailing empty runs)."""
+    """(went quiet, number of trailing empty runs).
+
+    Quiet: the last runs found nothing at all for long enough, although the source normally
+    delivers — its ordinary runs see items (a board's pending messages, a feed), or its usual
+    rate of new items predicts several by now (a news list whose known items are skipped).
+    """
     streak = _trailing(runs, empty)
-    before = runs[: len(runs) - len(streak)]
-    delivering = [r.seen for r in before if not failed(r)]
-    normally_delivers = bool(delivering) and statistics.median(delivering) > 0
-    if not streak or not normally_delivers or len(streak) < policy.quiet_runs:
+    if len(streak) < policy.quiet_runs:
         return False, len(streak)
-    last_delivery = next((r.finished_at for r in reversed(before) if r.seen > 0),
-                         streak[-1].started_at)
-    return now - last_delivery >= policy.quiet_after, len(streak)
+    before = runs[: len(runs) - len(streak)]
+    ordinary = [r.seen for r in before if not failed(r) and not r.backfill]
+    silent_since = next((r.finished_at for r in reversed(before) if r.seen > 0),
+                        streak[-1].started_at)
+    normally_delivers = bool(ordinary) and statistics.median(ordinary) > 0
+    if not normally_delivers:
+        normally_delivers = expected_new(runs, silent_since, now) >= policy.min_expected
+    return normally_delivers and now - silent_since >= policy.quiet_after, len(streak)
 
 
 def assess(runs: Sequence[RunFacts], now: datetime, interval: timedelta,
@@ -164,12 +182,14 @@ def should_clear(alerted: bool, state: State) -> bool:
 
 def run_facts(session: Session, source_id: int, since: datetime) -> list[RunFacts]:
     """The finished runs of a source since ``since``, oldest first."""
+    first = session.scalar(select(func.min(CrawlRun.id)).where(
+        CrawlRun.source_id == source_id, CrawlRun.status.in_(SUCCESS)))
     rows = session.scalars(select(CrawlRun).where(
         CrawlRun.source_id == source_id, CrawlRun.started_at >= since,
         CrawlRun.status.in_(FINISHED)).order_by(CrawlRun.started_at, CrawlRun.id))
     return [RunFacts(r.started_at, r.finished_at or r.started_at, r.status, r.items_new,
-                     r.items_new + r.items_updated + r.items_unchanged, r.pages, r.errors)
-            for r in rows]
+                     r.items_new + r.items_updated + r.items_unchanged, r.pages, r.errors,
+                     backfill=r.id == first) for r in rows]
 
 
 def _alert(session: Session, settings: Settings, source: Source, health: SourceHealth,

@@ -55,6 +55,29 @@ def test_a_source_that_never_delivered_is_not_quiet():
     assert assess(runs(0, 0, 0, 0, 0, 0, 0), NOW, EVERY).state is State.OK
 
 
+def news(*new: int, backfill: int = 300):
+    """A news list: the first crawl takes the backlog; later crawls see only new items."""
+    history = runs(backfill, *new)
+    return [dataclasses.replace(history[0], backfill=True), *history[1:]]
+
+
+def test_a_news_list_with_nothing_new_is_not_quiet():
+    history = news(0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0)  # a slow afternoon
+    result = assess(history, NOW, EVERY)
+    assert result.state is State.OK and result.empty_runs == 6
+
+
+def test_a_busy_news_list_that_stops_delivering_is_quiet():
+    history = news(*([2] * 20 + [0] * 6))  # 4 new an hour, then three hours of nothing
+    assert assess(history, NOW, EVERY).state is State.QUIET
+    assert assess(history[:-3], NOW - 3 * EVERY, EVERY).state is State.OK  # 1.5 h: too soon
+
+
+def test_the_backlog_is_not_the_usual_rate():
+    history = news(*([1] * 96), backfill=5000)  # two days of one new item per run
+    assert assess(history, NOW, EVERY).usual_per_day == 48.0
+
+
 def test_failing_unknown_and_stale():
     history = runs(4, 4, 4, end=NOW - 3 * EVERY) + runs(0, 0, 0, status="failed")
     assert assess(history, NOW, EVERY).state is State.FAILING
