@@ -329,6 +329,8 @@ def test_format_helpers():
     assert robot_payload(RobotKind.WECOM, "T", "B") == {
         "msgtype": "markdown", "markdown": {"content": "**T**\nB"}}
     assert env_endpoint_key("a") == env_endpoint_key("a") != env_endpoint_key("b")
+    long = robot_payload(RobotKind.WECOM, "T", "舆" * 3000)["markdown"]["content"]
+    assert len(long.encode("utf-8")) <= 4096 and long.endswith("…")
 
 
 def test_backoff_and_rate_wait():
