@@ -13,12 +13,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import session_scope
-from tracker.index.base import BulkResult, IndexUnavailable, ItemError, MentionIndex
+from tracker.index.base import BulkResult, IndexUnavailable, ItemError, MentionDoc, MentionIndex
 from tracker.index.documents import documents
 from tracker.models import Mention, utcnow
 
@@ -58,29 +59,53 @@ def mark_all_pending(session: Session) -> int:
     return result.rowcount or 0
 
 
-def index_batch(session: Session, index: MentionIndex, *, after_id: int = 0,
-                limit: int = 500) -> tuple[int | None, BulkResult]:
-    """Index up to ``limit`` pending mentions with id > ``after_id`` and stamp the accepted.
+@dataclass(frozen=True)
+class Seen:
+    """A pending mention as read: stamped only if it is still this version."""
 
-    Returns the last mention id looked at (None when nothing was pending) and the bulk
-    result. Raises :class:`IndexUnavailable` without stamping anything.
-    """
+    id: int
+    uid: str
+    updated_at: datetime
+
+
+def pending_documents(session: Session, *, after_id: int = 0, limit: int = 500,
+                      ) -> tuple[list[MentionDoc], list[Seen]]:
+    """Up to ``limit`` pending mentions with id > ``after_id``, as documents."""
     rows = list(session.scalars(select(Mention).where(Mention.indexed_at.is_(None),
                                                       Mention.id > after_id)
                                 .order_by(Mention.id).limit(limit)))
-    if not rows:
-        return None, BulkResult()
-    result = index.upsert(documents(session, rows))
-    accepted = set(result.written)
+    return documents(session, rows), [Seen(m.id, m.uid, m.updated_at) for m in rows]
+
+
+def stamp_indexed(session: Session, seen: list[Seen], accepted: set[str]) -> None:
+    """Set ``indexed_at`` on the accepted mentions that did not change since they were read."""
     stamps = [{"b_id": m.id, "b_seen": m.updated_at, "b_at": utcnow()}
-              for m in rows if m.uid in accepted]
+              for m in seen if m.uid in accepted]
     if stamps:
         stmt = (update(_mentions)
                 .where(_mentions.c.id == bindparam("b_id"),
                        _mentions.c.updated_at == bindparam("b_seen"))
                 .values(indexed_at=bindparam("b_at"), updated_at=_mentions.c.updated_at))
         session.connection().execute(stmt, stamps)
-    return rows[-1].id, result
+
+
+def index_batch(sessions: sessionmaker[Session], index: MentionIndex, *, after_id: int = 0,
+                limit: int = 500) -> tuple[int | None, BulkResult]:
+    """Index one batch of pending mentions and stamp the accepted ones.
+
+    Reading, indexing and stamping are separate steps so that no database transaction stays
+    open while the search server works (under SQLite a write would otherwise fail when a
+    crawler committed in between). Returns the last mention id looked at (None when nothing
+    was pending) and the bulk result; raises :class:`IndexUnavailable` without stamping.
+    """
+    with session_scope(sessions) as session:
+        docs, seen = pending_documents(session, after_id=after_id, limit=limit)
+    if not seen:
+        return None, BulkResult()
+    result = index.upsert(docs)
+    with session_scope(sessions) as session:
+        stamp_indexed(session, seen, set(result.written))
+    return seen[-1].id, result
 
 
 def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size: int = 500,
@@ -96,8 +121,7 @@ def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size
     after_id, failures = 0, 0
     while True:
         try:
-            with session_scope(sessions) as session:
-                last, result = index_batch(session, index, after_id=after_id, limit=batch_size)
+            last, result = index_batch(sessions, index, after_id=after_id, limit=batch_size)
         except IndexUnavailable as exc:
             failures += 1
             report.unavailable = str(exc)

@@ -131,8 +131,7 @@ def test_a_mention_changed_while_it_was_being_indexed_stays_pending(outbox_sessi
             return super().upsert(docs)
 
     index = Racing(tmp_path / "i.db")
-    with session_scope(outbox_sessions) as session:
-        _, result = index_batch(session, index)
+    _, result = index_batch(outbox_sessions, index)
     assert len(result.written) == 3
     with outbox_sessions() as session:
         assert pending_count(session) == 1
