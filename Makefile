@@ -4,9 +4,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium chromium-driver poppler-utils fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+# The demo renders PDF reports (WeasyPrint: Pango and a CJK font); the tests also drive
+# Chromium and read PDFs back with poppler.
+DEMO_APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+TEST_APT_PACKAGES := $(DEMO_APT_PACKAGES) chromium chromium-driver poppler-utils
 
-.PHONY: demo test install install-test system-deps lint layers bench clean
+.PHONY: demo test install install-test demo-system-deps system-deps lint layers bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +27,11 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian packages for the browser tests and PDF checks; installed only when missing.
+# Debian packages, installed only when missing (as root, or through sudo).
+demo-system-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(DEMO_APT_PACKAGES)"
+
+APT_PACKAGES ?= $(TEST_APT_PACKAGES)
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -34,7 +41,7 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
 	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
-demo: install
+demo: install demo-system-deps
 	$(BIN)/yuqing demo
 
 test: install-test system-deps
