@@ -30,6 +30,10 @@ CATEGORY_DEPARTMENTS = {
     "商贸旅游": "市商务局", "卫生计生": "市卫生健康委员会",
 }
 
+# analysis.routing.DEFAULT_THRESHOLD: a route below it goes to a person (not imported here,
+# so that ranking events does not load the routing model's libraries).
+ROUTE_CONFIDENCE = 0.5
+
 
 @dataclass(frozen=True)
 class HotConfig:
@@ -161,13 +165,18 @@ def rate_now(members: Sequence[Member], at: datetime, config: HotConfig) -> Hotn
     return hotness.compute(stats, config.hotness)
 
 
-def suggest_department(session: Session, event_ids: Sequence[int]) -> dict[int, tuple]:
-    """Per event: the 一级分类 with most confidence-weighted votes, its department, its share."""
+def suggest_department(session: Session, event_ids: Sequence[int],
+                       min_confidence: float = ROUTE_CONFIDENCE) -> dict[int, tuple]:
+    """Per event: the 一级分类 with most confidence-weighted votes, its department, its share.
+
+    Only confident routes vote; an event without one is left to a person (no suggestion).
+    """
     votes: dict[int, Counter[str]] = defaultdict(Counter)
     query = (select(MentionAnalysis.event_id, MentionAnalysis.category,
                     func.sum(MentionAnalysis.category_confidence))
              .where(MentionAnalysis.event_id.in_(event_ids),
-                    MentionAnalysis.category.is_not(None))
+                    MentionAnalysis.category.is_not(None),
+                    MentionAnalysis.category_confidence >= min_confidence)
              .group_by(MentionAnalysis.event_id, MentionAnalysis.category))
     for event_id, category, weight in session.execute(query):
         votes[event_id][category] += float(weight or 0.0)
