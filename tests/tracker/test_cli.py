@@ -83,7 +83,8 @@ def test_commands_refuse_an_unmigrated_database(tmp_path):
 
 def test_demo_no_serve_prints_the_summary_shape(tmp_path):
     env = {"YUQING_DATA_DIR": str(tmp_path / "var")}
-    result = run(["demo", "--no-serve"], env, tmp_path, timeout=900)
+    result = run(["demo", "--no-serve", "--site-limit", "20", "--site-port", str(free_port())],
+                 env, tmp_path, timeout=900)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(summary) == {"mentions", "messages", "replied_messages", "events", "alerts",
@@ -140,7 +141,8 @@ def test_demo_serves_the_app_and_every_printed_login_reaches_its_home(tmp_path):
     port = free_port()
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
            "YUQING_DATA_DIR": str(tmp_path / "var")}
-    proc = subprocess.Popen([YUQING, "demo", "--port", str(port)], env=env, cwd=tmp_path,
+    proc = subprocess.Popen([YUQING, "demo", "--port", str(port), "--site-limit", "20",
+                             "--site-port", str(free_port())], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     homes = {"staff": "/staff", "responder": "/responder", "leader": "/leader",
