@@ -115,7 +115,7 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_sender: str = "yuqing@localhost"
-    webhook_urls: tuple[str, ...] = ()
+    webhook_urls: tuple[str, ...] = field(default=(), repr=False)
     min_rank_sample: int = 5
 
     @property

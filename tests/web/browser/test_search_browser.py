@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.browser_support import browser_page, live_server, playwright_driver, sign_in  # noqa: F401
+from tests.browser_support import sign_in
 from tracker.db import session_scope
 from tracker.index import get_index
 from tracker.index.sync import run_sync
@@ -43,7 +43,7 @@ def collect(server) -> None:
     index.close()
 
 
-def test_staff_search_filter_save_and_hostile_title(live_server, browser_page):  # noqa: F811
+def test_staff_search_filter_save_and_hostile_title(live_server, browser_page):
     page, server = browser_page, live_server
     collect(server)
     dialogs: list[str] = []

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from analysis.clustering import ClusterConfig
-from tests.browser_support import browser_page, live_server, playwright_driver, sign_in  # noqa: F401
+from tests.browser_support import sign_in
 from tests.tracker.events_factory import T0, mention
 from tracker.analyze import run_analysis
 from tracker.db import session_scope
@@ -57,7 +57,7 @@ def open_alert(page, title_part: str, alert_id: int) -> None:
     assert title_part in page.inner_text("h1")
 
 
-def test_staff_dismiss_merge_and_escalate(live_server, browser_page):  # noqa: F811
+def test_staff_dismiss_merge_and_escalate(live_server, browser_page):
     page, server = browser_page, live_server
     alerts = seed(server)
     sign_in(page, server.url, "staff", "staff-demo-123")

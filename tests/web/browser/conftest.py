@@ -1,0 +1,5 @@
+"""Browser fixtures, defined once here: a session-scoped fixture imported into several test
+modules would become one fixture per module, and a second live Playwright instance fails
+("Sync API inside the asyncio loop")."""
+
+from tests.browser_support import browser_page, live_server, playwright_driver  # noqa: F401
