@@ -88,9 +88,13 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver():
-    """The Playwright driver, started once."""
+    """The Playwright driver of one test module.
+
+    Module scope, not session: a sync Playwright left running makes every later
+    ``sync_playwright()`` (other modules' own fixtures) fail with "inside the asyncio loop".
+    """
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
