@@ -56,14 +56,12 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+def browser(playwright_driver):
+    """A headless Chromium from the one shared Playwright driver (tests/browser_support.py)."""
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=ARGS)
+    yield chromium
+    chromium.close()
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:
