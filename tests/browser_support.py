@@ -1,8 +1,9 @@
 """Reusable pieces for browser tests: a live app server and a real Chromium through Playwright.
 
-Use them from a test module (or a folder's conftest.py)::
+Import the fixtures once, in the folder's conftest.py (tests/web/browser/conftest.py does),
+and ``sign_in`` where needed::
 
-    from tests.browser_support import browser_page, live_server, sign_in  # noqa: F401
+    from tests.browser_support import browser_page, live_server, playwright_driver  # noqa: F401
 
 ``live_server`` serves the app on 127.0.0.1 (a free port, in a thread) over a fresh, migrated
 SQLite file with the demo accounts; ``browser_page`` is a page of a Chromium started from
