@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import engine_from_settings, session_factory, session_scope
+from tracker.ledger import sync_message_cases
 from tracker.models import CrawlRun, Source, utcnow
 from tracker.models.ops import JobRun
 from tracker.settings import Settings, load_settings
@@ -328,7 +329,18 @@ def analyze() -> dict:
 
     settings = runtime().settings
     summary["announced"] = in_transaction(lambda session: announce_alerts(session, settings))
+    summary["ledger"] = in_transaction(sync_message_cases)  # crawled messages → ledger
+    with sqlite_writer():
+        summary["index"] = sync_index(runtime().sessions, settings)
     return summary
+
+
+def sync_index(sessions: sessionmaker[Session], settings: Settings) -> dict:
+    """Push the mentions waiting in the SQL outbox (new or re-analysed) into the index."""
+    from tracker.index import get_index
+    from tracker.index.sync import run_sync
+
+    return run_sync(sessions, get_index(settings)).as_dict()
 
 
 @recorded("reminders")

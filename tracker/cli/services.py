@@ -26,6 +26,8 @@ from tracker.demo import (
     describe_accounts,
     ensure_demo_accounts,
 )
+from tracker.jobs import sync_index
+from tracker.ledger import sync_message_cases
 from tracker.models import utcnow
 from tracker.runner import pick_port, start_demo_site, stop
 from tracker.sources_config import seed_demo_sources
@@ -86,8 +88,11 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             accounts = ensure_demo_accounts(session)
             seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
             results = crawl_demo_sources(session, logs)
+        with session_scope(ctx.sessions) as session:  # every board message enters the ledger
+            sync_message_cases(session)
         with session_scope(ctx.sessions) as session:  # events, hotness and alerts
             analyze_demo(session, ctx.settings)
+        sync_index(ctx.sessions, ctx.settings)  # the search page finds what was crawled
         with session_scope(ctx.sessions) as session:
             summary = demo_summary(session, since, sum(1 for c in results.values() if c))
         summary["seconds"] = round(time.monotonic() - started, 2)
