@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from datetime import datetime
 
 import pytest
-from werkzeug.serving import make_server
 
-from tracker import migrate
+from tests.browser_support import start_live_server
 from tracker.accounts import create_user, get_or_create_department
-from tracker.db import make_engine, session_factory, session_scope
-from tracker.demo import ensure_demo_accounts
-from tracker.settings import load_settings
+from tracker.db import session_scope
 
 CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,26 +30,12 @@ pytestmark = [pytest.mark.browser,
 def live(tmp_path_factory):
     """The app on a free port over its own SQLite file, with the demo accounts and a
     responder of the transport bureau."""
-    from web import create_app
-
-    home = tmp_path_factory.mktemp("ledger-live")
-    settings = load_settings({"YUQING_ENV": "test", "YUQING_DATA_DIR": str(home),
-                              "YUQING_SECRET_KEY": "ledger-browser-secret-0123456789",
-                              "YUQING_LOGIN_DELAY_SECONDS": "0"})
-    engine = make_engine(settings.database_url)
-    migrate.upgrade(engine)
-    with session_scope(session_factory(engine)) as session:
-        ensure_demo_accounts(session)
+    server, stop = start_live_server(tmp_path_factory.mktemp("ledger-live"))
+    with session_scope(server.sessions) as session:
         get_or_create_department(session, HOUSING)
         create_user(session, "transport", "transport-demo-123", "responder", "钱交通", TRANSPORT)
-    app = create_app(settings, engine=engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", settings
-    server.shutdown()
-    thread.join(timeout=10)
-    engine.dispose()
+    yield server.url, server.settings
+    stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tracker import migrate
-from tracker.db import make_engine, session_factory, session_scope
-from tracker.demo import ensure_demo_accounts
+from tests.browser_support import start_live_server
+from tracker.db import session_scope
 from tracker.metrics import Period
 from tracker.models.base import utcnow
 from tracker.reports.sample import insert_sample
-from tracker.settings import load_settings
 
 CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,28 +27,14 @@ pytestmark = [pytest.mark.browser,
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The app on a free port over a SQLite file with demo accounts and a year of entries."""
-    from web import create_app
-
-    home = tmp_path_factory.mktemp("live")
-    settings = load_settings({"YUQING_ENV": "test", "YUQING_DATA_DIR": str(home),
-                              "YUQING_SECRET_KEY": "browser-test-secret-0123456789",
-                              "YUQING_LOGIN_DELAY_SECONDS": "0"})
-    engine = make_engine(settings.database_url)
-    migrate.upgrade(engine)
+    server, stop = start_live_server(tmp_path_factory.mktemp("live"))
     this_month = Period.month(utcnow().year, utcnow().month)
-    with session_scope(session_factory(engine)) as session:
-        ensure_demo_accounts(session)
+    with session_scope(server.sessions) as session:
         for back in range(12, -1, -1):
-            insert_sample(session, this_month.shifted_months(-back), 60, settings.tz,
+            insert_sample(session, this_month.shifted_months(-back), 60, server.settings.tz,
                           seed=back)
-    app = create_app(settings, engine=engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", this_month
-    server.shutdown()
-    thread.join(timeout=10)
-    engine.dispose()
+    yield server.url, this_month
+    stop()
 
 
 @pytest.fixture(scope="module")
