@@ -6,15 +6,17 @@ paging, template), over several filter/sort/role mixes; the export is the real
 ``/ledger/export.xlsx`` response for a leader (all rows).
 
 Usage: .venv/bin/python bench/ledger.py [--entries N] [--requests R] [--backend sqlite|postgresql]
-Recorded 2026-11-28 on the project machine (2 CPUs, load average 8-11 from other test runs
-throughout, so every figure is inflated), 100,000 entries, 20 requests per scenario:
-  SQLite      list p50 144 ms, p95 715 ms (plain lists 60-140 ms p95; title search 937 ms,
-              open-overdue 305 ms, responder views 240-385 ms); export 17.8 s, 12.7 MB
-  PostgreSQL  list p50 104 ms, p95 417 ms (plain lists 80-140 ms p95; responder views
-              365-485 ms, title search 325 ms); export 9.7 s, 12.7 MB
-  Under the same load openpyxl's write-only mode took 48 s for 100,000 synthetic rows
+Recorded 2026-11-28 11:00 on the project machine (2 CPUs, one other single-threaded job
+running), 100,000 entries, 20 requests per scenario:
+  SQLite      list p50 37.8 ms, p95 82.4 ms (worst scenario: open-overdue 86.6 ms p95; title
+              search 64.4 ms); export 5.75 s, 12.7 MB
+  PostgreSQL  list p50 37.8 ms, p95 76.6 ms (worst: open-overdue 89.0 ms p95; responder
+              views 75-84 ms); export 5.38 s, 12.7 MB
+  Before the one-scan counts (title search, department and responder lists), on an idle
+  machine: SQLite p95 203 ms (title search 209 ms), PostgreSQL p95 163 ms (responder views
+  160-180 ms). Under load average 8-11 in the previous session the export took 17.8 s
+  (SQLite) and 9.7 s (PostgreSQL); openpyxl's write-only mode took 48 s for 100,000 rows
   against 4.3 s for the SpreadsheetML writer now used.
-The list target is met for plain and kind/status lists only; see the report of issue 6.
 
 PostgreSQL: YUQING_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test)
 names the server; a scratch database is created there and dropped afterwards.
