@@ -41,4 +41,9 @@ def test_held_out_weibo_sample_accuracy(data_dir):
     scores = sentiment.score_many([r["text"] for r in held])
     accuracy = sum((s >= 0.5) == (r["label"] == "1") for s, r in zip(scores, held, strict=True))
     accuracy /= len(held)
-    assert accuracy >= 0.82  # bench/sentiment.py reports the full figure (0.85 on all 1,919)
+    assert accuracy >= 0.825  # 0.833 measured; bench/sentiment.py: 0.862 on all 1,919 posts
+
+
+def test_character_model_skips_weibo_markup():
+    text = "{%#某话题#%}真好吃 @小明_2018 http://t.cn/abc #广告#"
+    assert sentiment.char_text(text).split() == ["真好吃"]

@@ -33,6 +33,19 @@ def test_saved_file_is_readable_by_snownlp(tmp_path):
     assert again.classify(["喜欢"])[0] == "pos" and again.classify(["失望"])[0] == "neg"
 
 
+def test_save_bayes_is_snownlp_format_and_byte_stable(tmp_path):
+    from snownlp.classification.bayes import Bayes
+
+    for run in ("a", "b"):  # same name in two folders: gzip stores the name, not the time
+        (tmp_path / run).mkdir()
+        sentiment.save_bayes(_bayes(), tmp_path / run / "m.marshal")
+    assert (tmp_path / "a" / "m.marshal.3").read_bytes() == (tmp_path / "b" /
+                                                              "m.marshal.3").read_bytes()
+    again = Bayes()
+    again.load(str(tmp_path / "a" / "m.marshal"))
+    assert again.classify(["喜欢"]) == _bayes().classify(["喜欢"])
+
+
 def test_pruning_drops_rare_words():
     bayes = sentiment.train_bayes([d for d, _ in DOCS], [y for _, y in DOCS], min_count=2)
     kept = set(bayes.d["pos"].d) | set(bayes.d["neg"].d)
