@@ -12,10 +12,10 @@ contentless; ``docs`` (narrow, for filters and facets) and ``bodies`` (the text)
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,8 +37,10 @@ from tracker.index.base import (
 )
 from tracker.index.embedded_search import run_search
 from tracker.index.embedded_sql import tag_string
+from tracker.index.sqlite_lib import sqlite3
 from tracker.index.text import token_string
 
+log = logging.getLogger(__name__)
 TOKENIZER_VERSION = "1"
 _CHUNK = 500
 _WRITE_CHUNK = 1000
@@ -59,6 +61,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, tags, content='', tokenize='ascii');
 INSERT OR IGNORE INTO meta VALUES ('tokenizer', '{TOKENIZER_VERSION}'), ('seq', '0');
 """
+#: No checkpoint at commit: a bulk load spent a quarter of its time copying the WAL into
+#: the file while the writer waited. ``_checkpoint_soon`` does it on another thread after
+#: each write; the last connection to close checkpoints what is left.
+_PRAGMAS = ("page_size=16384", "journal_mode=WAL", "synchronous=NORMAL", "cache_size=-131072",
+            "temp_store=MEMORY", "wal_autocheckpoint=0")
 _DOC_COLUMNS = ("d.key, d.id, d.kind, d.source, d.sentiment, d.event_id, d.department, "
                 "d.fetched_at, d.likes, d.comments, d.reposts, b.title, b.text, b.url, "
                 "b.author, b.published_at, b.keywords")
@@ -83,6 +90,36 @@ def row_to_doc(row: tuple) -> MentionDoc:
                       fetched_at=_time(fetched_at))
 
 
+def _columns(count: int) -> str:
+    return ", ".join(f"value ->> {i}" for i in range(count))
+
+
+#: One INSERT per table, each reading a JSON array of rows (see ``_payloads``).
+_INSERTS = (
+    f"INSERT INTO fts(rowid, title, body, tags) SELECT {_columns(4)} FROM json_each(?)",
+    f"INSERT INTO docs SELECT {_columns(12)} FROM json_each(?)",
+    f"INSERT INTO bodies SELECT {_columns(7)} FROM json_each(?)",
+    f"INSERT OR IGNORE INTO keywords SELECT {_columns(2)} FROM json_each(?)",
+)
+
+
+def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int) -> tuple[str, str, str, str]:
+    """The JSON rows of ``_INSERTS`` for documents with their keys (tokenized here)."""
+    def dumps(rows: list) -> str:
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+    return (
+        dumps([(k, token_string(d.title), token_string(d.text),
+                tag_string(d.source, d.kind, d.event_id, d.department)) for k, d in keyed]),
+        dumps([(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
+                _epoch(d.fetched_at), d.likes, d.comments, d.reposts)
+               for i, (k, d) in enumerate(keyed)]),
+        dumps([(k, d.title, d.text, d.url, d.author, _epoch(d.published_at),
+                json.dumps(d.keywords, ensure_ascii=False)) for k, d in keyed]),
+        dumps([(k, w) for k, d in keyed for w in d.keywords]),
+    )
+
+
 def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -101,6 +138,8 @@ class EmbeddedIndex(MentionIndex):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        self._checkpointer: ThreadPoolExecutor | None = None
+        self._checkpoint: Future | None = None
 
     # -- connections ---------------------------------------------------------------------
 
@@ -111,10 +150,12 @@ class EmbeddedIndex(MentionIndex):
             try:
                 db = sqlite3.connect(self.path, timeout=self.busy_timeout,
                                      isolation_level=None, check_same_thread=False)
-                for pragma in ("page_size=16384", "journal_mode=WAL", "synchronous=NORMAL",
-                               "cache_size=-131072", "temp_store=MEMORY"):
+                for pragma in _PRAGMAS:
                     db.execute(f"PRAGMA {pragma}")
                 db.executescript(_SCHEMA)
+                if db.execute("SELECT 1 FROM fts_config WHERE k = 'automerge'").fetchone() \
+                        is None:  # merge 16 segments at a time, not 4: +27% bulk ingest
+                    db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)")
             except sqlite3.Error as exc:
                 raise SearchIndexError(f"cannot open the index at {self.path}: {exc}") from None
             self._check_version(db)
@@ -142,6 +183,23 @@ class EmbeddedIndex(MentionIndex):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        self._checkpoint_soon()
+
+    def _checkpoint_soon(self) -> None:
+        """Copy the WAL into the index file on a thread of its own (see ``_PRAGMAS``)."""
+        with self._lock:
+            if self._checkpoint is not None and not self._checkpoint.running() \
+                    and not self._checkpoint.done():
+                return  # one is already queued behind the running one
+            if self._checkpointer is None:
+                self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="index-wal")
+            self._checkpoint = self._checkpointer.submit(self._run_checkpoint)
+
+    def _run_checkpoint(self) -> None:
+        try:
+            self._db().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:  # the next commit tries again; SQLite keeps the WAL
+            log.warning("index checkpoint failed: %s", exc)
 
     def ensure(self) -> None:
         """Create the file and tables when missing."""
@@ -155,6 +213,9 @@ class EmbeddedIndex(MentionIndex):
 
     def close(self) -> None:
         """Close every connection this index opened."""
+        if self._checkpointer is not None:
+            self._checkpointer.shutdown(wait=True)
+            self._checkpointer, self._checkpoint = None, None
         with self._lock:
             for db in self._connections:
                 db.close()
@@ -207,36 +268,25 @@ class EmbeddedIndex(MentionIndex):
         seq = int(db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0])
         keyed = sorted(zip(self._free_keys(db, docs), docs, strict=True), key=lambda p: p[0])
         # Ascending rowids let FTS5 keep one pending segment for the whole batch. Chunks are
-        # written by a second thread while this one tokenizes the next: SQLite releases the
-        # GIL while it indexes, so both cores work.
+        # written by a second thread while this one tokenizes the next. Each table gets one
+        # statement per chunk over a JSON array: SQLite releases the GIL for a statement's
+        # whole run, so both cores work (row-by-row executemany re-took the GIL per row and
+        # ran at about one core: 7,000 against 16,000 docs/s for the FTS table alone).
         with ThreadPoolExecutor(max_workers=1) as writer:
             pending = None
             for start in range(0, len(keyed), _WRITE_CHUNK):
-                chunk = keyed[start:start + _WRITE_CHUNK]
-                rows = [(k, token_string(d.title), token_string(d.text),
-                         tag_string(d.source, d.kind, d.event_id, d.department))
-                        for k, d in chunk]
+                payloads = _payloads(keyed[start:start + _WRITE_CHUNK], seq + start)
                 if pending is not None:
                     pending.result()
-                pending = writer.submit(self._write_rows, db, chunk, rows, seq + start)
+                pending = writer.submit(self._write_rows, db, payloads)
             if pending is not None:
                 pending.result()
         db.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (str(seq + len(keyed)),))
 
     @staticmethod
-    def _write_rows(db: sqlite3.Connection, keyed: list[tuple[int, MentionDoc]],
-                    fts_rows: list[tuple], seq: int) -> None:
-        db.executemany("INSERT INTO fts(rowid, title, body, tags) VALUES (?, ?, ?, ?)", fts_rows)
-        db.executemany(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
-              _epoch(d.fetched_at), d.likes, d.comments, d.reposts)
-             for i, (k, d) in enumerate(keyed)])
-        db.executemany("INSERT INTO bodies VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(k, d.title, d.text, d.url, d.author, _epoch(d.published_at),
-                         json.dumps(d.keywords, ensure_ascii=False)) for k, d in keyed])
-        db.executemany("INSERT OR IGNORE INTO keywords VALUES (?, ?)",
-                       [(k, w) for k, d in keyed for w in d.keywords])
+    def _write_rows(db: sqlite3.Connection, payloads: tuple[str, str, str, str]) -> None:
+        for sql, payload in zip(_INSERTS, payloads, strict=True):
+            db.execute(sql, (payload,))
 
     def upsert(self, docs: Iterable[MentionDoc]) -> BulkResult:
         """Write whole documents in one transaction; invalid ones are reported per item."""

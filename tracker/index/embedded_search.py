@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from tracker.index.base import (
     SearchResult,
 )
 from tracker.index.embedded_sql import BAND_SQL, BM25_WEIGHTS, HOUR_SQL, Compiled, compile_request
+from tracker.index.sqlite_lib import sqlite3
 from tracker.index.text import highlight_all, snippet
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import zlib
 
@@ -13,6 +12,7 @@ from tests.tracker.index.conftest import CORPUS, doc
 from tracker.index.base import SearchIndexError, SearchRequest, order_key
 from tracker.index.embedded import EmbeddedIndex
 from tracker.index.query import parse_query
+from tracker.index.sqlite_lib import sqlite3
 
 
 def _colliding_ids() -> tuple[str, str]:
@@ -92,3 +92,18 @@ def test_the_factory_follows_the_elasticsearch_url(settings):
                                 elasticsearch_analyzer="smartcn"))
     assert isinstance(elastic, ElasticIndex) and elastic.analyzer == "smartcn"
     elastic.close()
+
+
+def test_every_character_survives_the_json_bulk_insert(tmp_path):
+    """Rows travel to SQLite as JSON arrays: quotes, backslashes, NUL, line separators,
+    astral characters and huge integers come back exactly."""
+    text = 'a"b\\c\u2028d\x00e😀物业\x7f\ttab <script>alert(1)</script> 𠀀'
+    index = EmbeddedIndex(tmp_path / "i.db")
+    original = doc('x"1', text, text * 3, source="s\\x", keywords=["物业", 'a"b'],
+                   likes=2**40, sentiment=0.25)
+    assert index.upsert([original]).ok
+    assert index.get('x"1') == original
+    assert index.search(SearchRequest(query=parse_query("物业"))).total == 1
+    index.close()
+    assert not (tmp_path / "i.db-wal").exists()  # the last close checkpointed the log
+    assert EmbeddedIndex(tmp_path / "i.db").get('x"1') == original
