@@ -7,6 +7,8 @@ its characters, so every occurrence is found, BM25 still ranks, and because ther
 few thousand distinct characters FTS5 ingests about three times faster than with bigrams. The
 FTS rowid is the order key (see :mod:`tracker.index.embedded_sql`). The FTS table is
 contentless; ``docs`` (narrow, for filters and facets) and ``bodies`` (the text) keep the rest.
+``bodies`` is keyed by the write sequence, not the order key: a bulk load of mentions from
+any time then appends to its B-tree instead of splitting pages all over a file of gigabytes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from tracker.index.sqlite_lib import sqlite3
 from tracker.index.text import token_string
 
 log = logging.getLogger(__name__)
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: bodies keyed by write sequence
 _CHUNK = 500
 _WRITE_CHUNK = 1000
 _SCHEMA = f"""
@@ -53,7 +55,7 @@ CREATE TABLE IF NOT EXISTS docs (
     reposts INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_seq ON docs (seq);
 CREATE TABLE IF NOT EXISTS bodies (
-    key INTEGER PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, url TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, url TEXT NOT NULL,
     author TEXT, published_at INTEGER, keywords TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keywords (
     key INTEGER NOT NULL, keyword TEXT NOT NULL, PRIMARY KEY (key, keyword)) WITHOUT ROWID;
@@ -68,7 +70,7 @@ _PRAGMAS = ("page_size=16384", "journal_mode=WAL", "synchronous=NORMAL", "cache_
             "temp_store=MEMORY", "wal_autocheckpoint=0")
 _DOC_COLUMNS = ("d.key, d.id, d.kind, d.source, d.sentiment, d.event_id, d.department, "
                 "d.fetched_at, d.likes, d.comments, d.reposts, b.title, b.text, b.url, "
-                "b.author, b.published_at, b.keywords")
+                "b.author, b.published_at, b.keywords, d.seq")
 
 
 def _epoch(value: datetime | None) -> int | None:
@@ -82,7 +84,7 @@ def _time(value: int | None) -> datetime | None:
 def row_to_doc(row: tuple) -> MentionDoc:
     """A document from a row of :data:`_DOC_COLUMNS`."""
     (_key, doc_id, kind, source, sentiment, event_id, department, fetched_at, likes, comments,
-     reposts, title, text, url, author, published_at, keywords) = row
+     reposts, title, text, url, author, published_at, keywords, _seq) = row
     return MentionDoc(id=doc_id, kind=kind, source=source, title=title, text=text, url=url,
                       published_at=_time(published_at), author=author, sentiment=sentiment,
                       event_id=event_id, department=department, keywords=json.loads(keywords),
@@ -114,8 +116,8 @@ def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int) -> tuple[str, str, 
         dumps([(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
                 _epoch(d.fetched_at), d.likes, d.comments, d.reposts)
                for i, (k, d) in enumerate(keyed)]),
-        dumps([(k, d.title, d.text, d.url, d.author, _epoch(d.published_at),
-                json.dumps(d.keywords, ensure_ascii=False)) for k, d in keyed]),
+        dumps([(seq + i + 1, d.title, d.text, d.url, d.author, _epoch(d.published_at),
+                json.dumps(d.keywords, ensure_ascii=False)) for i, (_, d) in enumerate(keyed)]),
         dumps([(k, w) for k, d in keyed for w in d.keywords]),
     )
 
@@ -228,7 +230,7 @@ class EmbeddedIndex(MentionIndex):
         found: dict[str, tuple] = {}
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
-            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.key = d.key " \
+            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
                   f"WHERE d.id IN ({marks})"
             for row in db.execute(sql, part):
                 found[row[1]] = row
@@ -242,8 +244,9 @@ class EmbeddedIndex(MentionIndex):
             [(r[0], token_string(r[11]), token_string(r[12]), tag_string(r[3], r[2], r[5], r[6]))
              for r in rows])
         keys = [(r[0],) for r in rows]
-        for table in ("docs", "bodies", "keywords"):
+        for table in ("docs", "keywords"):
             db.executemany(f"DELETE FROM {table} WHERE key = ?", keys)
+        db.executemany("DELETE FROM bodies WHERE seq = ?", [(r[17],) for r in rows])
         return len(rows)
 
     def _free_keys(self, db: sqlite3.Connection, docs: list[MentionDoc]) -> list[int]:
@@ -335,8 +338,8 @@ class EmbeddedIndex(MentionIndex):
                    (new.sentiment, new.event_id, new.department, new.likes, new.comments,
                     new.reposts, key))
         if "keywords" in values:
-            db.execute("UPDATE bodies SET keywords = ? WHERE key = ?",
-                       (json.dumps(new.keywords, ensure_ascii=False), key))
+            db.execute("UPDATE bodies SET keywords = ? WHERE seq = ?",
+                       (json.dumps(new.keywords, ensure_ascii=False), row[17]))
             db.execute("DELETE FROM keywords WHERE key = ?", (key,))
             db.executemany("INSERT OR IGNORE INTO keywords VALUES (?, ?)",
                            [(key, w) for w in new.keywords])
@@ -374,7 +377,7 @@ class EmbeddedIndex(MentionIndex):
         out: dict[int, MentionDoc] = {}
         for part in _chunks(keys):
             marks = ",".join("?" * len(part))
-            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.key = d.key " \
+            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
                   f"WHERE d.key IN ({marks})"
             for row in self._db().execute(sql, part):
                 out[row[0]] = row_to_doc(row)
@@ -386,11 +389,11 @@ class EmbeddedIndex(MentionIndex):
             after = int(cursor) if cursor else 0
         except ValueError:
             raise SearchIndexError(f"bad cursor {cursor!r}") from None
-        sql = f"SELECT {_DOC_COLUMNS}, d.seq FROM docs d JOIN bodies b ON b.key = d.key " \
+        sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
               "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
         rows = self._db().execute(sql, (after, limit)).fetchall()
         last = rows[-1][-1] if rows else after
-        return ChangesPage([row_to_doc(r[:-1]) for r in rows], str(last))
+        return ChangesPage([row_to_doc(r) for r in rows], str(last))
 
     def count(self) -> int:
         """How many documents the index holds."""
