@@ -52,6 +52,10 @@ class IndexUnavailable(SearchIndexError):
     """The search server cannot be reached or answered too slowly; retry later."""
 
 
+class IndexOutdated(SearchIndexError):
+    """The index was built with another layout; it must be rebuilt from SQL."""
+
+
 class QuerySyntaxError(ValueError):
     """A search query or watch rule is malformed; the message says where and why."""
 

@@ -26,6 +26,7 @@ from typing import Any
 from tracker.index.base import (
     BulkResult,
     ChangesPage,
+    IndexOutdated,
     IndexUnavailable,
     ItemError,
     MentionDoc,
@@ -160,7 +161,11 @@ class EmbeddedIndex(MentionIndex):
                     db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)")
             except sqlite3.Error as exc:
                 raise SearchIndexError(f"cannot open the index at {self.path}: {exc}") from None
-            self._check_version(db)
+            try:
+                self._check_version(db)
+            except IndexOutdated:
+                db.close()
+                raise
             self._local.db = db
             with self._lock:
                 self._connections.append(db)
@@ -169,8 +174,8 @@ class EmbeddedIndex(MentionIndex):
     def _check_version(self, db: sqlite3.Connection) -> None:
         (version,) = db.execute("SELECT value FROM meta WHERE name = 'tokenizer'").fetchone()
         if version != TOKENIZER_VERSION:
-            raise SearchIndexError(f"the index at {self.path} was built by another version; "
-                                   "run `yuqing index reindex`")
+            raise IndexOutdated(f"the index at {self.path} was built by another version; "
+                                "run `yuqing index reindex` (the next sync rebuilds it)")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

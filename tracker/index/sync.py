@@ -19,7 +19,14 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import session_scope
-from tracker.index.base import BulkResult, IndexUnavailable, ItemError, MentionDoc, MentionIndex
+from tracker.index.base import (
+    BulkResult,
+    IndexOutdated,
+    IndexUnavailable,
+    ItemError,
+    MentionDoc,
+    MentionIndex,
+)
 from tracker.index.documents import documents
 from tracker.models import Mention, utcnow
 
@@ -108,6 +115,20 @@ def index_batch(sessions: sessionmaker[Session], index: MentionIndex, *, after_i
     return seen[-1].id, result
 
 
+def _rebuild_if_outdated(sessions: sessionmaker[Session], index: MentionIndex) -> None:
+    """An index of an older layout is a cache of SQL: drop it and queue every mention."""
+    try:
+        index.ensure()
+    except IndexOutdated as exc:
+        log.warning("%s; rebuilding it from SQL", exc)
+        index.drop()
+        with session_scope(sessions) as session:
+            queued = mark_all_pending(session)
+        log.warning("queued %d mentions for the new index", queued)
+    except IndexUnavailable:
+        pass  # the loop below retries and reports it
+
+
 def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size: int = 500,
              max_attempts: int = 5, backoff: float = 0.5, max_backoff: float = 8.0,
              sleep: Callable[[float], None] = time.sleep) -> SyncReport:
@@ -118,6 +139,7 @@ def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size
     """
     started = time.monotonic()
     report = SyncReport()
+    _rebuild_if_outdated(sessions, index)
     after_id, failures = 0, 0
     while True:
         try:

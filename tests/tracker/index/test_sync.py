@@ -17,6 +17,7 @@ from tracker.db import session_scope
 from tracker.index.base import MAX_TEXT_CHARS, IndexUnavailable
 from tracker.index.elastic import ElasticIndex
 from tracker.index.embedded import EmbeddedIndex
+from tracker.index.sqlite_lib import sqlite3
 from tracker.index.sync import index_batch, pending_count, run_sync
 from tracker.ingest import CollectedItem, Ingestor
 from tracker.models import Mention, Source
@@ -143,3 +144,14 @@ def test_batches_of_any_size_index_everything(outbox_sessions, tmp_path, size):
     index = EmbeddedIndex(tmp_path / "i.db")
     assert run_sync(outbox_sessions, index, batch_size=size).indexed == 15
     assert index.count() == 15
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_by_the_next_sync(outbox_sessions, tmp_path):
+    ingest(outbox_sessions, board_items(4))
+    path = tmp_path / "i.db"
+    assert run_sync(outbox_sessions, EmbeddedIndex(path)).indexed == 4
+    with sqlite3.connect(path) as db:  # as if an older release had built it
+        db.execute("UPDATE meta SET value = '0' WHERE name = 'tokenizer'")
+    report = run_sync(outbox_sessions, EmbeddedIndex(path))
+    assert (report.indexed, report.pending) == (4, 0)
+    assert EmbeddedIndex(path).count() == 4
