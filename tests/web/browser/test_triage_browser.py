@@ -24,7 +24,9 @@ MATTERS = {
     "mixing": "A2区丽发新城小区旁边的搅拌站噪音扰民，晚上施工灰尘大，居民无法休息",
     "mixing_again": "丽发新城附近搅拌站日夜施工，噪音和粉尘污染严重，居民无法入睡",
     "garbage": "A3区枫林路垃圾站臭气熏天，苍蝇蚊子成群，居民苦不堪言，多次投诉无人处理",
-    "parking": "A市伊景园滨河苑开发商捆绑销售车位，不买车位不给交房，业主强烈不满",
+    # Unmistakably critical: alerts need a negative share, and the sentiment model scored the
+    # milder wording ("业主强烈不满") near 0.5, an alert on one model and none on the next.
+    "parking": "A市伊景园滨河苑开发商捆绑销售车位，不买车位就不给交房，违规违法，业主非常气愤",
 }
 
 
