@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from tracker.accounts import create_user
+from tracker.index.rules import list_rules, save_rule
 from tracker.models import ROLE_NAMES, CrawlRun, Mention, MessageCase, RoleCode, User
 from tracker.runner import run_crawls
 from tracker.sources_config import DEMO_SOURCES
@@ -48,6 +49,27 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
 def describe_accounts(accounts: list[DemoAccount]) -> list[str]:
     """One line per demo login, in Chinese role names."""
     return [f"  {ROLE_NAMES[a.role]:<6} {a.username} / {a.password}" for a in accounts]
+
+#: Watch rules (监测方案) an office would start with; the demo creates those missing so that
+#: alerts can say which rule an event hit. Edited or deleted rules are left as they are.
+DEMO_WATCH_RULES: tuple[tuple[str, str, str], ...] = (
+    ("物业纠纷", "物业 (收费|乱收费|停水|停电|维修|不作为)", "物业收费、停水停电和维修推诿"),
+    ("噪音扰民", "(噪音|噪声|扰民) -广场舞", "施工、餐饮和设备噪音（不含广场舞）"),
+    ("入学学位", "(入学|学位|学区|划片)", "入学、学位和学区划片"),
+    ("欠薪讨薪", "(欠薪|讨薪|拖欠工资|拖欠工程款)", "欠薪和讨薪，易引发群体性事件"),
+)
+
+
+def seed_demo_watch_rules(session: Session) -> int:
+    """Create the demo watch rules whose names are not taken yet; return how many."""
+    taken = {rule.name for rule in list_rules(session)}
+    created = 0
+    for name, query, description in DEMO_WATCH_RULES:
+        if name not in taken:
+            save_rule(session, name, query, description=description)
+            created += 1
+    return created
+
 
 # Tables other areas add later; the summary counts them once they exist, never before.
 COUNTED_TABLES = {"events": "events", "alerts": "alerts", "ledger_entries": "ledger_entries"}

@@ -25,6 +25,7 @@ from tracker.demo import (
     demo_summary,
     describe_accounts,
     ensure_demo_accounts,
+    seed_demo_watch_rules,
 )
 from tracker.jobs import sync_index
 from tracker.ledger import sync_message_cases
@@ -87,6 +88,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
         with session_scope(ctx.sessions) as session:
             accounts = ensure_demo_accounts(session)
             seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
+            seed_demo_watch_rules(session)  # alerts name the rules they hit
             results = crawl_demo_sources(session, logs)
         with session_scope(ctx.sessions) as session:  # every board message enters the ledger
             sync_message_cases(session)
