@@ -97,12 +97,15 @@ def _columns(count: int) -> str:
     return ", ".join(f"value ->> {i}" for i in range(count))
 
 
+#: Rows of a JSON array: parsed once into SQLite's binary JSON where the library has it
+#: (3.45+), so each column is read without scanning the text again.
+_EACH = "jsonb_each(jsonb(?))" if sqlite3.sqlite_version_info >= (3, 45) else "json_each(?)"
 #: One INSERT per table, each reading a JSON array of rows (see ``_payloads``).
 _INSERTS = (
-    f"INSERT INTO fts(rowid, title, body, tags) SELECT {_columns(4)} FROM json_each(?)",
-    f"INSERT INTO docs SELECT {_columns(12)} FROM json_each(?)",
-    f"INSERT INTO bodies SELECT {_columns(7)} FROM json_each(?)",
-    f"INSERT OR IGNORE INTO keywords SELECT {_columns(2)} FROM json_each(?)",
+    f"INSERT INTO fts(rowid, title, body, tags) SELECT {_columns(4)} FROM {_EACH}",
+    f"INSERT INTO docs SELECT {_columns(12)} FROM {_EACH}",
+    f"INSERT INTO bodies SELECT {_columns(7)} FROM {_EACH}",
+    f"INSERT OR IGNORE INTO keywords SELECT {_columns(2)} FROM {_EACH}",
 )
 
 
