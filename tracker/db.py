@@ -30,8 +30,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: Execution option of a connection whose transactions will write (see :func:`for_writing`).
+WRITER_OPTION = "yuqing_writer"
+
+
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes fails at once ("database is locked")
+    # when another process committed in between: SQLite cannot move its snapshot, and the
+    # busy timeout does not apply. A writer takes the write lock up front instead and waits
+    # its turn (busy_timeout) behind the scheduler, a crawl or another request.
+    immediate = conn.get_execution_options().get(WRITER_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -71,10 +80,23 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def for_writing(session: Session) -> Session:
+    """Make the session's next transaction a writer's (``BEGIN IMMEDIATE`` on SQLite; no
+    change elsewhere); call it before the session touches the database."""
+    session.connection(execution_options={WRITER_OPTION: True})
+    return session
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Commit on success, roll back on error: for jobs and commands."""
+def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """Commit on success, roll back on error: for jobs and commands.
+
+    ``write=True`` for work that reads and then writes while other processes may write too
+    (see :func:`for_writing`).
+    """
     session = factory()
+    if write:
+        for_writing(session)
     try:
         yield session
         session.commit()

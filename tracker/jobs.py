@@ -119,7 +119,7 @@ def in_transaction(work: Callable[[Session], T], sessions: sessionmaker[Session]
     sessions = sessions or runtime().sessions
     for attempt in range(attempts):
         try:
-            with sqlite_writer(sessions, wait), session_scope(sessions) as session:
+            with sqlite_writer(sessions, wait), session_scope(sessions, write=True) as session:
                 return work(session)
         except OperationalError as exc:
             if "locked" not in str(exc.orig) or attempt == attempts - 1:

@@ -279,7 +279,7 @@ class Process:
 
     def sync(self) -> dict[str, list[str]]:
         """Reconcile the job store with the definitions (sources may have changed)."""
-        with session_scope(self.sessions) as session:
+        with session_scope(self.sessions, write=True) as session:
             defs = job_definitions(session, self.settings, self.timing)
         self.last_reconcile = reconcile(self.scheduler, defs, self.timing)
         return self.last_reconcile
@@ -326,7 +326,7 @@ def _pid_alive(pid: int) -> bool:
 
 def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -> None:
     """Refuse to start while another scheduler's heartbeat is fresh and its process lives."""
-    with session_scope(sessions) as session:
+    with session_scope(sessions, write=True) as session:
         status = scheduler_status(session, now)
     if not status["running"]:
         return

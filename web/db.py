@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
+from tracker.db import for_writing
 from tracker.settings import Settings
+
+#: Requests that change something: their transaction takes SQLite's write lock up front
+#: (see tracker.db.for_writing), so a crawl or the scheduler committing between the request's
+#: first read and its first write makes it wait its turn instead of failing.
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def get_db() -> Session:
     """The session of the current request; views commit what they change."""
     if "db" not in g:
         g.db = current_app.extensions["yuqing.sessions"]()
+        if request.method in WRITING_METHODS:
+            for_writing(g.db)
     return g.db
 
 

@@ -27,7 +27,7 @@ def user_add(ctx: Context, username: str, role: str, password: str,
              display_name: str | None, department: str | None, email: str | None) -> None:
     """Create a user with a hashed password."""
     try:
-        with session_scope(ctx.sessions) as session:
+        with session_scope(ctx.sessions, write=True) as session:
             create_user(session, username, password, role, display_name, department, email)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None

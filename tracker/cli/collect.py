@@ -60,7 +60,7 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
     """Import a message-board export (CSV or XLSX) idempotently."""
     mapping = parse_mapping(maps)
     try:
-        with session_scope(ctx.sessions) as session:
+        with session_scope(ctx.sessions, write=True) as session:
             source = ensure_import_source(session, source_name)
             report = import_messages(session, source, file, mapping)
     except ImportFileError as exc:

@@ -83,7 +83,7 @@ def ledger() -> None:
 def ledger_sync(ctx: Context, as_json: bool) -> None:
     """Create ledger entries for new board messages and record new replies."""
     started = time.monotonic()
-    with session_scope(ctx.sessions) as session:
+    with session_scope(ctx.sessions, write=True) as session:
         changed = sync_message_cases(session, ctx=deadline_context(
             session, tz=ctx.settings.tz, receipt_day_counts=ctx.settings.receipt_day_counts))
     seconds = round(time.monotonic() - started, 2)
@@ -126,7 +126,7 @@ def holiday_set(ctx: Context, day: datetime, workday: bool | None, name: str | N
     """Enter one day of the State Council schedule."""
     if workday is None:
         raise click.UsageError("say --off or --work")
-    with session_scope(ctx.sessions) as session:
+    with session_scope(ctx.sessions, write=True) as session:
         set_override(session, day.date(), workday, name)
     click.echo(f"{day.date()} {'上班' if workday else '放假'} {name or ''}".rstrip())
 

@@ -154,7 +154,7 @@ def jobs_run(ctx: Context, job_id: str, here: bool) -> None:
 
 
 def _request(ctx: Context, job_id: str, action: str) -> None:
-    with session_scope(ctx.sessions) as session:
+    with session_scope(ctx.sessions, write=True) as session:
         sched.request(session, job_id, action)
         running = sched.scheduler_status(session)["running"]
     note = "" if running else " (no scheduler is running; it applies on the next start)"
