@@ -83,3 +83,18 @@ def test_analyze_and_hot_on_an_empty_database(tmp_path):
     assert hot.returncode == 0 and json.loads(hot.stdout) == []
     wrong = run(["hot", "--from", "2026-02-01", "--to", "2026-01-01"], env, tmp_path)
     assert wrong.returncode != 0 and "--from" in wrong.stderr
+    empty = run(["hot"], env, tmp_path)
+    assert empty.returncode == 0 and "尚未采集到任何信息" in empty.stdout
+
+
+def test_an_empty_period_says_when_the_collected_mentions_were_published(tmp_path):
+    env = {"YUQING_DATA_DIR": str(tmp_path / "var")}
+    assert run(["db", "upgrade"], env, tmp_path).returncode == 0
+    board = tmp_path / "board.csv"
+    board.write_text("留言编号,留言用户,留言主题,留言时间,留言详情\n"
+                     "1,u1,小区停水,2019/11/28 09:08:00,小区停水三天无人处理\n"
+                     "2,u2,道路积水,2019/12/03 18:30:00,道路积水严重\n", encoding="utf-8")
+    assert run(["import-messages", str(board)], env, tmp_path).returncode == 0
+    hot = run(["hot"], env, tmp_path)  # the default period ends now, years after the data
+    assert hot.returncode == 0
+    assert "已采集信息的发布时间为 2019-11-28 至 2019-12-03" in hot.stdout

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
+from tracker.models import Mention
 from tracker.settings import Settings
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -102,6 +104,14 @@ def period(start: datetime | None, end: datetime | None, tz: ZoneInfo,
     return begin.astimezone(UTC), stop.astimezone(UTC)
 
 
+def _data_span_hint(span, tz) -> str:
+    """Where the collected mentions lie in time, so an empty period can be chosen again."""
+    if not span or span[0] is None:
+        return "（尚未采集到任何信息）"
+    first, last = (moment.astimezone(tz).strftime("%Y-%m-%d") for moment in span)
+    return f"（已采集信息的发布时间为 {first} 至 {last}，可用 --from/--to 指定时段）"
+
+
 @cli.command("hot")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="how many events")
@@ -123,11 +133,13 @@ def hot_command(ctx: Context, top: int, start: datetime | None, end: datetime | 
         ranked = rank(session, begin, stop, top, config)
         rows = [h.as_json() for h in ranked]
         reasons = [h.rating.reason for h in ranked]
+        span = None if rows else session.execute(
+            select(func.min(Mention.published_at), func.max(Mention.published_at))).one()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not rows:
-        click.echo("该期间没有热点事件")
+        click.echo("该期间没有热点事件" + _data_span_hint(span, ctx.settings.tz))
     for number, (row, reason) in enumerate(zip(rows, reasons, strict=True), start=1):
         click.echo(f"{number}. [{row['level']}] {row['title']}（事件 #{row['id']}，"
                    f"{row['mention_count']} 条，热度 {row['hotness']}）")
