@@ -18,8 +18,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from analysis import hotness
-from analysis.types import EventStats, Hotness
-from tracker.models import Mention, Source
+from analysis.types import EventStats, Hotness, Level
+from tracker.models import Mention, Source, WatchRule
 from tracker.models.events import EVENT_OPEN, Event, MentionAnalysis
 
 # Who answers each 一级分类 (the routing classes); admins rename departments freely, the
@@ -61,6 +61,7 @@ class Member:
     sensitive: tuple[str, ...]
     watch: tuple[str, ...]
     author: str | None = None
+    board: bool = False  # a message to the office's own board
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def members_of(session: Session, event_ids: Iterable[int],
                         Mention.fetched_at, MentionAnalysis.sentiment, Mention.likes,
                         Mention.comments, Mention.reposts, Source.weight,
                         MentionAnalysis.sensitive_hits, MentionAnalysis.watch_hits,
-                        Mention.author)
+                        Mention.author, Source.kind)
                  .join(Mention, Mention.id == MentionAnalysis.mention_id)
                  .join(Source, Source.id == Mention.source_id)
                  .where(MentionAnalysis.event_id.in_(ids[start:start + 500])))
@@ -109,7 +110,8 @@ def members_of(session: Session, event_ids: Iterable[int],
         for row in session.execute(query):
             out[row[0]].append(Member(row[0], row[1], row[2] or row[3], row[4], row[5] or 0,
                                       row[6] or 0, row[7] or 0, row[8] or 1.0,
-                                      tuple(row[9] or ()), tuple(row[10] or ()), row[11]))
+                                      tuple(row[9] or ()), tuple(row[10] or ()), row[11],
+                                      row[12] == "board"))
     for rows in out.values():
         rows.sort(key=lambda m: (m.at, m.mention_id))
     return out
@@ -188,6 +190,27 @@ def suggest_department(session: Session, event_ids: Sequence[int],
     return out
 
 
+#: Why an event outside the monitoring scope has no level.
+OUT_OF_SCOPE = "未命中任何监测方案，不在监测范围内，不评级、不预警"
+
+
+def has_watch_rules(session: Session) -> bool:
+    """True when the office has an enabled watch rule (监测方案): monitoring is scoped."""
+    return session.scalar(select(WatchRule.id).where(WatchRule.enabled.is_(True)).limit(1)) \
+        is not None
+
+
+def in_scope(members: Sequence[Member], scoped: bool) -> bool:
+    """Whether an event is the office's matter.
+
+    Crawls collect whole sections (a news site, a forum), most of it about other things. Once
+    the office has watch rules, an event counts (levels, alerts, hot lists) when a member is
+    a message on its own board or hit a rule; the rest stays collected and searchable. With
+    no rule at all everything counts, as before any rule was written.
+    """
+    return not scoped or any(m.board or m.watch for m in members)
+
+
 def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
                    now: datetime) -> None:
     """Recount the events from their members; rate them as of their latest mention."""
@@ -195,6 +218,7 @@ def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
         return
     by_event = members_of(session, [e.id for e in events])
     departments = suggest_department(session, [e.id for e in events])
+    scoped = has_watch_rules(session)
     for event in events:
         members = by_event.get(event.id, [])
         event.mention_count = len(members)
@@ -206,6 +230,9 @@ def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
             event.first_seen_at, event.last_seen_at = members[0].at, members[-1].at
         rating = rate_now(members, min(now, event.last_seen_at), config)
         event.hotness, event.level, event.reason = rating.score, rating.level.value, rating.reason
+        if not in_scope(members, scoped):
+            event.hotness, event.level = 0.0, Level.NONE.value
+            event.reason = f"{rating.reason}；{OUT_OF_SCOPE}"
         event.category, event.department, event.department_confidence = departments.get(
             event.id, (None, None, None))
 
@@ -223,8 +250,11 @@ def rank(session: Session, start: datetime, end: datetime, top: int,
     baseline = config.baseline if end - start <= config.baseline else None
     by_event = members_of(session, ids, since=start - (baseline or timedelta(0)))
     events = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(ids)))}
+    scoped = has_watch_rules(session)
     out = []
     for event_id, members in by_event.items():
+        if not in_scope(members, scoped):
+            continue
         stats = figures(members, start, end, baseline, config)
         if stats.count_window:
             inside = [m.mention_id for m in members if start <= m.at < end]

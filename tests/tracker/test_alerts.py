@@ -100,3 +100,44 @@ def test_praise_and_single_posts_alert_only_when_hot_enough(session):
     assert Level(session.get(Event, session.get(MentionAnalysis, liked.id).event_id).level) \
         == Level.GENERAL
     assert _alerts(session) == []  # praise is not a risk; one post needs 较大 or more
+
+
+def _rated_burst(session, kind: str = "news") -> Event:
+    """A burst of the MATTER in one day (enough for 较大 at least), analyzed."""
+    for n in range(16):
+        mention(session, _burst_text(n), T0 + timedelta(minutes=n), likes=50, kind=kind)
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    (event_id,) = set(session.scalars(select(MentionAnalysis.event_id)))
+    return session.get(Event, event_id)
+
+
+def test_with_watch_rules_an_event_no_rule_hits_gets_no_level_and_no_alert(session):
+    from tracker.hot import OUT_OF_SCOPE, HotConfig, rank
+    from tracker.index.rules import save_rule
+
+    save_rule(session, "欠薪讨薪", "(欠薪|讨薪)")  # the office watches something else
+    event = _rated_burst(session)
+    assert event.level == Level.NONE.value and event.hotness == 0.0
+    assert OUT_OF_SCOPE in event.reason and event.reason.startswith("16 条相关信息")
+    assert _alerts(session) == []
+    assert rank(session, T0, T0 + timedelta(days=1), 10, HotConfig()) == []
+
+
+def test_a_rule_hit_or_a_board_message_brings_the_event_into_scope(session):
+    from tracker.index.rules import save_rule
+
+    save_rule(session, "欠薪讨薪", "(欠薪|讨薪)")
+    save_rule(session, "噪音扰民", "(噪音|扰民)")
+    event = _rated_burst(session)
+    assert Level(event.level).rank >= Level.LARGE.rank and "命中监测方案：噪音扰民" in event.reason
+    assert _alerts(session)
+
+
+def test_board_messages_are_always_the_offices_matter(session):
+    from tracker.index.rules import save_rule
+    from tracker.ingest import BOARD
+
+    save_rule(session, "欠薪讨薪", "(欠薪|讨薪)")
+    event = _rated_burst(session, kind=BOARD)
+    assert Level(event.level).rank >= Level.LARGE.rank and "命中监测方案" not in event.reason
+    assert _alerts(session)
