@@ -50,13 +50,19 @@ def describe_accounts(accounts: list[DemoAccount]) -> list[str]:
     """One line per demo login, in Chinese role names."""
     return [f"  {ROLE_NAMES[a.role]:<6} {a.username} / {a.password}" for a in accounts]
 
+#: The demo office's area (地域词): the places its citizens' messages name. Without them, a
+#: national news bulletin that mentions 学位 once would be the office's matter (on the demo
+#: texts these words keep 840 of 857 rule hits among the 附件3 messages and none of 92 among
+#: 2,298 national news items).
+DEMO_REGION = "region:A市|A1区|A2区|A3区|A4区|A5区|A6区|A7县|A8县|A9市|西地省"
 #: Watch rules (监测方案) an office would start with; the demo creates those missing so that
 #: alerts can say which rule an event hit. Edited or deleted rules are left as they are.
 DEMO_WATCH_RULES: tuple[tuple[str, str, str], ...] = (
-    ("物业纠纷", "物业 (收费|乱收费|停水|停电|维修|不作为)", "物业收费、停水停电和维修推诿"),
-    ("噪音扰民", "(噪音|噪声|扰民) -广场舞", "施工、餐饮和设备噪音（不含广场舞）"),
-    ("入学学位", "(入学|学位|学区|划片)", "入学、学位和学区划片"),
-    ("欠薪讨薪", "(欠薪|讨薪|拖欠工资|拖欠工程款)", "欠薪和讨薪，易引发群体性事件"),
+    ("物业纠纷", f"物业 (收费|乱收费|停水|停电|维修|不作为) {DEMO_REGION}",
+     "物业收费、停水停电和维修推诿"),
+    ("噪音扰民", f"(噪音|噪声|扰民) -广场舞 {DEMO_REGION}", "施工、餐饮和设备噪音（不含广场舞）"),
+    ("入学学位", f"(入学|学位|学区|划片) {DEMO_REGION}", "入学、学位和学区划片"),
+    ("欠薪讨薪", f"(欠薪|讨薪|拖欠工资|拖欠工程款) {DEMO_REGION}", "欠薪和讨薪，易引发群体性事件"),
 )
 
 

@@ -37,3 +37,13 @@ def test_each_rule_finds_real_messages_and_leaves_most_alone(session):
         assert 5 <= len(hits) <= len(docs) // 5, (rule.name, len(hits))
     noise = rule_query(next(r for r in list_rules(session) if r.name == "噪音扰民"))
     assert not any(noise.matches(d) for d in docs if "广场舞" in d.title + d.text)
+
+
+def test_national_news_is_not_the_demo_offices_matter(session):
+    seed_demo_watch_rules(session)
+    path = SHARED_DATA / "cctv_xwlb_2026" / "cctv_xwlb_2026_part01.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        news = [MentionDoc(id=str(n), kind="news", source="cctv", title=r["title"],
+                           text=r["body"], url="") for n, r in enumerate(csv.DictReader(handle))]
+    queries = [rule_query(rule) for rule in list_rules(session)]
+    assert news and not any(q.matches(d) for q in queries for d in news)
