@@ -8,8 +8,10 @@ environment.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from analysis.types import AlertDecision, EventStats, Hotness, Level
@@ -82,6 +84,21 @@ def components(stats: EventStats, config: HotnessConfig = DEFAULT_CONFIG) -> dic
         "watch": config.watch_weight * min(len(stats.watch_rule_hits), config.hits_cap),
         "sensitive": config.sensitive_weight * min(len(stats.sensitive_hits), config.hits_cap),
     }
+
+
+def rank_clustered(events: Iterable[Any], sentiments: Mapping[str, float], top: int = 10,
+                   config: HotnessConfig = DEFAULT_CONFIG,
+                   negative_below: float = 0.5) -> list[tuple[Hotness, Any]]:
+    """(hotness, event) of the hottest events of an ``EventClusterer`` over their whole life,
+    hottest first (ties: lower id); ``sentiments`` holds each member's score by item id."""
+    ranked = []
+    for event in events:
+        negative = sum(sentiments[m] < negative_below for m in event.members) / event.size
+        stats = EventStats(count_window=event.size, likes=event.likes,
+                           negative_share=negative, authors=len(event.authors))
+        ranked.append((compute(stats, config), event))
+    ranked.sort(key=lambda he: (-he[0].score, he[1].id))
+    return ranked[:top]
 
 
 def level_for(score: float, config: HotnessConfig = DEFAULT_CONFIG) -> Level:

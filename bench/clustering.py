@@ -18,7 +18,7 @@ from sklearn.metrics import normalized_mutual_info_score  # noqa: E402
 
 from analysis import hotness, sentiment  # noqa: E402
 from analysis.clustering import ClusterConfig, EventClusterer  # noqa: E402
-from analysis.types import EventStats, Item  # noqa: E402
+from analysis.types import Item  # noqa: E402
 from bench._common import load_fj3, load_weibo_topics  # noqa: E402
 
 #: Topic-level setting: no place logic matters on Weibo, join on looser word overlap.
@@ -65,14 +65,7 @@ def rank_events(clusterer: EventClusterer, items: list[Item], top: int = 10) -> 
     """(hotness, event) of the hottest events over the whole period."""
     scores = dict(zip([i.id for i in items],
                       sentiment.score_many([f"{i.title} {i.text}" for i in items]), strict=True))
-    ranked = []
-    for event in clusterer.events.values():
-        negative = sum(scores[m] < 0.5 for m in event.members) / event.size
-        stats = EventStats(count_window=event.size, likes=event.likes,
-                           negative_share=negative, authors=len(event.authors))
-        ranked.append((hotness.compute(stats), event))
-    ranked.sort(key=lambda he: (-he[0].score, he[1].id))
-    return ranked[:top]
+    return hotness.rank_clustered(clusterer.events.values(), scores, top)
 
 
 def main() -> None:

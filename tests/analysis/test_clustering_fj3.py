@@ -19,7 +19,7 @@ import pytest
 
 from analysis import hotness, sentiment
 from analysis.clustering import EventClusterer
-from analysis.types import EventStats, Item
+from analysis.types import Item
 
 from .conftest import read_rows
 
@@ -86,14 +86,7 @@ def fj3(data_dir):
 def _top_events(items, clusterer, n=10):
     scores = dict(zip((i.id for i in items),
                       sentiment.score_many([f"{i.title} {i.text}" for i in items]), strict=True))
-    ranked = []
-    for event in clusterer.events.values():
-        negative = sum(scores[m] < 0.5 for m in event.members) / event.size
-        stats = EventStats(count_window=event.size, likes=event.likes,
-                           negative_share=negative, authors=len(event.authors))
-        ranked.append((hotness.compute(stats).score, event.id))
-    ranked.sort(key=lambda se: (-se[0], se[1]))
-    return [event_id for _, event_id in ranked[:n]]
+    return [event.id for _, event in hotness.rank_clustered(clusterer.events.values(), scores, n)]
 
 
 @pytest.mark.parametrize("matter", MATTERS, ids=lambda m: m.name)
