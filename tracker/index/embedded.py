@@ -40,11 +40,13 @@ from tracker.index.base import (
 )
 from tracker.index.embedded_search import run_search
 from tracker.index.embedded_sql import tag_string
-from tracker.index.sqlite_lib import sqlite3
+from tracker.index.sqlite_lib import TOKENIZER, load_tokenizer, sqlite3
 from tracker.index.text import token_string
 
 log = logging.getLogger(__name__)
-TOKENIZER_VERSION = "2"  # 2: bodies keyed by write sequence
+#: 2: bodies keyed by write sequence; 3: the C tokenizer (the stored value names the FTS5
+#: tokenizer too: an index built with one cannot be read with the other).
+TOKENIZER_VERSION = "3"
 _CHUNK = 500
 _WRITE_CHUNK = 1000
 _SCHEMA = f"""
@@ -61,8 +63,9 @@ CREATE TABLE IF NOT EXISTS bodies (
 CREATE TABLE IF NOT EXISTS keywords (
     key INTEGER NOT NULL, keyword TEXT NOT NULL, PRIMARY KEY (key, keyword)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, body, tags, content='', tokenize='ascii');
-INSERT OR IGNORE INTO meta VALUES ('tokenizer', '{TOKENIZER_VERSION}'), ('seq', '0');
+    title, body, tags, content='', tokenize='{{tokenizer}}');
+INSERT OR IGNORE INTO meta VALUES ('tokenizer', '{TOKENIZER_VERSION}:{{tokenizer}}'),
+    ('seq', '0');
 """
 #: No checkpoint at commit: a bulk load spent a quarter of its time copying the WAL into
 #: the file while the writer waited. ``_checkpoint_soon`` does it on another thread after
@@ -109,13 +112,19 @@ _INSERTS = (
 )
 
 
-def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int) -> tuple[str, str, str, str]:
-    """The JSON rows of ``_INSERTS`` for documents with their keys (tokenized here)."""
+def _same(text: str) -> str:
+    return text
+
+
+def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int,
+              fts_text=_same) -> tuple[str, str, str, str]:
+    """The JSON rows of ``_INSERTS`` for documents with their keys; ``fts_text`` turns a
+    title or text into what the FTS5 table is given (see ``EmbeddedIndex._fts_text``)."""
     def dumps(rows: list) -> str:
         return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
     return (
-        dumps([(k, token_string(d.title), token_string(d.text),
+        dumps([(k, fts_text(d.title), fts_text(d.text),
                 tag_string(d.source, d.kind, d.event_id, d.department)) for k, d in keyed]),
         dumps([(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
                 _epoch(d.fetched_at), d.likes, d.comments, d.reposts)
@@ -146,6 +155,10 @@ class EmbeddedIndex(MentionIndex):
         self._connections: list[sqlite3.Connection] = []
         self._checkpointer: ThreadPoolExecutor | None = None
         self._checkpoint: Future | None = None
+        #: The C tokenizer reads titles and texts as they are; FTS5's ``ascii`` tokenizer
+        #: needs them split in Python first. Decided by the first connection.
+        self.native: bool | None = None
+        self._fts_text = _same
 
     # -- connections ---------------------------------------------------------------------
 
@@ -156,9 +169,15 @@ class EmbeddedIndex(MentionIndex):
             try:
                 db = sqlite3.connect(self.path, timeout=self.busy_timeout,
                                      isolation_level=None, check_same_thread=False)
+                native = load_tokenizer(db)
+                if self.native is None:
+                    self.native = native
+                    self._fts_text = _same if native else token_string
+                elif native != self.native:  # pragma: no cover - the library went away
+                    raise sqlite3.Error("the C tokenizer loads in some threads only")
                 for pragma in _PRAGMAS:
                     db.execute(f"PRAGMA {pragma}")
-                db.executescript(_SCHEMA)
+                db.executescript(_SCHEMA.format(tokenizer=self.tokenizer))
                 if db.execute("SELECT 1 FROM fts_config WHERE k = 'automerge'").fetchone() \
                         is None:  # merge 16 segments at a time, not 4: +27% bulk ingest
                     db.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)")
@@ -174,9 +193,14 @@ class EmbeddedIndex(MentionIndex):
                 self._connections.append(db)
         return db
 
+    @property
+    def tokenizer(self) -> str:
+        """The FTS5 tokenizer of this index: ``yuqing`` (C) or ``ascii`` (Python tokens)."""
+        return TOKENIZER if self.native else "ascii"
+
     def _check_version(self, db: sqlite3.Connection) -> None:
         (version,) = db.execute("SELECT value FROM meta WHERE name = 'tokenizer'").fetchone()
-        if version != TOKENIZER_VERSION:
+        if version != f"{TOKENIZER_VERSION}:{self.tokenizer}":
             raise IndexOutdated(f"the index at {self.path} was built by another version; "
                                 "run `yuqing index reindex` (the next sync rebuilds it)")
 
@@ -249,7 +273,8 @@ class EmbeddedIndex(MentionIndex):
         rows = list(rows)
         db.executemany(
             "INSERT INTO fts(fts, rowid, title, body, tags) VALUES ('delete', ?, ?, ?, ?)",
-            [(r[0], token_string(r[11]), token_string(r[12]), tag_string(r[3], r[2], r[5], r[6]))
+            [(r[0], self._fts_text(r[11]), self._fts_text(r[12]),
+              tag_string(r[3], r[2], r[5], r[6]))
              for r in rows])
         keys = [(r[0],) for r in rows]
         for table in ("docs", "keywords"):
@@ -284,14 +309,15 @@ class EmbeddedIndex(MentionIndex):
         # whole run, so both cores work (row-by-row executemany re-took the GIL per row and
         # ran at about one core: 7,000 against 16,000 docs/s for the FTS table alone).
         with ThreadPoolExecutor(max_workers=1) as writer:
-            pending = None
+            pending = []
             for start in range(0, len(keyed), _WRITE_CHUNK):
-                payloads = _payloads(keyed[start:start + _WRITE_CHUNK], seq + start)
-                if pending is not None:
-                    pending.result()
-                pending = writer.submit(self._write_rows, db, payloads)
-            if pending is not None:
-                pending.result()
+                payloads = _payloads(keyed[start:start + _WRITE_CHUNK], seq + start,
+                                     self._fts_text)
+                if not self.native and pending:  # bound the memory of slow Python tokens
+                    pending.pop(0).result()
+                pending.append(writer.submit(self._write_rows, db, payloads))
+            for done in pending:
+                done.result()
         db.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (str(seq + len(keyed)),))
 
     @staticmethod
@@ -336,7 +362,7 @@ class EmbeddedIndex(MentionIndex):
         old_tags = tag_string(old.source, old.kind, old.event_id, old.department)
         new_tags = tag_string(new.source, new.kind, new.event_id, new.department)
         if old_tags != new_tags:
-            title, body = token_string(old.title), token_string(old.text)
+            title, body = self._fts_text(old.title), self._fts_text(old.text)
             db.execute("INSERT INTO fts(fts, rowid, title, body, tags) "
                        "VALUES ('delete', ?, ?, ?, ?)", (key, title, body, old_tags))
             db.execute("INSERT INTO fts(rowid, title, body, tags) VALUES (?, ?, ?, ?)",

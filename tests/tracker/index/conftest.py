@@ -21,9 +21,11 @@ from tracker.db import make_engine, session_factory
 from tracker.index.base import MentionDoc
 from tracker.index.elastic import ElasticIndex
 from tracker.index.embedded import EmbeddedIndex
+from tracker.index.sqlite_lib import NATIVE_ENV
 
 REAL_ES_URL = os.environ.get("YUQING_TEST_ELASTICSEARCH_URL")
-BACKENDS = ["embedded", "osmem"] + (["elasticsearch"] if REAL_ES_URL else [])
+# "embedded-python": the embedded index without its C tokenizer (the Python fallback).
+BACKENDS = ["embedded", "embedded-python", "osmem"] + (["elasticsearch"] if REAL_ES_URL else [])
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 
 
@@ -53,8 +55,12 @@ def make_elastic(request):
 @pytest.fixture(params=BACKENDS)
 def index(request, tmp_path, make_elastic):
     """An empty mention index of each backend."""
-    if request.param == "embedded":
+    if request.param.startswith("embedded"):
+        if request.param == "embedded-python":
+            request.getfixturevalue("monkeypatch").setenv(NATIVE_ENV, "0")
         idx = EmbeddedIndex(tmp_path / "index.db")
+        idx.ensure()
+        assert idx.native == (request.param == "embedded")
         yield idx
         idx.close()
     else:

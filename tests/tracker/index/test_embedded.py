@@ -107,3 +107,16 @@ def test_every_character_survives_the_json_bulk_insert(tmp_path):
     index.close()
     assert not (tmp_path / "i.db-wal").exists()  # the last close checkpointed the log
     assert EmbeddedIndex(tmp_path / "i.db").get('x"1') == original
+
+
+def test_an_index_built_with_the_c_tokenizer_is_refused_without_it(tmp_path, monkeypatch):
+    from tracker.index.sqlite_lib import NATIVE_ENV
+
+    path = tmp_path / "i.db"
+    built = EmbeddedIndex(path)
+    built.upsert(CORPUS[:1])
+    assert built.native
+    built.close()
+    monkeypatch.setenv(NATIVE_ENV, "0")  # as on a machine where the extension was not built
+    with pytest.raises(SearchIndexError, match="reindex"):
+        EmbeddedIndex(path).count()

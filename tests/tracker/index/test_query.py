@@ -86,3 +86,61 @@ def test_the_fast_token_string_equals_the_reference_tokens():
         texts += [line for _, line in zip(range(2000), f, strict=False)]
     for text in texts:
         assert token_string(text).split() == _raw_tokens(text), text
+
+
+def _c_tokens(texts: list[str], *, query: bool = False) -> list[list[str]]:
+    """Tokens of each text by the C tokenizer, read back through an fts5vocab table."""
+    from tracker.index.sqlite_lib import load_tokenizer, sqlite3
+
+    db = sqlite3.connect(":memory:")
+    assert load_tokenizer(db), "the C tokenizer must be built (pip install -e .)"
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='yuqing')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    db.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", list(enumerate(texts, 1)))
+    out: list[list[str]] = [[] for _ in texts]
+    for rowid, term in db.execute("SELECT doc, term FROM v ORDER BY doc, offset"):
+        out[rowid - 1].append(term)
+    return out
+
+
+def test_the_c_tokenizer_splits_text_as_the_python_tokens_do():
+    from tests.conftest import SHARED_DATA
+    from tracker.index.text import _raw_tokens
+
+    texts = ["Ａ３区ＡＢＣ，ａｂｃ elastic_search 3.5元", "  ，物业。 ", "𠀀𠀁字", "x\ue000y",
+             "ゔ゛ぁ ｶﾀｶﾅ 한국어 Straße ÀÉÎ 123٤٥", "物业费\U0001F600很贵", "a\u0301b"]
+    with (SHARED_DATA / "weibo2018" / "weibo2018_train.csv").open(encoding="utf-8") as f:
+        texts += [line for _, line in zip(range(3000), f, strict=False)]
+    with (SHARED_DATA / "tipdm2020c_fj4_replies" /
+          "fujian4_messages_replies_even_ids.csv").open(encoding="utf-8") as f:
+        texts += [line for _, line in zip(range(1000), f, strict=False)]
+    for text, got in zip(texts, _c_tokens(texts), strict=True):
+        assert got == _raw_tokens(text), text
+
+
+def test_the_c_tokenizer_folds_case_one_character_at_a_time():
+    # Python's str.lower() is contextual for these two; the C tokenizer is not, and both a
+    # document and a query go through it, so a term typed either way still matches.
+    assert _c_tokens(["İstanbul", "ΟΔΟΣ οδος"]) == [["istanbul"], ["οδοσ", "\ue000", "οδοσ"]]
+
+
+def test_searches_find_terms_with_and_without_the_c_tokenizer(tmp_path, monkeypatch):
+    from tracker.index.base import MentionDoc, SearchRequest
+    from tracker.index.embedded import EmbeddedIndex
+    from tracker.index.query import parse_query
+    from tracker.index.sqlite_lib import NATIVE_ENV
+
+    docs = [MentionDoc(id="a", kind="news", source="s", title="ΟΔΟΣ 物业费", text="货物，业主"),
+            MentionDoc(id="b", kind="news", source="s", title="A3区", text="elasticsearch")]
+    expected = {"物业": ["a"], "οδος": ["a"], '"物业 费"': [], "物业 费": ["a"],
+                '"货物，业主"': ["a"], "物，业": ["a"], "a3区": ["b"], "3区": [], "elastic": [],
+                "Elasticsearch": ["b"]}
+    for native in ("1", "0"):
+        monkeypatch.setenv(NATIVE_ENV, native)
+        index = EmbeddedIndex(tmp_path / f"{native}.db")
+        index.upsert(docs)
+        assert index.native == (native == "1")
+        for query, ids in expected.items():
+            hits = index.search(SearchRequest(query=parse_query(query))).hits
+            assert sorted(h.doc.id for h in hits) == ids, (native, query)
+        index.close()
