@@ -108,7 +108,8 @@ def test_the_c_tokenizer_splits_text_as_the_python_tokens_do():
     from tracker.index.text import _raw_tokens
 
     texts = ["Ａ３区ＡＢＣ，ａｂｃ elastic_search 3.5元", "  ，物业。 ", "𠀀𠀁字", "x\ue000y",
-             "ゔ゛ぁ ｶﾀｶﾅ 한국어 Straße ÀÉÎ 123٤٥", "物业费\U0001F600很贵", "a\u0301b"]
+             "ゔ゛ぁ ｶﾀｶﾅ 한국어 Straße ÀÉÎ 123٤٥", "物业费\U0001F600很贵", "a\u0301b",
+             "x" * 5000 + "物" + "É" * 3000 + "，"]  # words longer than the C stack buffer
     with (SHARED_DATA / "weibo2018" / "weibo2018_train.csv").open(encoding="utf-8") as f:
         texts += [line for _, line in zip(range(3000), f, strict=False)]
     with (SHARED_DATA / "tipdm2020c_fj4_replies" /
