@@ -9,6 +9,12 @@ members and signatures in ``mention_analysis``), so a run costs time in proporti
 new mentions and the events they may join, not to the corpus. The events touched get fresh
 counts, hotness and level, and :mod:`tracker.alerts` raises at most one alert per event and
 level. Running the job again with nothing new changes nothing.
+
+Mentions change after their analysis too: a crawl sees an edited text, or the likes of a
+board message grow for days. Each run also re-scores the analyzed mentions whose row changed
+since (``updated_at`` after ``analyzed_at``; a staff correction of the sentiment is kept),
+leaves them in their events, and rates those events again, so a matter that heats up through
+engagement alone still crosses its levels and raises its alerts.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +61,9 @@ SENSITIVE_KINDS = {
     "涉众金融": ("非法集资", "集资诈骗", "跑路"),
 }
 CURSOR_KEY = "cursor"
+#: Changed mentions are looked for this long before the last change seen: a transaction that
+#: stamped an earlier ``updated_at`` may commit after one that stamped a later one.
+CHANGED_RECHECK = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class AnalysisResult:
     """What one run did."""
 
     analyzed: int = 0
+    reanalyzed: int = 0
     duplicates: int = 0
     new_events: int = 0
     updated_events: int = 0
@@ -88,7 +98,8 @@ class AnalysisResult:
 
     def add(self, other: AnalysisResult) -> None:
         """Add another batch's counts to these."""
-        for name in ("analyzed", "duplicates", "new_events", "updated_events", "alerts"):
+        for name in ("analyzed", "reanalyzed", "duplicates", "new_events", "updated_events",
+                     "alerts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_json(self) -> dict[str, float | int]:
@@ -209,7 +220,8 @@ def store_results(session: Session, scored: Sequence[Scored], assignments: Seque
             simhash=to_signed(item.simhash),
             duplicate_of_id=int(assignment.duplicate_of) if assignment.duplicate_of else None,
             category=item.category, category_confidence=round(item.category_confidence, 4),
-            watch_hits=item.watch, sensitive_hits=item.sensitive, analyzed_at=now))
+            watch_hits=item.watch, sensitive_hits=item.sensitive,
+            analyzed_at=max(now, utcnow())))  # compared with updated_at (the real clock)
     mark_for_reindex(session, [s.mention.id for s in scored])
 
 
@@ -250,17 +262,67 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
     touched = [events[k] for k in sorted(keys)]
     refresh_events(session, touched, config.hot, now)
     result.alerts = len(raise_alerts(session, touched, config.alerts, now))
-    save_cursor(session, {"mention_id": max(int(cursor.get("mention_id", 0)),
-                                            max(m.id for m in mentions)),
+    save_cursor(session, {**cursor, "mention_id": max(int(cursor.get("mention_id", 0)),
+                                                      max(m.id for m in mentions)),
                           "counter": clusterer.to_dict()["counter"]})
     result.analyzed = len(mentions)
     _counts(result, assignments, keys, known)
     return result
 
 
+def changed_mentions(session: Session, since: datetime | None,
+                     limit: int) -> list[tuple[Mention, MentionAnalysis]]:
+    """Analyzed mentions whose row changed after their analysis, oldest change first
+    (only those changed after ``since`` less :data:`CHANGED_RECHECK`, when given)."""
+    query = (select(Mention, MentionAnalysis)
+             .join(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+             .where(Mention.updated_at > MentionAnalysis.analyzed_at))
+    if since is not None:
+        query = query.where(Mention.updated_at > since - CHANGED_RECHECK)
+    query = query.order_by(Mention.updated_at, Mention.id).limit(limit)
+    return [(m, a) for m, a in session.execute(query)]
+
+
+def reanalyze_batch(session: Session, *, now: datetime | None = None,
+                    config: AnalysisConfig | None = None) -> AnalysisResult:
+    """Re-score at most one batch of changed mentions and rate their events; the caller
+    commits. Events keep their members: a changed mention is not clustered again."""
+    config, now, result = config or AnalysisConfig(), now or utcnow(), AnalysisResult()
+    cursor = read_cursor(session)
+    since = cursor.get("changed_at")
+    pairs = changed_mentions(session, datetime.fromisoformat(since) if since else None,
+                             config.batch)
+    if not pairs:
+        return result
+    scored = score([m for m, _ in pairs], watch_rules(session))
+    stamp = max(now, utcnow())
+    for item, (mention, analysis) in zip(scored, pairs, strict=True):
+        if not analysis.sentiment_corrected:
+            analysis.sentiment = round(item.sentiment, 4)
+        analysis.keywords = item.keywords
+        analysis.simhash = to_signed(item.simhash)
+        analysis.category = item.category
+        analysis.category_confidence = round(item.category_confidence, 4)
+        analysis.watch_hits, analysis.sensitive_hits = item.watch, item.sensitive
+        analysis.analyzed_at = max(stamp, mention.updated_at)  # even a clock ahead of ours
+    mark_for_reindex(session, [m.id for m, _ in pairs])
+    session.flush()
+    event_ids = sorted({a.event_id for _, a in pairs if a.event_id is not None})
+    events = list(session.scalars(select(Event).where(Event.id.in_(event_ids)))) \
+        if event_ids else []
+    refresh_events(session, events, config.hot, now)
+    result.alerts = len(raise_alerts(session, events, config.alerts, now))
+    latest = max(m.updated_at for m, _ in pairs)
+    save_cursor(session, {**cursor, "changed_at": latest.isoformat()})
+    result.reanalyzed = len(pairs)
+    result.updated_events = len(events)
+    return result
+
+
 def run_analysis(session: Session, *, now: datetime | None = None,
                  config: AnalysisConfig | None = None, commit: bool = False) -> AnalysisResult:
-    """Analyze every new mention, batch after batch; commit after each batch if asked."""
+    """Analyze every new mention, then every changed one, batch after batch; commit after
+    each batch if asked."""
     started = time.monotonic()
     total = AnalysisResult()
     while True:
@@ -269,6 +331,13 @@ def run_analysis(session: Session, *, now: datetime | None = None,
             session.commit()
         total.add(batch)
         if not batch.analyzed:
+            break
+    while True:
+        batch = reanalyze_batch(session, now=now, config=config)
+        if commit:
+            session.commit()
+        total.add(batch)
+        if not batch.reanalyzed:
             break
     total.seconds = round(time.monotonic() - started, 2)
     return total

@@ -154,3 +154,34 @@ def test_events_the_clusterer_merges_are_folded_in_sql(session):
     assert {_event_of(session, m.id) for m in plant + dump} == {keep.id}
     assert (fold.status, fold.merged_into_id) == ("merged", keep.id)
     assert (alert.status, alert.decision_note) == ("merged", f"并入事件 #{keep.id}（自动）")
+
+
+def test_changed_mentions_are_scored_again_and_their_event_rated_again(session):
+    board = [mention(session, text, T0 + timedelta(minutes=i), kind="board", likes=1)
+             for i, text in enumerate(MATTER)]
+    first = run_analysis(session, now=T0 + timedelta(hours=1))
+    assert (first.analyzed, first.reanalyzed) == (len(MATTER), 0)
+    event_id = _event_of(session, board[0].id)
+    event = session.get(Event, event_id)
+    levels_before = set(session.scalars(select(Alert.level).where(Alert.event_id == event_id)))
+    corrected = session.get(MentionAnalysis, board[1].id)
+    corrected.sentiment, corrected.sentiment_corrected = 0.99, True
+    # A later crawl: one message edited (a death is now reported), every message much liked.
+    board[0].text += "今天有工人在搅拌站坠楼身亡。"
+    board[1].text += "补充：情况依旧。"
+    for row in board:
+        row.likes = 3000
+    session.flush()
+    second = run_analysis(session, now=T0 + timedelta(hours=2))
+    assert (second.analyzed, second.reanalyzed) == (0, len(MATTER))
+    session.expire_all()
+    assert {_event_of(session, m.id) for m in board} == {event_id}  # not clustered again
+    assert "人身伤亡" in session.get(MentionAnalysis, board[0].id).sensitive_hits
+    assert session.get(MentionAnalysis, board[1].id).sentiment == 0.99  # staff's word kept
+    event = session.get(Event, event_id)
+    assert event.likes == 3000 * len(MATTER)
+    levels_after = set(session.scalars(select(Alert.level).where(Alert.event_id == event_id)))
+    assert levels_after > levels_before  # engagement alone took the matter to a higher level
+    assert session.get(Mention, board[0].id).indexed_at is None  # the index gets the new hits
+    third = run_analysis(session, now=T0 + timedelta(hours=2))
+    assert (third.analyzed, third.reanalyzed, third.alerts) == (0, 0, 0)

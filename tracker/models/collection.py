@@ -26,6 +26,8 @@ class Mention(Base):
         Index("ix_mentions_published_at", "published_at"),
         Index("ix_mentions_fingerprint", "fingerprint"),
         Index("ix_mentions_source_fetched", "source_id", "fetched_at"),
+        # The analysis job looks for mentions changed since its last run (tracker.analyze).
+        Index("ix_mentions_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
