@@ -145,3 +145,24 @@ def test_searches_find_terms_with_and_without_the_c_tokenizer(tmp_path, monkeypa
             hits = index.search(SearchRequest(query=parse_query(query))).hits
             assert sorted(h.doc.id for h in hits) == ids, (native, query)
         index.close()
+
+
+def test_the_c_tokenizer_agrees_on_random_text_from_every_plane():
+    import random
+
+    from tracker.index.text import _raw_tokens
+
+    rnd = random.Random(20261128)
+    pools = [range(0x20, 0x7F), range(0x80, 0x800), range(0x3000, 0x3100), range(0x4E00, 0x9FFF),
+             range(0xFF00, 0xFFF0), range(0x10000, 0x30000), range(0xE000, 0xE010),
+             range(0x370, 0x400)]
+    texts = []
+    for _ in range(3000):
+        chars = []
+        for _ in range(rnd.randrange(0, 60)):
+            cp = rnd.choice(rnd.choice(pools))
+            if cp not in (0x130, 0x3A3, 0x3C2):  # the two documented folding differences
+                chars.append(chr(cp))
+        texts.append("".join(chars))
+    for text, got in zip(texts, _c_tokens(texts), strict=True):
+        assert got == _raw_tokens(text), ascii(text)
