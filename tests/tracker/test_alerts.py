@@ -141,3 +141,13 @@ def test_board_messages_are_always_the_offices_matter(session):
     event = _rated_burst(session, kind=BOARD)
     assert Level(event.level).rank >= Level.LARGE.rank and "命中监测方案" not in event.reason
     assert _alerts(session)
+
+
+def test_the_demo_analysis_raises_its_alerts_at_night_too(session, settings):
+    from tracker.cli.analysis import analyze_demo
+
+    night = datetime(2026, 5, 6, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    _feed(session, 0, 6, 0, night - timedelta(minutes=20))
+    analyze_demo(session, settings, now=night)  # history loaded at night: nothing held back
+    (alert,) = _alerts(session)
+    assert (alert.level, alert.quiet) == ("一般", False)
