@@ -90,6 +90,7 @@ def test_demo_no_serve_prints_the_summary_shape(tmp_path):
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(summary) == {"mentions", "messages", "replied_messages", "events", "alerts",
                             "ledger_entries", "errors", "seconds"}
+    assert summary["alerts"] > 0  # at any hour: the demo's analysis has no quiet hours
     with sqlite3.connect(tmp_path / "var" / "yuqing.db") as db:  # the demo's watch rules
         assert db.execute("SELECT count(*) FROM watch_rules").fetchone()[0] == 4
         assert db.execute("SELECT count(*) FROM events WHERE reason LIKE '%命中监测方案%'"
