@@ -325,19 +325,13 @@ def run_analysis(session: Session, *, now: datetime | None = None,
     each batch if asked."""
     started = time.monotonic()
     total = AnalysisResult()
-    while True:
-        batch = analyze_batch(session, now=now, config=config)
-        if commit:
-            session.commit()
-        total.add(batch)
-        if not batch.analyzed:
-            break
-    while True:
-        batch = reanalyze_batch(session, now=now, config=config)
-        if commit:
-            session.commit()
-        total.add(batch)
-        if not batch.reanalyzed:
-            break
+    for step, done in ((analyze_batch, "analyzed"), (reanalyze_batch, "reanalyzed")):
+        while True:
+            batch = step(session, now=now, config=config)
+            if commit:
+                session.commit()
+            total.add(batch)
+            if not getattr(batch, done):
+                break
     total.seconds = round(time.monotonic() - started, 2)
     return total

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -114,12 +114,8 @@ _INSERTS = (
 )
 
 
-def _same(text: str) -> str:
-    return text
-
-
 def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int,
-              fts_text=_same) -> tuple[str, str, str, str]:
+              fts_text: Callable[[str], str]) -> tuple[str, str, str, str]:
     """The JSON rows of ``_INSERTS`` for documents with their keys; ``fts_text`` turns a
     title or text into what the FTS5 table is given (see ``EmbeddedIndex._fts_text``)."""
     def dumps(rows: list) -> str:
@@ -157,10 +153,8 @@ class EmbeddedIndex(MentionIndex):
         self._connections: list[sqlite3.Connection] = []
         self._checkpointer: ThreadPoolExecutor | None = None
         self._checkpoint: Future | None = None
-        #: The C tokenizer reads titles and texts as they are; FTS5's ``ascii`` tokenizer
-        #: needs them split in Python first. Decided by the first connection.
+        #: Whether the C tokenizer is loaded; decided by the first connection.
         self.native: bool | None = None
-        self._fts_text = _same
 
     # -- connections ---------------------------------------------------------------------
 
@@ -174,7 +168,6 @@ class EmbeddedIndex(MentionIndex):
                 native = load_tokenizer(db)
                 if self.native is None:
                     self.native = native
-                    self._fts_text = _same if native else token_string
                 elif native != self.native:  # pragma: no cover - the library went away
                     raise sqlite3.Error("the C tokenizer loads in some threads only")
                 for pragma in _PRAGMAS:
@@ -194,6 +187,11 @@ class EmbeddedIndex(MentionIndex):
             with self._lock:
                 self._connections.append(db)
         return db
+
+    def _fts_text(self, text: str) -> str:
+        """What the FTS5 table is given for a title or text: the C tokenizer reads it as it
+        is; FTS5's ``ascii`` tokenizer needs it split in Python first."""
+        return text if self.native else token_string(text)
 
     @property
     def tokenizer(self) -> str:
@@ -305,8 +303,9 @@ class EmbeddedIndex(MentionIndex):
     def _insert(self, db: sqlite3.Connection, docs: list[MentionDoc]) -> None:
         seq = int(db.execute("SELECT value FROM meta WHERE name = 'seq'").fetchone()[0])
         keyed = sorted(zip(self._free_keys(db, docs), docs, strict=True), key=lambda p: p[0])
-        # Ascending rowids let FTS5 keep one pending segment for the whole batch. Chunks are
-        # written by a second thread while this one tokenizes the next. Each table gets one
+        # Ascending rowids let FTS5 keep one pending segment for the whole batch. This thread
+        # prepares the chunks and queues them for a writer thread (a batch bounds the queue;
+        # with the C tokenizer the writer is the slower one). Each table gets one
         # statement per chunk over a JSON array: SQLite releases the GIL for a statement's
         # whole run, so both cores work (row-by-row executemany re-took the GIL per row and
         # ran at about one core: 7,000 against 16,000 docs/s for the FTS table alone).
@@ -315,8 +314,6 @@ class EmbeddedIndex(MentionIndex):
             for start in range(0, len(keyed), _WRITE_CHUNK):
                 payloads = _payloads(keyed[start:start + _WRITE_CHUNK], seq + start,
                                      self._fts_text)
-                if not self.native and pending:  # bound the memory of slow Python tokens
-                    pending.pop(0).result()
                 pending.append(writer.submit(self._write_rows, db, payloads))
             for done in pending:
                 done.result()
