@@ -260,8 +260,9 @@ def check_doc(doc: MentionDoc) -> MentionDoc:
         raise ValueError(f"document too large (title <= {MAX_TITLE_CHARS}, "
                          f"text <= {MAX_TEXT_CHARS} characters)")
     check_fields(doc.__dict__)
-    whole_seconds(doc.published_at)  # raises for a naive time
-    whole_seconds(doc.fetched_at)
+    for moment in (doc.published_at, doc.fetched_at):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError(f"naive datetime {moment!r}; localise it first")
     if doc.url and type(doc.keywords) is list:
         return doc
     return replace(doc, url=doc.url or "", keywords=list(doc.keywords))
