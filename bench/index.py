@@ -8,9 +8,9 @@ over two years. Run it on an otherwise idle machine; it prints the figures:
     .venv/bin/python bench/index.py                       # 1,000,000 embedded, 50,000 osmem
     .venv/bin/python bench/index.py --docs 100000 --es-docs 0
 
-Recorded 2026-11-28 14:10 (idle machine, 1,000,000 embedded): ingest 11,675 docs/s (target
-10,000: met), term + 30 days + histogram p50 5.4 ms / p95 8.3 ms; osmem-server at 50,000:
-161 docs/s, p95 79 ms (for the record); details in docs/search.md.
+Recorded 2026-11-28 (idle machine, 1,000,000 embedded): ingest 10,462 to 12,062 docs/s over
+six runs (target 10,000: met), term + 30 days + histogram p95 7.9 to 11.7 ms; osmem-server at
+50,000: 161 docs/s, p95 79 ms (for the record); details in docs/search.md.
 
 Query timing: a two-character Chinese term, the last 30 days, a daily histogram, the newest
 20 hits with highlights (what the search page asks for, minus the facets), one warm-up pass.
