@@ -9,7 +9,7 @@ over two years. Run it on an otherwise idle machine; it prints the figures:
     .venv/bin/python bench/index.py --docs 100000 --es-docs 0
 
 Recorded 2026-11-28 (idle machine, 1,000,000 embedded): ingest 10,462 to 12,062 docs/s over
-six runs (target 10,000: met), term + 30 days + histogram p95 7.9 to 11.7 ms; osmem-server at
+six runs (target 10,000: met), term + 30 days + histogram p95 7.9 to 12.0 ms; osmem-server at
 50,000: 161 docs/s, p95 79 ms (for the record); details in docs/search.md.
 
 Query timing: a two-character Chinese term, the last 30 days, a daily histogram, the newest
