@@ -14,6 +14,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from analysis.appeal import counts_negative
 from analysis.types import AlertDecision, EventStats, Hotness, Level
 
 
@@ -87,13 +88,17 @@ def components(stats: EventStats, config: HotnessConfig = DEFAULT_CONFIG) -> dic
 
 
 def rank_clustered(events: Iterable[Any], sentiments: Mapping[str, float], top: int = 10,
-                   config: HotnessConfig = DEFAULT_CONFIG,
-                   negative_below: float = 0.5) -> list[tuple[Hotness, Any]]:
+                   config: HotnessConfig = DEFAULT_CONFIG, negative_below: float = 0.5,
+                   appeals: Mapping[str, str | None] | None = None
+                   ) -> list[tuple[Hotness, Any]]:
     """(hotness, event) of the hottest events of an ``EventClusterer`` over their whole life,
-    hottest first (ties: lower id); ``sentiments`` holds each member's score by item id."""
+    hottest first (ties: lower id); ``sentiments`` holds each member's score by item id,
+    ``appeals`` the 诉求类型 of the board messages among them (analysis.appeal)."""
+    appeals = appeals or {}
     ranked = []
     for event in events:
-        negative = sum(sentiments[m] < negative_below for m in event.members) / event.size
+        negative = sum(counts_negative(sentiments[m], appeals.get(m), negative_below)
+                       for m in event.members) / event.size
         stats = EventStats(count_window=event.size, likes=event.likes,
                            negative_share=negative, authors=len(event.authors))
         ranked.append((compute(stats, config), event))

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sklearn.metrics import normalized_mutual_info_score  # noqa: E402
 
-from analysis import hotness, sentiment  # noqa: E402
+from analysis import appeal, hotness, sentiment  # noqa: E402
 from analysis.clustering import ClusterConfig, EventClusterer  # noqa: E402
 from analysis.types import Item  # noqa: E402
 from bench._common import load_fj3, load_weibo_topics  # noqa: E402
@@ -65,7 +65,8 @@ def rank_events(clusterer: EventClusterer, items: list[Item], top: int = 10) -> 
     """(hotness, event) of the hottest events over the whole period."""
     scores = dict(zip([i.id for i in items],
                       sentiment.score_many([f"{i.title} {i.text}" for i in items]), strict=True))
-    return hotness.rank_clustered(clusterer.events.values(), scores, top)
+    appeals = {i.id: appeal.appeal_of(i.title) for i in items}  # all are board messages
+    return hotness.rank_clustered(clusterer.events.values(), scores, top, appeals=appeals)
 
 
 def main() -> None:

@@ -57,6 +57,7 @@ class MentionRow:
     sentiment: float
     corrected: bool
     duplicate_of: int | None
+    appeal: str | None = None  # the 诉求类型 a board message declares (analysis.appeal)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def event_detail(session: Session, event: Event, tz: ZoneInfo) -> EventDetail:
     mix = Counter(sentiment_band(m.sentiment) for m in members)
     rows = session.execute(
         select(Mention, MentionAnalysis.sentiment, MentionAnalysis.sentiment_corrected,
-               MentionAnalysis.duplicate_of_id)
+               MentionAnalysis.duplicate_of_id, MentionAnalysis.appeal)
         .join(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
         .where(MentionAnalysis.event_id == event.id)
         .order_by(func.coalesce(Mention.published_at, Mention.fetched_at).desc(),

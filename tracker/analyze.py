@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import dedup, keywords, routing, sentiment
+from analysis import appeal, dedup, keywords, routing, sentiment
 from analysis.clustering import ClusterConfig, EventClusterer
 from analysis.hotness import QuietHours
 from analysis.types import Assignment, Item
@@ -48,6 +48,7 @@ from tracker.index.rules import list_rules, rule_query
 from tracker.index.text import contains_term
 from tracker.models import Mention, utcnow
 from tracker.models.events import AnalysisState, Event, MentionAnalysis
+from tracker.models.sources import SourceKind
 from tracker.settings import Settings
 
 # Kinds of sensitive matter and the words that show them. A hit is a kind, not a word: a
@@ -120,6 +121,7 @@ class Scored:
     category_confidence: float
     watch: list[str] = field(default_factory=list)
     sensitive: list[str] = field(default_factory=list)
+    appeal: str | None = None
 
 
 def mention_time(mention: Mention) -> datetime:
@@ -195,8 +197,9 @@ def score(mentions: Sequence[Mention],
         signature = dedup.simhash(f"{item.title} {item.text}")  # as the clusterer signs it
         hits = [name for name, query in rules
                  if rule_matches(query, text, item.source, mention.kind)]
+        kind = appeal.appeal_of(mention.title) if mention.kind == SourceKind.BOARD else None
         out.append(Scored(mention, item, value, words, signature, route.best,
-                          route.confidence, hits, sensitive_words(text)))
+                          route.confidence, hits, sensitive_words(text), kind))
     return out
 
 
@@ -220,7 +223,7 @@ def store_results(session: Session, scored: Sequence[Scored], assignments: Seque
             simhash=to_signed(item.simhash),
             duplicate_of_id=int(assignment.duplicate_of) if assignment.duplicate_of else None,
             category=item.category, category_confidence=round(item.category_confidence, 4),
-            watch_hits=item.watch, sensitive_hits=item.sensitive,
+            watch_hits=item.watch, sensitive_hits=item.sensitive, appeal=item.appeal,
             analyzed_at=max(now, utcnow())))  # compared with updated_at (the real clock)
     mark_for_reindex(session, [s.mention.id for s in scored])
 
@@ -304,6 +307,7 @@ def reanalyze_batch(session: Session, *, now: datetime | None = None,
         analysis.category = item.category
         analysis.category_confidence = round(item.category_confidence, 4)
         analysis.watch_hits, analysis.sensitive_hits = item.watch, item.sensitive
+        analysis.appeal = item.appeal
         analysis.analyzed_at = max(stamp, mention.updated_at)  # even a clock ahead of ours
     mark_for_reindex(session, [m.id for m, _ in pairs])
     session.flush()

@@ -18,9 +18,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from analysis import hotness
+from analysis.appeal import counts_negative
 from analysis.types import EventStats, Hotness, Level
 from tracker.models import Mention, Source, WatchRule
 from tracker.models.events import EVENT_OPEN, Event, MentionAnalysis
+from tracker.models.sources import SourceKind
 
 # Who answers each 一级分类 (the routing classes); admins rename departments freely, the
 # suggestion is only a name shown to staff and matched against the departments table.
@@ -62,6 +64,15 @@ class Member:
     watch: tuple[str, ...]
     author: str | None = None
     board: bool = False  # a message to the office's own board
+    appeal: str | None = None  # the 诉求类型 its title declares (analysis.appeal)
+    corrected: bool = False  # staff set the sentiment by hand: it alone decides
+
+    def negative(self, negative_below: float) -> bool:
+        """Whether it counts in the negative share: negative in tone or a declared complaint,
+        report or plea for help, unless staff corrected its sentiment."""
+        if self.corrected:
+            return self.sentiment < negative_below
+        return counts_negative(self.sentiment, self.appeal, negative_below)
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,8 @@ def members_of(session: Session, event_ids: Iterable[int],
                         Mention.fetched_at, MentionAnalysis.sentiment, Mention.likes,
                         Mention.comments, Mention.reposts, Source.weight,
                         MentionAnalysis.sensitive_hits, MentionAnalysis.watch_hits,
-                        Mention.author, Source.kind)
+                        Mention.author, Source.kind, MentionAnalysis.appeal,
+                        MentionAnalysis.sentiment_corrected)
                  .join(Mention, Mention.id == MentionAnalysis.mention_id)
                  .join(Source, Source.id == Mention.source_id)
                  .where(MentionAnalysis.event_id.in_(ids[start:start + 500])))
@@ -111,7 +123,7 @@ def members_of(session: Session, event_ids: Iterable[int],
             out[row[0]].append(Member(row[0], row[1], row[2] or row[3], row[4], row[5] or 0,
                                       row[6] or 0, row[7] or 0, row[8] or 1.0,
                                       tuple(row[9] or ()), tuple(row[10] or ()), row[11],
-                                      row[12] == "board"))
+                                      row[12] == SourceKind.BOARD, row[13], bool(row[14])))
     for rows in out.values():
         rows.sort(key=lambda m: (m.at, m.mention_id))
     return out
@@ -128,7 +140,7 @@ def figures(members: Sequence[Member], start: datetime, end: datetime,
     if baseline:
         before = sum(1 for m in members if start - baseline <= m.at < start)
         per_window = before * (end - start) / baseline
-    negative = sum(1 for m in inside if m.sentiment < config.negative_below)
+    negative = sum(1 for m in inside if m.negative(config.negative_below))
     return EventStats(
         count_window=len(inside), count_baseline=per_window,
         negative_share=negative / len(inside) if inside else 0.0,
@@ -222,7 +234,7 @@ def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
     for event in events:
         members = by_event.get(event.id, [])
         event.mention_count = len(members)
-        event.negative_count = sum(1 for m in members if m.sentiment < config.negative_below)
+        event.negative_count = sum(1 for m in members if m.negative(config.negative_below))
         event.likes = sum(m.likes for m in members)
         event.comments = sum(m.comments for m in members)
         event.reposts = sum(m.reposts for m in members)

@@ -31,6 +31,22 @@ OTHERS = [
     "咨询A6区道路命名规划初步成果何时转为正式成果",
 ]
 
+# Formal letters against a planned power line: polite in tone (the sentiment model scores
+# them positive), yet the first three say in their title that they are complaints.
+POLITE = [
+    ("关于月亮岛路沿线架设110kv高压线的投诉",
+     "尊敬的胡书记：您好！我们是润和又一城的业主，月亮岛路沿线拟架设110kv高压线，距离小区"
+     "和学校很近，恳请规划部门改为入地埋设，谢谢！"),
+    ("反映月亮岛路110kv高压线的问题",
+     "胡市长您好，月亮岛路两旁小区较多，都是高楼，建议高压线采用地埋方式铺设，希望政府采纳"
+     "我们的意见，感谢！"),
+    ("反对月亮岛路架设110kv高压线，要求重新环评",
+     "尊敬的领导：月亮岛路110kv高压线的环评报告是四年前的，周边已有数万居民，希望重新组织"
+     "环境评估，感谢您在百忙之中阅读！"),
+    ("月亮岛路110kv高压线的规划依据",
+     "您好！月亮岛路架设高压线一事，希望相关部门公开规划依据，听取沿线居民的意见，谢谢领导！"),
+]
+
 
 def fresh_epoch() -> datetime:
     """A start time far (over a clustering window) from every other test's.

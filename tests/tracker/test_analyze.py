@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from tests.tracker.events_factory import MATTER, OTHERS, T0, mention
+from tests.tracker.events_factory import MATTER, OTHERS, POLITE, T0, mention
 from tracker.analyze import CURSOR_KEY, AnalysisConfig, run_analysis
 from tracker.event_store import (
     absorb_event,
@@ -19,6 +19,7 @@ from tracker.event_store import (
 )
 from tracker.models import Mention
 from tracker.models.events import Alert, AnalysisState, Event, MentionAnalysis
+from tracker.triage import correct_sentiment
 
 
 def _count(session, model) -> int:
@@ -185,3 +186,28 @@ def test_changed_mentions_are_scored_again_and_their_event_rated_again(session):
     assert session.get(Mention, board[0].id).indexed_at is None  # the index gets the new hits
     third = run_analysis(session, now=T0 + timedelta(hours=2))
     assert (third.analyzed, third.reanalyzed, third.alerts) == (0, 0, 0)
+
+
+def _polite_event(session, kind: str, start) -> tuple[Event, list[Mention]]:
+    rows = [mention(session, text, start + timedelta(minutes=i), title=title, kind=kind)
+            for i, (title, text) in enumerate(POLITE)]
+    run_analysis(session, now=start + timedelta(hours=1))
+    (event_id,) = {_event_of(session, m.id) for m in rows}
+    return session.get(Event, event_id), rows
+
+
+def test_a_board_message_that_declares_a_complaint_counts_as_negative(session):
+    event, rows = _polite_event(session, "board", T0)
+    analyses = [session.get(MentionAnalysis, m.id) for m in rows]
+    assert all(a.sentiment >= 0.5 for a in analyses)  # the tone alone would say positive
+    assert [a.appeal for a in analyses] == ["投诉", "投诉", "投诉", None]
+    assert event.negative_count == 3 and "负面占比 75%" in event.reason
+    # Staff read the second one as supportive after all: their correction decides.
+    correct_sentiment(session, rows[1].id, positive=True, actor_id=None)
+    assert session.get(Event, event.id).negative_count == 2
+
+
+def test_titles_of_other_mentions_do_not_change_their_negative_share(session):
+    event, rows = _polite_event(session, "news", T0)
+    assert {session.get(MentionAnalysis, m.id).appeal for m in rows} == {None}
+    assert event.negative_count == 0 and "负面占比 0%" in event.reason

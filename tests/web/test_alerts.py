@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.tracker.events_factory import MATTER, fresh_epoch, mention
+from tests.tracker.events_factory import MATTER, POLITE, fresh_epoch, mention
 from tracker.analyze import run_analysis
 from tracker.models import AuditEvent
 from tracker.models.events import Alert, Event, MentionAnalysis, SentimentCorrection
@@ -152,3 +152,18 @@ def test_the_queue_sorts_newest_or_hottest_first(client, auth, demo_users, alert
 
     assert order("") == [second.id, first.id]
     assert order("?sort=hot") == [first.id, second.id]
+
+
+def test_board_messages_show_the_appeal_their_title_declares(client, auth, demo_users, session):
+    start = fresh_epoch()
+    rows = [mention(session, text, start + timedelta(minutes=i), title=title, kind="board",
+                    likes=300) for i, (title, text) in enumerate(POLITE)]
+    run_analysis(session, now=start + timedelta(hours=1))
+    session.commit()
+    event_id = session.get(MentionAnalysis, rows[0].id).event_id
+    alert_id = session.scalar(select(Alert.id).where(Alert.event_id == event_id))
+    sign_in(auth, demo_users, "opinion_staff")
+    html = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    chips = re.findall(r'<span class="chip" data-appeal title="([^"]*)">([^<]*)</span>', html)
+    assert chips == [("留言标题自述的诉求类型，计入负面占比", "投诉")] * 3
+    assert "负面占比 75%" in html

@@ -87,6 +87,8 @@ class MentionAnalysis(Base):
     sensitive_hits: Mapped[list[str]] = mapped_column(JSONType, default=list)
     watch_hits: Mapped[list[str]] = mapped_column(JSONType, default=list)
     category_confidence: Mapped[float | None] = mapped_column(Float)
+    # The 诉求类型 a board message's title declares (analysis.appeal); None elsewhere.
+    appeal: Mapped[str | None] = mapped_column(String(8))
     analyzed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     event: Mapped[Event | None] = relationship()
