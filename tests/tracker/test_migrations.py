@@ -1,9 +1,11 @@
 """Migrations: upgrade to head, no-op second run, downgrade to base, models match."""
 
+from datetime import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import JSON, MetaData, Table, inspect, select, text
 
 from tests.conftest import create_pg_database, drop_pg_database
 from tracker import migrate
@@ -47,3 +49,30 @@ def test_migrated_schema_matches_the_models(migrated_engines, backend):
 def test_roles_are_seeded(session):
     codes = set(session.scalars(select(Role.code)))
     assert codes == {"opinion_staff", "responder", "leader", "admin"}
+
+
+def _insert(conn, table: str, **values) -> None:
+    """Insert a row through the reflected table, filling other NOT NULL columns by type."""
+    reflected = Table(table, MetaData(), autoload_with=conn)
+    filler = {str: "", int: 0, float: 0.0, bool: False, datetime: datetime(2026, 5, 6)}
+    for column in reflected.columns:
+        if column.name not in values and not column.nullable and not column.primary_key:
+            kind = column.type.python_type if not isinstance(column.type, JSON) else dict
+            values[column.name] = {} if kind in (dict, list) else filler[kind]
+    conn.execute(reflected.insert().values(**values))
+
+
+def test_the_appeal_revision_fills_in_board_messages_analyzed_before_it(fresh_engine):
+    migrate.upgrade(fresh_engine, "0013")
+    rows = [(1, "board", "关于月亮岛路高压线的投诉"), (2, "board", "月亮岛路高压线的规划"),
+            (3, "news", "市民投诉月亮岛路高压线")]
+    with fresh_engine.begin() as conn:
+        _insert(conn, "sources", id=1, name="s", kind="board")
+        for mention_id, kind, title in rows:
+            _insert(conn, "mentions", id=mention_id, uid=f"u{mention_id}", source_id=1,
+                    kind=kind, title=title)
+            _insert(conn, "mention_analysis", mention_id=mention_id, sentiment=0.9)
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        found = dict(conn.execute(text("SELECT mention_id, appeal FROM mention_analysis")).all())
+    assert found == {1: "投诉", 2: None, 3: None}  # only board titles declare an appeal
