@@ -62,12 +62,13 @@ def test_the_analyzer_is_a_setting(make_elastic):
 def test_mapping_conflicts_are_reported_per_document(make_elastic):
     index = make_elastic()
     index.ensure()
-    # Someone created next month's index by hand with a wrong type for `likes`.
-    index.client.indices.create(index=f"{index.alias}-2026.12", mappings={
+    # Someone created an old month's index by hand with a wrong type for `likes` (a month
+    # long past: ensure() has just created the index of the month the test runs in).
+    old = T0 - timedelta(days=400)
+    index.client.indices.create(index=f"{index.alias}-{old:%Y.%m}", mappings={
         "properties": {"likes": {"type": "boolean"}}})
-    december = T0 + timedelta(days=31)
     result = index.upsert([doc("ok", "正常", likes=3),
-                           doc("clash", "冲突", likes=3, fetched_at=december)])
+                           doc("clash", "冲突", likes=3, fetched_at=old)])
     assert result.written == ["ok"]
     (error,) = result.errors
     assert error.id == "clash" and error.status == 400 and "likes" in error.reason
