@@ -7,7 +7,8 @@ their character bigrams, title counting double. Candidate events come from an in
 over each event's top terms, restricted to events active within a time window, so adding an
 item costs time in proportion to the item, not the corpus. Score = cosine with the event's
 centroid, plus a bonus when an anchor matches the event's places, minus a penalty when both
-name places and none match; the best candidate at or above the threshold wins. A SimHash
+name places and none match, minus another when both name district codes or line numbers (A7县,
+3号线) and none match; the best candidate at or above the threshold wins. A SimHash
 near-duplicate joins its original's event at once. When an item fits several events that name
 the same place and resemble each other, they are merged (a matter that started apart).
 State is plain data (`to_dict` / `from_dict`) so a caller can persist and restore it.
@@ -16,6 +17,7 @@ State is plain data (`to_dict` / `from_dict`) so a caller can persist and restor
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +36,7 @@ class ClusterConfig:
     place_bonus: float = 0.28  # added when an anchor names one of the event's places
     min_topic: float = 0.06  # cosine below this never joins, whatever the place
     place_penalty: float = 0.15  # taken when both name places and none match
+    code_penalty: float = 0.15  # taken when both name codes (A7县, 3号线) and none match
     window: timedelta = timedelta(days=90)  # an event idle this long takes no new items
     title_weight: int = 2
     item_terms: int = 60  # terms kept in an item vector
@@ -56,6 +59,7 @@ class Event:
     first_at: datetime
     last_at: datetime
     members: list[str] = field(default_factory=list)
+    codes: Counter[str] = field(default_factory=Counter)  # see codes_of
     authors: set[str] = field(default_factory=set)
     title: str = ""
     likes: int = 0
@@ -116,6 +120,22 @@ def item_vector(item: Item, config: ClusterConfig) -> tuple[dict[str, float], li
     return {t: w / norm for t, w in top}, found_places
 
 
+_LINE = re.compile(r"\d{1,2}号线")
+
+
+def codes_of(item: Item, config: ClusterConfig) -> list[str]:
+    """Codes that tell apart matters told in the same words: districts and counties (A7县,
+    A3区) and numbered lines (地铁3号线). Those the title names, else those the start of the
+    text names. A city or province (A市, 西地省) is too wide to tell matters apart."""
+    for text in (item.title, item.text[:config.max_text_chars]):
+        text = textmod.normalize(text or "")
+        found = [m.group() for m in textmod.ADMIN_CODE.finditer(text)
+                 if m.group()[-1] not in "省市"] + _LINE.findall(text)
+        if found:
+            return list(dict.fromkeys(found))
+    return []
+
+
 def cosine(vector: dict[str, float], centroid: dict[str, float],
            norm: float | None = None) -> float:
     """Cosine of a unit vector with an (unnormalised) centroid of the given norm."""
@@ -168,17 +188,18 @@ class EventClusterer:
         if known is not None:
             return Assignment(item.id, known, False)
         vector, found_places = item_vector(item, self.config)
+        codes = codes_of(item, self.config)
         signature = self._signature(item)
         duplicate_of, event_id = self._duplicate(signature, item.published_at)
         similarity, others = (1.0, []) if duplicate_of else (0.0, [])
         if event_id is None:
-            ranked = self._ranked(vector, found_places, item.published_at)
+            ranked = self._ranked(vector, found_places, codes, item.published_at)
             if ranked:
                 (event_id, similarity), others = ranked[0], [e for e, _ in ranked[1:]]
         is_new = event_id is None
         if event_id is None:
             event_id = self._new_event(item)
-        self._join(self.events[event_id], item, vector, found_places)
+        self._join(self.events[event_id], item, vector, found_places, codes)
         if signature:
             self._signatures.add(item.id, signature)
         merged = self._merge_similar(event_id, others)
@@ -225,7 +246,7 @@ class EventClusterer:
                 found.update(posting)
         return found
 
-    def _ranked(self, vector: dict[str, float], found_places: list[str],
+    def _ranked(self, vector: dict[str, float], found_places: list[str], codes: list[str],
                 at: datetime) -> list[tuple[str, float]]:
         """Active candidate events that reach the threshold, best first."""
         scored = []
@@ -237,6 +258,8 @@ class EventClusterer:
             if topic < self.config.min_topic:
                 continue
             score = topic + self._place_score(found_places, event)
+            if codes and event.codes and not event.codes.keys() & set(codes):
+                score -= self.config.code_penalty
             if score >= self.config.threshold:
                 scored.append((event_id, score))
         return sorted(scored, key=lambda es: (-es[1], es[0]))
@@ -261,10 +284,11 @@ class EventClusterer:
         return event_id
 
     def _join(self, event: Event, item: Item, vector: dict[str, float],
-              found_places: list[str]) -> None:
+              found_places: list[str], codes: list[str]) -> None:
         for term, weight in vector.items():
             event.centroid[term] = event.centroid.get(term, 0.0) + weight
         event.places.update(found_places)
+        event.codes.update(codes)
         event.first_at = min(event.first_at, item.published_at)
         event.last_at = max(event.last_at, item.published_at)
         event.members.append(item.id)
@@ -309,6 +333,7 @@ class EventClusterer:
         for term, weight in source.centroid.items():
             target.centroid[term] = target.centroid.get(term, 0.0) + weight
         target.places.update(source.places)
+        target.codes.update(source.codes)
         target.first_at = min(target.first_at, source.first_at)
         target.last_at = max(target.last_at, source.last_at)
         target.members.extend(source.members)
@@ -355,6 +380,7 @@ class EventClusterer:
 def _event_to_dict(event: Event) -> dict[str, Any]:
     return {
         "id": event.id, "centroid": event.centroid, "places": dict(event.places),
+        "codes": dict(event.codes),
         "first_at": event.first_at.isoformat(), "last_at": event.last_at.isoformat(),
         "members": list(event.members), "authors": sorted(event.authors), "title": event.title,
         "likes": event.likes, "comments": event.comments, "reposts": event.reposts,
@@ -364,7 +390,8 @@ def _event_to_dict(event: Event) -> dict[str, Any]:
 def _event_from_dict(data: dict[str, Any]) -> Event:
     return Event(
         id=data["id"], centroid={t: float(w) for t, w in data["centroid"].items()},
-        places=Counter(data["places"]), first_at=datetime.fromisoformat(data["first_at"]),
+        places=Counter(data["places"]), codes=Counter(data.get("codes", {})),
+        first_at=datetime.fromisoformat(data["first_at"]),
         last_at=datetime.fromisoformat(data["last_at"]), members=list(data["members"]),
         authors=set(data.get("authors", ())),
         title=data.get("title", ""), likes=int(data.get("likes", 0)),

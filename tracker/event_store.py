@@ -78,7 +78,8 @@ def restore_clusterer(session: Session, events: Sequence[Event], counter: int,
 def _event_state(event: Event, members: list[str], authors: set[str]) -> dict:
     state = event.cluster_state or {}
     return {"id": event.cluster_key, "centroid": state.get("centroid", {}),
-            "places": state.get("places", {}), "first_at": event.first_seen_at.isoformat(),
+            "places": state.get("places", {}), "codes": state.get("codes", {}),
+            "first_at": event.first_seen_at.isoformat(),
             "last_at": event.last_seen_at.isoformat(), "members": members,
             "authors": sorted(authors), "title": event.title, "likes": event.likes,
             "comments": event.comments, "reposts": event.reposts}
@@ -89,6 +90,12 @@ def event_keywords(state: ClusterEvent, count: int = 8) -> list[str]:
     prefix = getattr(keywords, "BIGRAM_PREFIX", None)
     words = [k.word for k in state.keywords(count * 3)]
     return [w for w in words if not (prefix and w.startswith(prefix))][:count]
+
+
+def cluster_state(state: ClusterEvent) -> dict:
+    """What an event row keeps of its clusterer event to restore it later."""
+    return {"centroid": dict(state.centroid), "places": dict(state.places),
+            "codes": dict(state.codes)}
 
 
 def save_events(session: Session, clusterer: EventClusterer, keys: set[str],
@@ -104,7 +111,7 @@ def save_events(session: Session, clusterer: EventClusterer, keys: set[str],
             rows[key] = row
         row.first_seen_at, row.last_seen_at = state.first_at, state.last_at
         row.keywords = event_keywords(state)
-        row.cluster_state = {"centroid": dict(state.centroid), "places": dict(state.places)}
+        row.cluster_state = cluster_state(state)
     session.flush()
     return rows
 

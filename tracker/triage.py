@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from analysis.clustering import ClusterConfig
 from tracker.event_store import (
     absorb_event,
+    cluster_state,
     event_keywords,
     mark_for_reindex,
     restore_clusterer,
@@ -84,7 +85,7 @@ def merge_events(session: Session, source: Event, target: Event, actor_id: int |
         raise TriageError("只能合并未被合并的事件")
     clusterer = restore_clusterer(session, [target, source], 0, ClusterConfig())
     merged = clusterer.merge(target.cluster_key, source.cluster_key)
-    target.cluster_state = {"centroid": dict(merged.centroid), "places": dict(merged.places)}
+    target.cluster_state = cluster_state(merged)
     target.keywords = event_keywords(merged)
     absorb_event(session, source, target, actor_id=actor_id, now=now, auto=False)
     session.flush()

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime, timedelta
 
-from analysis.clustering import ClusterConfig, EventClusterer, item_vector
+from analysis.clustering import ClusterConfig, EventClusterer, codes_of, item_vector
 from analysis.types import Item
 
 T0 = datetime(2019, 11, 13, 9, 0)
@@ -114,3 +114,23 @@ def test_prune_forgets_idle_events_only():
     assert clusterer.prune(T0 + timedelta(days=101)) == [old]
     assert list(clusterer.events) == [fresh] and clusterer.event_of("1") is None
     assert clusterer.add(_item(3, *STATION[1], days=102)).is_new_event
+
+
+def test_alike_items_naming_other_lines_or_districts_stay_apart():
+    lines = [("A市地铁7号线何时能开工建设？",
+              "请问A市地铁7号线什么时候能开工建设，沿线居民盼望已久，希望尽快开工。"),
+             ("A市地铁1号线北延线何时开工？",
+              "请问A市地铁1号线北延线什么时候能开工建设，沿线居民盼望已久。"),
+             ("A市地铁7号线什么时候开工",
+              "地铁7号线沿线居民很关心7号线什么时候开工建设，希望尽快开工。")]
+    events = {}
+    for penalty in (0.0, ClusterConfig().code_penalty):
+        clusterer = EventClusterer(ClusterConfig(code_penalty=penalty))
+        events[penalty] = [clusterer.add(_item(i, *pair, days=i)).event_id
+                           for i, pair in enumerate(lines)]
+    assert len(set(events[0.0])) == 1  # without the codes the words alone join them
+    first, second, third = events[ClusterConfig().code_penalty]
+    assert first == third != second
+    assert codes_of(_item(9, "A市A5区汇金路某小区", "西地省A市"), ClusterConfig()) == ["A5区"]
+    assert codes_of(_item(9, "汇金路某小区", "我住在A7县，地铁3号线旁"), ClusterConfig()) == \
+        ["A7县", "3号线"]

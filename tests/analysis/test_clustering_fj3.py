@@ -111,3 +111,14 @@ def test_top_ten_are_the_hand_identified_matters(fj3):
     assert len({clusterer.event_of(m.key).id for m in MATTERS}) == len(MATTERS)
     sizes = Counter(len(clusterer.events[e].members) for e in top)
     assert sum(sizes.values()) == 10
+
+
+def test_alike_messages_about_other_districts_stay_apart(fj3):
+    """Parking spaces sold by developers, in the same words: 星沙圣力华苑 (A7县) is one matter,
+    中建梅溪湖中心 (A3区) and 涉外景园 (B4区) are others, and two lines of the metro are two."""
+    _items, clusterer = fj3
+    event = clusterer.event_of("253492")  # 请问A7县星沙圣力华苑出售地下车位是否合法？
+    assert clusterer.event_of("264693") is event  # the same writer asking again
+    assert clusterer.event_of("274127") is not event  # A3区中建梅溪湖中心…车位出售
+    assert clusterer.event_of("228317") is not event  # B4区涉外景园的人防车位可以购买吗？
+    assert clusterer.event_of("251051") is clusterer.event_of("228317")

@@ -211,3 +211,19 @@ def test_titles_of_other_mentions_do_not_change_their_negative_share(session):
     event, rows = _polite_event(session, "news", T0)
     assert {session.get(MentionAnalysis, m.id).appeal for m in rows} == {None}
     assert event.negative_count == 0 and "负面占比 0%" in event.reason
+
+
+def test_the_codes_an_event_names_survive_between_runs(session):
+    seven = [("A市地铁7号线何时能开工建设？",
+              "请问A市地铁7号线什么时候能开工建设，沿线居民盼望已久，希望尽快开工。"),
+             ("A市地铁7号线什么时候开工",
+              "地铁7号线沿线居民很关心7号线什么时候开工建设，希望尽快开工。")]
+    rows = [mention(session, text, T0 + timedelta(minutes=i), title=title)
+            for i, (title, text) in enumerate(seven)]
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    event = session.get(Event, _event_of(session, rows[0].id))
+    assert event.cluster_state["codes"] == {"7号线": 2}
+    one = mention(session, "请问A市地铁1号线北延线什么时候能开工建设，沿线居民盼望已久。",
+                  T0 + timedelta(hours=2), title="A市地铁1号线北延线何时开工？")
+    run_analysis(session, now=T0 + timedelta(hours=3))
+    assert _event_of(session, one.id) != event.id  # line 1 is another matter
