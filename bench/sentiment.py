@@ -2,11 +2,11 @@
 
 Usage: .venv/bin/python bench/sentiment.py
 
-Last run (2 cores shared with another engineer's benchmarks, load ~2):
-  weibo2018 0.8624 (was 0.8530), chnsenticorp_htl 0.8819 (0.8883), waimai_10k 0.8817 (0.8749),
-  online_shopping_10_cats 0.9193 (0.9146); 1,243 docs per CPU-second one by one, 1,699 batched
-  (was 1,262 and 1,688). For scale: a plain char 1-3-gram TF-IDF + LogisticRegression trained on
-  the Weibo training folds gets 0.823 on the same Weibo held-out fold.
+Last run (2026-12-02, idle machine, load 0.3-0.5): weibo2018 0.8624, chnsenticorp_htl 0.8819,
+waimai_10k 0.8817, online_shopping_10_cats 0.9193; 1,198 docs per CPU-second one by one, 1,551
+batched. Earlier (2 cores shared, load ~2): the same accuracies, 1,243 and 1,699 docs per
+CPU-second. For scale: a plain char 1-3-gram TF-IDF + LogisticRegression trained on the Weibo
+training folds gets 0.823 on the same Weibo held-out fold.
 """
 
 from __future__ import annotations
