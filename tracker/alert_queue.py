@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.appeal import NEGATIVE_APPEALS
 from tracker.hot import members_of
 from tracker.models import Mention
 from tracker.models.events import ALERT_NEW, EVENT_OPEN, Alert, Event, MentionAnalysis
@@ -58,6 +59,11 @@ class MentionRow:
     corrected: bool
     duplicate_of: int | None
     appeal: str | None = None  # the 诉求类型 a board message declares (analysis.appeal)
+
+    @property
+    def complaint_counts_negative(self) -> bool:
+        """Whether its declared appeal alone puts it in the negative share (as tracker.hot)."""
+        return self.appeal in NEGATIVE_APPEALS and not self.corrected
 
 
 @dataclass

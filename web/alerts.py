@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from analysis.appeal import NEGATIVE_APPEALS
 from tracker.alert_queue import SORTS, STATUSES, event_detail, merge_targets, queue, sentiment_band
 from tracker.ledger import LedgerError
 from tracker.models import RoleCode
@@ -71,8 +70,7 @@ def helpers() -> dict[str, Any]:
     """Labels and link checks for the alert templates."""
     can_act = current_user.is_authenticated and current_user.has_role(*ACTORS)
     return {"STATUSES": STATUSES, "SORTS": SORTS, "safe_url": safe_url,
-            "sentiment_band": sentiment_band, "can_act": can_act,
-            "negative_appeals": NEGATIVE_APPEALS}
+            "sentiment_band": sentiment_band, "can_act": can_act}
 
 
 @bp.get("/")
