@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The embedded index's C tokenizer is built by pip at install: rebuild when it changes.
-NATIVE_SOURCES := tracker/index/fts5/yuqing_tokenizer.c tracker/index/fts5/unicode_tables.h
+NATIVE_SOURCES := $(addprefix tracker/index/embedded/fts5/,yuqing_tokenizer.c unicode_tables.h)
 
 $(VENV)/.installed: pyproject.toml $(NATIVE_SOURCES) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

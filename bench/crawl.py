@@ -29,10 +29,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from demo.sources import DEMO_SOURCES, seed_demo_sources  # noqa: E402
 from tracker import migrate  # noqa: E402
 from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
-from tracker.runner import child_env, free_port, start_demo_site, stop  # noqa: E402
-from tracker.sources_config import DEMO_SOURCES, seed_demo_sources  # noqa: E402
+from tracker.ops.processes import child_env, free_port, start_demo_site, stop  # noqa: E402
 
 STAT = re.compile(r"'(item_scraped_count|response_received_count|elapsed_time_seconds|"
                   r"item_dropped_count)': ([\d.]+)")

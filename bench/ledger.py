@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from demo.seed import ensure_demo_accounts  # noqa: E402
 from tracker import migrate  # noqa: E402
-from tracker.accounts import get_or_create_department  # noqa: E402
+from tracker.accounts.users import get_or_create_department  # noqa: E402
 from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
-from tracker.demo import ensure_demo_accounts  # noqa: E402
 from tracker.models import Department  # noqa: E402
 from tracker.models.ledger import LedgerDepartment, LedgerEntry  # noqa: E402
 from tracker.settings import load_settings  # noqa: E402

@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from tests.tracker.reports.factory import ensure_departments, sample_entry  # noqa: E402
 from tracker import migrate  # noqa: E402
 from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
 from tracker.metrics import Period, compute_metrics, work_calendar_for  # noqa: E402
 from tracker.models import LedgerEntry  # noqa: E402
 from tracker.models.base import utcnow  # noqa: E402
 from tracker.reports import FORMATS, render_report  # noqa: E402
-from tracker.reports.sample import ensure_departments, sample_entry  # noqa: E402
 from tracker.settings import load_settings  # noqa: E402
 
 PG_ADMIN = os.environ.get("YUQING_BENCH_POSTGRES_URL",

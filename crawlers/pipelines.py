@@ -1,4 +1,4 @@
-"""The one pipeline: clean each raw item, then store it through :mod:`tracker.ingest`.
+"""The one pipeline: clean each raw item, then store it through :mod:`tracker.collection.ingest`.
 
 It owns the database session for the crawl (``open_spider``/``close_spider``), records the
 source's crawl run (start, counts, HTTP statuses, errors with samples, end) and commits in
@@ -19,13 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawlers.items import REQUIRED, RawItem
 from crawlers.spiders.base import page_error
-from tracker import crawlruns
+from tracker.collection import crawlruns
+from tracker.collection.ingest import CollectedItem, Ingestor, Rejected, check_item
+from tracker.collection.textclean import canonical_url, html_to_line, html_to_text, parse_count
+from tracker.collection.timeparse import ParsedTime, TimeParseError, parse_http_date, parse_time
 from tracker.db import engine_from_settings, session_factory
-from tracker.ingest import CollectedItem, Ingestor, Rejected, check_item
 from tracker.models import Source
 from tracker.settings import load_settings
-from tracker.textclean import canonical_url, html_to_line, html_to_text, parse_count
-from tracker.timeparse import ParsedTime, TimeParseError, parse_http_date, parse_time
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 100

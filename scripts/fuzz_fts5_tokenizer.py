@@ -1,7 +1,7 @@
 """Fuzz the embedded index's C tokenizer under AddressSanitizer and UBSan.
 
 Crawled text is hostile input and the tokenizer is C, so after changing
-``tracker/index/fts5/yuqing_tokenizer.c`` run:
+``tracker/index/embedded/fts5/yuqing_tokenizer.c`` run:
 
     .venv/bin/python scripts/fuzz_fts5_tokenizer.py [--rounds 20000]
 
@@ -26,7 +26,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "tracker" / "index" / "fts5"
 
 def fuzz(library: str, rounds: int) -> None:
     """Insert random documents and run phrase queries through the instrumented tokenizer."""
-    from tracker.index.sqlite_lib import sqlite3
+    from tracker.index.embedded.sqlite_lib import sqlite3
 
     db = sqlite3.connect(":memory:")
     db.enable_load_extension(True)

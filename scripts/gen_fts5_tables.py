@@ -1,9 +1,9 @@
 """Generate the Unicode tables of the embedded index's FTS5 tokenizer (C).
 
-The tokenizer in ``tracker/index/fts5/yuqing_tokenizer.c`` must split text exactly as
+The tokenizer in ``tracker/index/embedded/fts5/yuqing_tokenizer.c`` must split text exactly as
 :func:`tracker.index.text.tokens` does in Python: ``\\w`` is ``str.isalnum()`` or ``_`` and
 case folding is ``str.lower()``. This script writes those two tables, from the Unicode
-database of the Python that runs it, into ``tracker/index/fts5/unicode_tables.h``:
+database of the Python that runs it, into ``tracker/index/embedded/fts5/unicode_tables.h``:
 
     .venv/bin/python scripts/gen_fts5_tables.py
 

@@ -25,9 +25,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import make_server
 
+from demo.seed import ensure_demo_accounts
 from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
-from tracker.demo import ensure_demo_accounts
 from tracker.settings import Settings, load_settings
 
 CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")

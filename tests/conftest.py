@@ -162,7 +162,7 @@ def auth(client) -> AuthActions:
 @pytest.fixture
 def demo_users(session):
     """The four demo accounts, created in the test transaction."""
-    from tracker.demo import ensure_demo_accounts
+    from demo.seed import ensure_demo_accounts
 
     accounts = ensure_demo_accounts(session)
     session.commit()

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from tracker import notify
-from tracker import scheduler as sched
+from tracker.collection.health import STATE_LABELS, State
 from tracker.models import ROLE_NAMES, Department, RoleCode, Source, User
 from tracker.models.ops import (
     Delivery,
@@ -28,7 +28,7 @@ from tracker.models.ops import (
     WebhookEndpoint,
 )
 from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
-from tracker.source_health import STATE_LABELS, State
+from tracker.ops import scheduler as sched
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

@@ -1,7 +1,7 @@
 """The alert triage queue for opinion staff: list, detail, dismiss, merge, correct, escalate.
 
 Staff and admins act; leaders read. Every action posts a CSRF-protected form, goes through
-:mod:`tracker.triage` (which audits it) and commits here. Crawled text is rendered escaped
+:mod:`tracker.events.triage` (which audits it) and commits here. Crawled text is rendered escaped
 (Jinja autoescaping) and only http(s) links become links.
 """
 
@@ -16,17 +16,17 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from tracker.alert_queue import SORTS, STATUSES, event_detail, merge_targets, queue, sentiment_band
-from tracker.ledger import LedgerError
-from tracker.models import RoleCode
-from tracker.models.events import Alert, Event
-from tracker.triage import (
+from tracker.events.queue import SORTS, STATUSES, event_detail, merge_targets, queue, sentiment_band
+from tracker.events.triage import (
     TriageError,
     correct_sentiment,
     dismiss_alert,
     escalate_alert,
     merge_events,
 )
+from tracker.ledger import LedgerError
+from tracker.models import RoleCode
+from tracker.models.events import Alert, Event
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

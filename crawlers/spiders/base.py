@@ -1,11 +1,12 @@
 """One generic spider, configured by a source record: list pages, detail pages, records.
 
-A source's ``config`` (see :mod:`tracker.sources_config`) names the start URLs, how to find
+A source's ``config`` (see :mod:`demo.sources`) names the start URLs, how to find
 entries and the next page on a list page, which pages are whole, where each field sits, and
 how polite to be. Spiders parse only: the pipeline cleans and stores.
 
-Incremental: a list page whose entries are all known (see :func:`tracker.crawlruns.crawl_plan`)
-ends the paging; pending board messages are revisited so that their replies are seen.
+Incremental: a list page whose entries are all known (see
+:func:`tracker.collection.crawlruns.crawl_plan`) ends the paging; pending board messages are
+revisited so that their replies are seen.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawlers.extract import as_spec, html_of, id_from_url, select, text_of, with_encoding
 from crawlers.items import HTML_FIELDS, RawItem
-from tracker.crawlruns import CrawlPlan, UnknownSource, crawl_plan
+from tracker.collection.crawlruns import CrawlPlan, UnknownSource, crawl_plan
+from tracker.collection.ingest import mention_uid
 from tracker.db import engine_from_settings, session_factory, session_scope
-from tracker.ingest import mention_uid
 from tracker.settings import load_settings
 
 # Signal sent for every page that could not be used: (kind, url, reason).

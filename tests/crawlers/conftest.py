@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from demo.sources import DEMO_SOURCES, seed_demo_sources
 from tests.conftest import REPO_ROOT, SHARED_DATA, create_pg_database, drop_pg_database
 from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
-from tracker.sources_config import DEMO_SOURCES, seed_demo_sources
 
 SITE_LIMIT = 25
 
@@ -44,8 +44,8 @@ class DemoSite:
 
 
 def start_site(limit: int | None = SITE_LIMIT, epoch: int = 0) -> DemoSite:
-    """Start ``python -m crawlers.demo_site`` on a free port and wait for its address."""
-    argv = [sys.executable, "-m", "crawlers.demo_site", "--port", "0", "--epoch", str(epoch),
+    """Start ``python -m demo.site`` on a free port and wait for its address."""
+    argv = [sys.executable, "-m", "demo.site", "--port", "0", "--epoch", str(epoch),
             "--data-dir", str(SHARED_DATA)]
     if limit is not None:
         argv += ["--limit", str(limit)]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.crawlers.conftest import drop_crawl_db, make_crawl_db
 from tracker.models import CrawlRun, Source
-from tracker.runner import free_port, wait_for_http
+from tracker.ops.processes import free_port, wait_for_http
 
 YUQING = str(Path(sys.executable).with_name("yuqing"))
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from crawlers.demo_site.data import BOARD_CLOCK, FORUM_CLOCK, SH, DemoData, read_csv
-from crawlers.demo_site.portal import forum_when
-from crawlers.demo_site.server import SHOWCASE
+from demo.site.data import BOARD_CLOCK, FORUM_CLOCK, SH, DemoData, read_csv
+from demo.site.portal import forum_when
+from demo.site.server import SHOWCASE
 from tests.conftest import SHARED_DATA
 from tests.crawlers.conftest import (
     SITE_LIMIT,
@@ -25,9 +25,9 @@ from tests.crawlers.conftest import (
     start_site,
     stop_site,
 )
-from tracker.ingest import mention_uid
+from tracker.collection.ingest import mention_uid
+from tracker.collection.textclean import normalize_text
 from tracker.models import AuditEvent, CrawlRun, Mention, MessageCase, Source
-from tracker.textclean import normalize_text
 
 UTC = ZoneInfo("UTC")
 

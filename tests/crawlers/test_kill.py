@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import REPO_ROOT
 from tests.crawlers.conftest import crawl, drop_crawl_db, make_crawl_db, start_site, stop_site
-from tracker.crawlruns import crawl_plan
+from tracker.collection.crawlruns import crawl_plan
 from tracker.models import CrawlRun, Mention, MessageCase
 
 SOURCE = "demo_board_b"

@@ -19,7 +19,7 @@ import crawlers.settings as project_settings
 from crawlers.middlewares import RetryBackoffMiddleware
 from crawlers.spiders.board import BoardSpider
 from tests.crawlers.conftest import crawl, drop_crawl_db, make_crawl_db
-from tracker.crawlruns import CrawlPlan
+from tracker.collection.crawlruns import CrawlPlan
 from tracker.db import session_scope
 from tracker.models import Source
 

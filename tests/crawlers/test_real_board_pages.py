@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse, Request
 from crawlers.pipelines import to_collected
 from crawlers.spiders.board import BoardSpider
 from tests.conftest import SHARED_DATA
-from tracker.crawlruns import CrawlPlan
+from tracker.collection.crawlruns import CrawlPlan
 
 PAGES = SHARED_DATA / "boards_real" / "people_liuyan"
 PEOPLE_LIUYAN = {

@@ -11,10 +11,10 @@ import time
 import pytest
 from sqlalchemy import event, text
 
+from demo.seed import ensure_demo_accounts
 from tests.conftest import csrf_token
 from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
-from tracker.demo import ensure_demo_accounts
 
 
 def _race(tmp_path, write: bool) -> tuple[list[str], int]:

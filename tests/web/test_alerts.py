@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.tracker.events_factory import MATTER, POLITE, fresh_epoch, mention
-from tracker.analyze import run_analysis
+from tests.tracker.events.factory import MATTER, POLITE, fresh_epoch, mention
+from tracker.events.analyze import run_analysis
 from tracker.models import AuditEvent
 from tracker.models.events import Alert, Event, MentionAnalysis, SentimentCorrection
 from tracker.models.ledger import LedgerEntry

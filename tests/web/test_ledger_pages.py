@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import csrf_token
-from tests.tracker.ledger_factory import (
+from tests.tracker.ledger.factory import (
     HOUSING,
     TRANSPORT,
     actor,

@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.tracker.reports.factory import insert_sample
 from tracker.metrics import Period
-from tracker.reports.sample import insert_sample
 
 MONTH = "2025-09"
 

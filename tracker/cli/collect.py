@@ -1,7 +1,6 @@
-"""``yuqing crawl``, ``yuqing import-messages`` and ``yuqing demo-site``.
+"""``yuqing crawl`` and ``yuqing import-messages``.
 
-Crawls and the demo site are child processes (``python -m scrapy crawl``,
-``python -m crawlers.demo_site``): the tracker never imports Scrapy.
+Crawls are child processes (``python -m scrapy crawl``): the tracker never imports Scrapy.
 """
 
 from __future__ import annotations
@@ -15,16 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import Context, cli, pass_context
-from tracker.db import require_schema, session_scope
-from tracker.importer import (
+from tracker.collection.importer import (
     STANDARD_HEADERS,
     ImportFileError,
     ensure_import_source,
     import_messages,
 )
+from tracker.collection.textclean import normalize_line
+from tracker.db import require_schema, session_scope
 from tracker.models import Source
-from tracker.runner import crawl_command, demo_site_command, run_child, run_crawls
-from tracker.textclean import normalize_line
+from tracker.ops.processes import crawl_command, run_child, run_crawls
 
 SPIDERS = ("board", "news", "rss", "forum")
 
@@ -102,14 +101,3 @@ def crawl(ctx: Context, spider: str, args: tuple[str, ...], loglevel: str) -> No
     failed = [name for name, code in results.items() if code != 0]
     if failed:
         raise click.ClickException(f"crawl failed for: {', '.join(failed)}")
-
-
-@cli.command("demo-site")
-@click.option("--port", default=8077, show_default=True, type=int)
-@click.option("--epoch", default=0, show_default=True, type=int, help="starting clock epoch")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="the shared data folder (default: ../shared/data beside the repository)")
-@click.option("--limit", type=int, help="at most this many items per section (smaller site)")
-def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
-    """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""
-    sys.exit(run_child(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))

@@ -6,19 +6,16 @@ import json
 import logging
 import os
 import signal
-import subprocess
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import click
 
-from tracker import jobs
-from tracker import scheduler as sched
 from tracker.cli.app import Context, cli, pass_context
+from tracker.collection.health import HealthPolicy
 from tracker.db import require_schema, session_scope
-from tracker.source_health import HealthPolicy
+from tracker.ops import jobs
+from tracker.ops import scheduler as sched
 
 
 @cli.command()
@@ -70,22 +67,6 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
     except sched.SchedulerBusy as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("scheduler stopped", err=True)
-
-
-def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
-                         clock_every: int = 180) -> subprocess.Popen:
-    """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo)."""
-    argv = [sys.executable, "-c", "from tracker.cli import main; main()", "scheduler",
-            "--crawl-every", str(crawl_every), "--analyze-every", "60",
-            "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
-            "--demo-clock-every", str(clock_every)]
-    log = (logs / "scheduler.log").open("a", encoding="utf-8")
-    proc = subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    log.close()
-    click.echo(f"scheduler: crawls every {crawl_every} s, the demo clock moves on every "
-               f"{clock_every} s; log in {logs / 'scheduler.log'}")
-    return proc
 
 
 def _local(value, ctx: Context) -> str:

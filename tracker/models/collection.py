@@ -26,7 +26,7 @@ class Mention(Base):
         Index("ix_mentions_published_at", "published_at"),
         Index("ix_mentions_fingerprint", "fingerprint"),
         Index("ix_mentions_source_fetched", "source_id", "fetched_at"),
-        # The analysis job looks for mentions changed since its last run (tracker.analyze).
+        # The analysis job looks for mentions changed since its last run (tracker.events.analyze).
         Index("ix_mentions_updated_at", "updated_at"),
     )
 

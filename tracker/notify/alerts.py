@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tracker import notify
+from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.models import utcnow
-from tracker.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.settings import Settings
 
 
@@ -42,7 +42,7 @@ def announce_alerts(session: Session, settings: Settings, now: datetime | None =
     """Notify about alerts nobody was told of yet; return how many were announced."""
     policy = policy or alert_quiet(settings)
     try:  # the analysis area hands over the alerts nobody was told of yet
-        from tracker.alerts import due_announcements
+        from tracker.events.alerts import due_announcements
     except ImportError:  # not installed yet: nothing to announce
         return 0
     now = now or utcnow()

@@ -13,13 +13,13 @@ from osmem_server import OsmemServer
 from sqlalchemy import select
 
 from tests.conftest import SHARED_DATA
+from tracker.collection.ingest import CollectedItem, Ingestor
 from tracker.db import session_scope
 from tracker.index.base import MAX_TEXT_CHARS, IndexUnavailable
-from tracker.index.elastic import ElasticIndex
-from tracker.index.embedded import EmbeddedIndex
-from tracker.index.sqlite_lib import sqlite3
+from tracker.index.elastic.adapter import ElasticIndex
+from tracker.index.embedded.adapter import EmbeddedIndex
+from tracker.index.embedded.sqlite_lib import sqlite3
 from tracker.index.sync import index_batch, pending_count, run_sync
-from tracker.ingest import CollectedItem, Ingestor
 from tracker.models import Mention, Source
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 from tests.browser_support import start_live_server
-from tracker.accounts import create_user, get_or_create_department
+from tracker.accounts.users import create_user, get_or_create_department
 from tracker.db import session_scope
 
 CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")

@@ -9,10 +9,10 @@ import shutil
 import pytest
 
 from tests.browser_support import start_live_server
+from tests.tracker.reports.factory import insert_sample
 from tracker.db import session_scope
 from tracker.metrics import Period
 from tracker.models.base import utcnow
-from tracker.reports.sample import insert_sample
 
 CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

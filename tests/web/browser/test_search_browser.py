@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.browser_support import sign_in
+from tracker.collection.ingest import CollectedItem, Ingestor
 from tracker.db import session_scope
 from tracker.index import get_index
 from tracker.index.sync import run_sync
-from tracker.ingest import CollectedItem, Ingestor
 from tracker.models import Source, WatchRule
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from analysis.clustering import ClusterConfig
 from tests.browser_support import sign_in
-from tests.tracker.events_factory import T0, mention
-from tracker.analyze import run_analysis
+from tests.tracker.events.factory import T0, mention
 from tracker.db import session_scope
+from tracker.events.analyze import run_analysis
 from tracker.models.events import Alert, Event, MentionAnalysis
 from tracker.models.ledger import LedgerEntry
 

@@ -1,0 +1,122 @@
+"""``yuqing demo`` and ``yuqing demo-site``: the demo web crawled into the embedded database.
+
+These commands are registered on the ``yuqing`` group by :mod:`tracker.cli`, the only module
+that imports the demo package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from demo.seed import (
+    crawl_demo_sources,
+    demo_summary,
+    describe_accounts,
+    ensure_demo_accounts,
+    seed_demo_watch_rules,
+)
+from demo.sources import seed_demo_sources
+from tracker import migrate
+from tracker.cli.analysis import analyze_demo
+from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.services import run_foreground, web_command
+from tracker.db import check_connection, ensure_storage, session_scope
+from tracker.ledger import sync_message_cases
+from tracker.models import utcnow
+from tracker.ops.jobs import sync_index
+from tracker.ops.processes import demo_site_command, pick_port, run_child, start_demo_site, stop
+
+DEMO_SITE_PORT = 8077
+
+
+def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
+                         clock_every: int = 180) -> subprocess.Popen:
+    """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo)."""
+    argv = [sys.executable, "-c", "from tracker.cli import main; main()", "scheduler",
+            "--crawl-every", str(crawl_every), "--analyze-every", "60",
+            "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
+            "--demo-clock-every", str(clock_every)]
+    log = (logs / "scheduler.log").open("a", encoding="utf-8")
+    proc = subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    log.close()
+    click.echo(f"scheduler: crawls every {crawl_every} s, the demo clock moves on every "
+               f"{clock_every} s; log in {logs / 'scheduler.log'}")
+    return proc
+
+
+@cli.command()
+@click.option("--port", default=5000, show_default=True, type=int, help="web app port")
+@click.option("--no-serve", is_flag=True, help="run the pipeline once and print a JSON summary")
+@click.option("--site-port", default=DEMO_SITE_PORT, show_default=True, type=int,
+              help="demo web port (another free one is used when it is taken)")
+@click.option("--site-limit", type=int, default=None,
+              help="at most this many items per demo web section (a quicker demo)")
+@pass_context
+def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
+         site_limit: int | None) -> None:
+    """Start the demo web, crawl it into the embedded database, then serve the app."""
+    started, since = time.monotonic(), utcnow()
+    ensure_storage(ctx.engine)
+    check_connection(ctx.engine)
+    migrate.upgrade(ctx.engine)
+    logs = ctx.settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    site_port = pick_port(site_port, avoid=frozenset({port}))  # never the app's port
+    # SIGTERM while crawling must still stop the demo web (the finally below).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log")
+    try:
+        with session_scope(ctx.sessions) as session:
+            accounts = ensure_demo_accounts(session)
+            seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
+            seed_demo_watch_rules(session)  # alerts name the rules they hit
+            results = crawl_demo_sources(session, logs)
+        with session_scope(ctx.sessions) as session:  # every board message enters the ledger
+            sync_message_cases(session)
+        with session_scope(ctx.sessions) as session:  # events, hotness and alerts
+            analyze_demo(session, ctx.settings)
+        sync_index(ctx.sessions, ctx.settings)  # the search page finds what was crawled
+        with session_scope(ctx.sessions) as session:
+            summary = demo_summary(session, since, sum(1 for c in results.values() if c))
+        summary["seconds"] = round(time.monotonic() - started, 2)
+        if summary["errors"]:
+            click.echo(f"{summary['errors']} crawl errors: pages the demo web breaks on purpose "
+                       f"(404, 500, redirect loop, cut-off, oversized, bad dates); see {logs}",
+                       err=True)
+        if no_serve:
+            click.echo(json.dumps(summary, ensure_ascii=False))
+            return
+        click.echo(f"demo web (crawled): http://127.0.0.1:{site_port}/  — crawl logs in {logs}")
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        click.echo(f"yuqing 舆情 demo: http://127.0.0.1:{port}/")
+        click.echo("demo logins (用户名 / 密码):")
+        for line in describe_accounts(accounts):
+            click.echo(line)
+        scheduler = start_demo_scheduler(site_port, logs)  # crawls, analysis, demo clock
+        try:
+            code = run_foreground(web_command("127.0.0.1", port))
+        finally:
+            stop(scheduler)
+    finally:
+        stop(site)
+    sys.exit(code)
+
+
+@cli.command("demo-site")
+@click.option("--port", default=8077, show_default=True, type=int)
+@click.option("--epoch", default=0, show_default=True, type=int, help="starting clock epoch")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="the shared data folder (default: ../shared/data beside the repository)")
+@click.option("--limit", type=int, help="at most this many items per section (smaller site)")
+def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
+    """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""
+    sys.exit(run_child(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))

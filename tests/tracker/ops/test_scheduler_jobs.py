@@ -1,0 +1,136 @@
+"""The jobs themselves, run in-process against a fresh database: the monthly report saved and
+announced, retention, the demo clock; and ``yuqing jobs`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import SHARED_DATA
+from tracker import migrate
+from tracker.db import make_engine, session_scope
+from tracker.models import CrawlRun, Source, User, utcnow
+from tracker.models.ops import Delivery, JobRun, Notification
+from tracker.ops import jobs
+from tracker.ops.retention import RetentionPolicy, apply_retention
+
+YUQING = str(Path(sys.executable).with_name("yuqing"))
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def runtime(tmp_path, settings):
+    """Jobs run against a fresh migrated SQLite file (they commit)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+    migrate.upgrade(engine)
+    yield jobs.configure(settings, engine)
+    jobs.reset()
+    engine.dispose()
+
+
+def test_previous_month_in_local_time():
+    assert jobs.previous_month(datetime(2025, 1, 1, 0, 0, tzinfo=UTC), SH) == "2024-12"
+    # 2025-02-28 16:30 UTC is already 1 March in Shanghai: the report is February's.
+    assert jobs.previous_month(datetime(2025, 2, 28, 16, 30, tzinfo=UTC), SH) == "2025-02"
+
+
+def test_monthly_report_is_saved_in_every_format_and_announced(runtime):
+    with session_scope(runtime.sessions) as session:
+        session.add(User(username="lead", display_name="张领导", role_code="leader",
+                         password_hash="-", failed_logins=0, active=True))
+    summary = jobs.monthly_report()
+    month = summary["month"]
+    files = [Path(p) for p in summary["files"]]
+    assert sorted(p.suffix for p in files) == [".html", ".pdf", ".xlsx"]
+    assert all(p.parent == runtime.settings.data_dir / "reports" and p.stat().st_size > 0
+               for p in files)
+    assert files[0].name == f"yuqing-monthly-{month}.html"
+    with session_scope(runtime.sessions) as session:
+        note = session.scalar(select(Notification).where(Notification.kind == "report"))
+        assert note.dedup_key == f"report:{month}" and "月度报告已生成" in note.title
+        run = session.scalar(select(JobRun).where(JobRun.job_id == "monthly-report"))
+        assert run.status == "ok" and run.summary["month"] == month
+
+
+def test_retention_deletes_old_operational_rows_only(runtime, tmp_path):
+    now = utcnow()
+    old, recent = now - timedelta(days=400), now - timedelta(days=2)
+    with session_scope(runtime.sessions) as session:
+        source = Source(name="r", title="r", kind="board", base_url="http://x/", config={})
+        session.add(source)
+        session.flush()
+        for at in (old, recent):
+            session.add(CrawlRun(source_id=source.id, started_at=at, finished_at=at,
+                                 status="ok", http_status={}, error_samples=[]))
+            session.add(JobRun(job_id="deliver", started_at=at, finished_at=at, status="ok"))
+            session.add(Delivery(channel="email", endpoint="email", recipient="a@b",
+                                 subject="s", body="b", status="sent", created_at=at))
+        session.add(Delivery(channel="email", endpoint="email", recipient="c@d", subject="s",
+                             body="b", status="retrying", created_at=old))
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "crawl-old.log").write_text("x")
+    os.utime(logs / "crawl-old.log", (old.timestamp(), old.timestamp()))
+    (logs / "crawl-new.log").write_text("x")
+    with session_scope(runtime.sessions) as session:
+        counts = apply_retention(session, RetentionPolicy(), now, logs)
+    assert counts["crawl_runs"] == counts["job_runs"] == counts["deliveries"] == 1
+    assert counts["log_files"] == 1 and (logs / "crawl-new.log").exists()
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 2  # retrying kept
+    assert jobs.retention()["crawl_runs"] == 0  # the job: nothing more to delete
+
+
+def test_demo_clock_moves_the_demo_web_on(runtime):
+    server_mod = pytest.importorskip("demo.site.server")
+    data_mod = pytest.importorskip("demo.site.data")
+    web = server_mod.DemoWeb(data_mod.DemoData(SHARED_DATA, 5))
+    server = server_mod.make_server(web, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        site = f"http://127.0.0.1:{server.server_address[1]}"
+        assert jobs.demo_clock(site=site)["epoch"] == 1
+        assert jobs.demo_clock(site=site, max_epoch=2)["epoch"] == 2
+        assert jobs.demo_clock(site=site, max_epoch=2)["note"]
+        assert web.epoch == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    full = {"PATH": os.environ["PATH"], "HOME": str(cwd)} | env
+    return subprocess.run([YUQING, *args], env=full, cwd=cwd, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_yuqing_jobs_command(tmp_path):
+    env = {"YUQING_DATA_DIR": str(tmp_path / "var")}
+    (tmp_path / "var").mkdir()
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'yuqing.db'}")
+    migrate.upgrade(engine)  # in-process: each `yuqing` start costs seconds
+    engine.dispose()
+    listed = run(["jobs", "--json"], env, tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    shown = json.loads(listed.stdout)
+    assert {j["id"] for j in shown} == {"analyze", "reminders", "source-health", "deliver",
+                                         "monthly-report", "retention"}
+    assert all(set(j) == {"id", "name", "trigger", "next_run", "paused", "scheduled",
+                          "last_run"} for j in shown)
+    here = run(["jobs", "run", "deliver", "--here"], env, tmp_path)
+    assert here.returncode == 0 and json.loads(here.stdout) == {}
+    queued = run(["jobs", "pause", "analyze"], env, tmp_path)
+    assert "requested pause of analyze" in queued.stdout and "no scheduler" in queued.stdout
+    text = run(["jobs"], env, tmp_path).stdout
+    assert "scheduler: not running" in text and "deliver" in text and " ok" in text
+    unknown = run(["jobs", "run", "nope", "--here"], env, tmp_path)
+    assert unknown.returncode != 0 and "no job 'nope'" in unknown.stderr

@@ -1,0 +1,1 @@
+"""The Elasticsearch adapter of the mention index."""

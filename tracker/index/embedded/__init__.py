@@ -1,0 +1,1 @@
+"""The embedded (SQLite FTS5) adapter of the mention index."""

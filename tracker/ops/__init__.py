@@ -1,0 +1,1 @@
+"""Operations: the scheduler process, its jobs, child processes, retention."""

@@ -1,0 +1,171 @@
+"""Child processes the tracker starts: crawls (``python -m scrapy crawl``) and the demo site.
+
+The tracker never imports Scrapy or the crawlers; it only knows their command lines.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCRAPY_SETTINGS = "crawlers.settings"
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a crawl: ours, plus where Scrapy finds its settings."""
+    env = os.environ.copy()
+    env.setdefault("SCRAPY_SETTINGS_MODULE", SCRAPY_SETTINGS)
+    env.update(extra or {})
+    return env
+
+
+def crawl_command(spider: str, source: str, args: Sequence[str] = (),
+                  loglevel: str = "INFO") -> list[str]:
+    """``python -m scrapy crawl SPIDER -a source=SOURCE [-a ...]``."""
+    argv = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={source}",
+            "--loglevel", loglevel]
+    for arg in args:
+        if not arg.startswith("source="):
+            argv += ["-a", arg]
+    return argv
+
+
+def demo_site_command(port: int, *, epoch: int = 0, data_dir: Path | None = None,
+                      limit: int | None = None) -> list[str]:
+    """``python -m demo.site --port P ...``."""
+    argv = [sys.executable, "-m", "demo.site", "--port", str(port),
+            "--epoch", str(epoch)]
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    if limit is not None:
+        argv += ["--limit", str(limit)]
+    return argv
+
+
+def run_child(argv: list[str]) -> int:
+    """Run a child in the repository folder until it ends or Ctrl-C; return its exit code."""
+    proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=child_env())
+    # `kill <yuqing>` must not leave the child running on its own.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: proc.terminate())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+
+
+def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),
+               loglevel: str = "INFO", parallel: int = 2, log_dir: Path | None = None,
+               timeout: float = 3600) -> dict[str, int]:
+    """Run ``(spider, source)`` crawls, at most ``parallel`` at once; source → exit code."""
+    pending, running, results = list(jobs), {}, {}
+    deadline = time.monotonic() + timeout
+    try:
+        while pending or running:
+            while pending and len(running) < max(parallel, 1):
+                spider, source = pending.pop(0)
+                running[source] = _start_crawl(spider, source, extra, loglevel, log_dir)
+            for source, (proc, log) in list(running.items()):
+                code = proc.poll()
+                if code is None and time.monotonic() > deadline:
+                    proc.terminate()
+                    code = proc.wait()
+                if code is not None:
+                    results[source] = code
+                    if log:
+                        log.close()
+                    del running[source]
+            time.sleep(0.1)
+    finally:  # interrupted: no crawl is left running on its own
+        for proc, _log in running.values():
+            stop(proc)
+    return results
+
+
+def _start_crawl(spider: str, source: str, extra: Sequence[str], loglevel: str,
+                 log_dir: Path | None):
+    log = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = (log_dir / f"crawl-{source}.log").open("w", encoding="utf-8")
+    proc = subprocess.Popen(crawl_command(spider, source, extra, loglevel), cwd=REPO_ROOT,
+                            env=child_env(), stdout=log or None,
+                            stderr=subprocess.STDOUT if log else None)
+    return proc, log
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1", avoid: frozenset[int] = frozenset()) -> int:
+    """A port nobody listens on right now, and not one of ``avoid`` (ports promised to
+    another server that has not started yet)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+        if port not in avoid:
+            return port
+
+
+def pick_port(wanted: int, avoid: frozenset[int] = frozenset()) -> int:
+    """``wanted`` if it is free and not avoided, else another free port."""
+    if wanted not in avoid and port_is_free(wanted):
+        return wanted
+    return free_port(avoid=avoid | {wanted})
+
+
+def wait_for_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until ``url`` answers; raise RuntimeError if it does not in time or ``proc`` dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the process serving {url} exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def start_demo_site(port: int, *, epoch: int = 0, data_dir: Path | None = None,
+                    limit: int | None = None, log: Path | None = None) -> subprocess.Popen:
+    """Start the demo site in the background and wait until it serves."""
+    out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit),
+                            cwd=REPO_ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/robots.txt", timeout=60, proc=proc)
+    except RuntimeError:
+        stop(proc)
+        raise
+    return proc
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a child process, killing it if it does not stop."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
