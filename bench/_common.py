@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO_ROOT.parent / "shared" / "data"
-
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from demo.site.data import DEFAULT_DATA_DIR as DATA_DIR  # noqa: E402
 
 csv.field_size_limit(10_000_000)
 

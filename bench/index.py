@@ -1,6 +1,6 @@
 """Mention index benchmark: bulk ingest rate and query latency, embedded and ES-API server.
 
-Documents are recombined from the real texts in ../shared/data (TipDM board messages with
+Documents are recombined from the real texts in the shared datasets (TipDM board messages with
 their titles, Weibo posts, 新闻联播 and 新民晚报 articles, THUCNews titles, online reviews):
 each takes a title and a body from the pool and appends a sentence of another text, spread
 over two years. Run it on an otherwise idle machine; it prints the figures:

@@ -115,7 +115,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
 @click.option("--port", default=8077, show_default=True, type=int)
 @click.option("--epoch", default=0, show_default=True, type=int, help="starting clock epoch")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="the shared data folder (default: ../shared/data beside the repository)")
+              help="the shared data folder (default: the one beside the repository)")
 @click.option("--limit", type=int, help="at most this many items per section (smaller site)")
 def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
     """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""

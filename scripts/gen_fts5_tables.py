@@ -8,7 +8,7 @@ database of the Python that runs it, into ``tracker/index/embedded/fts5/unicode_
     .venv/bin/python scripts/gen_fts5_tables.py
 
 Run it again after moving to a Python with a newer Unicode version; a test compares the C
-tokenizer with the Python one on the real texts in ../shared/data.
+tokenizer with the Python one on the real texts in the shared data folder.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Train the sentiment model from the labelled sets in ../shared/data (reproducible).
+"""Train the sentiment model from the labelled sets in the shared data folder (reproducible).
 
 Usage: .venv/bin/python scripts/train_sentiment.py [--out analysis/models/sentiment.npz]
 

@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.site.data import DEFAULT_DATA_DIR
 from tracker import migrate
 from tracker.db import make_engine
 from tracker.settings import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = DEFAULT_DATA_DIR
 PG_ADMIN_URL = os.environ.get(
     "YUQING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

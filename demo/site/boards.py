@@ -1,6 +1,6 @@
 """Two government message boards with different markup, URL schemes and encodings.
 
-Board A (市长信箱) copies the layout of 人民网领导留言板 (see ../shared/data/boards_real): UTF-8,
+Board A (市长信箱) copies the layout of 人民网领导留言板 (boards_real in the shared data): UTF-8,
 ``/board-a/threads/list?fid=101&page=N`` and ``/board-a/threads/content?tid=ID``, times as
 ``2019-04-25 09:32``. Board B (问政平台) is an older table layout served in GBK, with static
 paths ``/wz/lyb/index_N.html`` and ``/wz/lyb/2019/0425/ID.shtml``, relative times on the list

@@ -1,5 +1,8 @@
 """The demo web's content, read from the real datasets in ../shared/data.
 
+This is the one place that knows where the shared datasets are (:data:`DEFAULT_DATA_DIR`);
+tests, benchmarks and training scripts import it from here.
+
 Every section lives on its own clock, ``base + epoch * step``, and shows exactly what its
 data says existed at that time: a message appears once its 留言时间 has passed and is
 answered once its 答复时间 has passed. Advancing the epoch therefore makes new messages

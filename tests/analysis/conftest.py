@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from demo.site.data import DEFAULT_DATA_DIR
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+DATA_DIR = DEFAULT_DATA_DIR
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    """The shared data folder (../shared/data from the repository root)."""
+    """The shared data folder (see demo.site.data.DEFAULT_DATA_DIR)."""
     if not DATA_DIR.is_dir():
         pytest.skip(f"shared data not found at {DATA_DIR}")
     return DATA_DIR

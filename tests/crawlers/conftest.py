@@ -6,74 +6,22 @@ demo web over real HTTP, writing to a real SQLite file or PostgreSQL database.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import subprocess
 import sys
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from demo.sources import DEMO_SOURCES, seed_demo_sources
-from tests.conftest import REPO_ROOT, SHARED_DATA, create_pg_database, drop_pg_database
+from tests.conftest import REPO_ROOT, create_pg_database, drop_pg_database
+
+# The demo web these crawls read (its fixture is used by the crawl tests too).
+from tests.demo.conftest import SITE_LIMIT, DemoSite, demo_site, start_site, stop_site  # noqa: F401
 from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
-
-SITE_LIMIT = 25
-
-
-@dataclass
-class DemoSite:
-    """A demo web child process."""
-
-    proc: subprocess.Popen
-    url: str
-
-    def set_epoch(self, epoch: int) -> dict:
-        """Move the site's clocks (POST /_admin/epoch?set=N)."""
-        request = urllib.request.Request(f"{self.url}/_admin/epoch?set={epoch}", data=b"",
-                                         method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-
-def start_site(limit: int | None = SITE_LIMIT, epoch: int = 0) -> DemoSite:
-    """Start ``python -m demo.site`` on a free port and wait for its address."""
-    argv = [sys.executable, "-m", "demo.site", "--port", "0", "--epoch", str(epoch),
-            "--data-dir", str(SHARED_DATA)]
-    if limit is not None:
-        argv += ["--limit", str(limit)]
-    proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    line = proc.stdout.readline()  # printed once the data is loaded and the port is open
-    match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-    if not match:
-        proc.kill()
-        raise RuntimeError(f"demo site did not start: {line}{proc.stdout.read()}")
-    return DemoSite(proc, match.group(1))
-
-
-def stop_site(site: DemoSite) -> None:
-    """Stop a demo web child."""
-    site.proc.terminate()
-    try:
-        site.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        site.proc.kill()
-
-
-@pytest.fixture
-def demo_site() -> Iterator[DemoSite]:
-    """A small demo web of its own (its clock is this test's to move)."""
-    site = start_site()
-    yield site
-    stop_site(site)
 
 
 @dataclass

@@ -24,7 +24,7 @@ SHARE = 0.8  # of a matter's messages in its event, and of the event's members a
 PERIOD = ["--from", "2017-06-01", "--to", "2020-01-31"]  # every message's time
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not FJ3.exists(), reason="TipDM 附件3 not in ../shared/data")]
+              pytest.mark.skipif(not FJ3.exists(), reason="TipDM 附件3 not in the shared data")]
 
 
 @pytest.fixture(scope="module")

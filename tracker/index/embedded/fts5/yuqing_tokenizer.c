@@ -2,7 +2,7 @@
  * The embedded index's FTS5 tokenizer "yuqing", a SQLite loadable extension.
  *
  * It splits text as tracker/index/text.py does in Python (a test compares the two on the
- * real texts in ../shared/data), so that Python no longer has to write every document out
+ * real texts in the shared datasets), so that Python no longer has to write every document out
  * as space-separated tokens before SQLite reads it again (that was the larger part of the
  * Python time of a bulk load):
  *
