@@ -55,18 +55,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
-    import web.admin_ops
     import web.alerts
     import web.dashboard
     import web.reports
     import web.search
-    from web import auth, home, ledger
+    from web import admin, auth, home, ledger
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(web.dashboard.bp)
     app.register_blueprint(web.reports.bp)
-    app.register_blueprint(web.admin_ops.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)

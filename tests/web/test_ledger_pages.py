@@ -232,20 +232,3 @@ def test_the_written_reply_states_search_type_basis_and_remedies(client, auth, d
     for text in ("政府信息公开申请答复书", "检索了档案室和业务系统", "本机关不掌握相关政府信息",
                  "第三十六条第（四）项", "60 日内", "6 个月内", "市住房和城乡建设局"):
         assert text in html, text
-
-
-def test_admin_enters_a_holiday_and_an_sla_rule(client, auth, demo_users, world):
-    sign_in(auth, demo_users, "admin")
-    response = client.post("/ledger/calendar", data={
-        "csrf_token": csrf_token(client, "/ledger/calendar"), "day": "2031-10-01",
-        "workday": "0", "name": "国庆节"})
-    assert response.status_code == 303
-    html = client.get("/ledger/calendar").get_data(as_text=True)
-    assert "2031-10-01" in html and "国庆节" in html
-    response = client.post("/ledger/sla", data={
-        "csrf_token": csrf_token(client, "/ledger/sla"), "kind": "message", "level": "",
-        "board": "mayor_box", "category": "", "unit": "working_days", "time_limit": "3",
-        "extended_limit": "10", "second_limit_hours": "", "clock_start": "found"})
-    assert response.status_code == 303
-    html = client.get("/ledger/sla").get_data(as_text=True)
-    assert "mayor_box" in html and "启用" in html

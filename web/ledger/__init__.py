@@ -1,5 +1,6 @@
-"""The ledger pages: list, export, entry with its actions, new entries, written replies,
-and the admin's holiday calendar and SLA rules."""
+"""The ledger pages: list, export, entry with its actions, new entries, written replies.
+
+The admin's holiday calendar and SLA rules live in :mod:`web.admin.ledger`."""
 
 from __future__ import annotations
 
@@ -7,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-from web.ledger import admin, views  # noqa: E402,F401  (routes register on bp)
+from web.ledger import views  # noqa: E402,F401  (routes register on bp)

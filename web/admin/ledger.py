@@ -1,4 +1,5 @@
-"""Admin pages: the holiday calendar (years the packages do not know) and SLA rules."""
+"""Ledger settings (admin only): the holiday calendar (years the packages do not know) and SLA
+rules. Their paths stay under ``/ledger`` where the ledger list links to them."""
 
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ from tracker.deadlines.rules import (
 from tracker.deadlines.store import load_overrides, set_override
 from tracker.models import RoleCode, audit, utcnow
 from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from web.admin import bp
 from web.auth import roles_required
 from web.db import get_db, get_settings
-from web.ledger import bp
 from web.ledger.forms import HolidayForm, NoteForm, SlaForm
 from web.ledger.present import current_actor
 
 
-@bp.route("/calendar", methods=["GET", "POST"])
+@bp.route("/ledger/calendar", methods=["GET", "POST"])
 @roles_required(RoleCode.ADMIN)
 def calendar() -> Any:
     """List entered days, show each year's source, enter a day."""
@@ -42,13 +43,13 @@ def calendar() -> Any:
                          form.note.data or None, actor_id=current_actor().id)
             db.commit()
             flash(f"已录入 {day.isoformat()}。", "info")
-            return redirect(url_for("ledger.calendar"), 303)
+            return redirect(url_for("admin.calendar"), 303)
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.day)))
     work = WorkCalendar(load_overrides(db))
     this_year = utcnow().astimezone(get_settings().tz).year
     years = [(y, SOURCE_LABELS[work.year_source(y)], work.year_known(y))
              for y in range(this_year - 1, this_year + 3)]
-    return render_template("ledger/calendar.html", form=form, rows=rows, years=years)
+    return render_template("admin/calendar.html", form=form, rows=rows, years=years)
 
 
 def _row_from(form: SlaForm, actor_id: int | None) -> SlaRuleRow:
@@ -60,7 +61,7 @@ def _row_from(form: SlaForm, actor_id: int | None) -> SlaRuleRow:
         active=True, note=form.note.data or None, updated_by_id=actor_id)
 
 
-@bp.route("/sla", methods=["GET", "POST"])
+@bp.route("/ledger/sla", methods=["GET", "POST"])
 @roles_required(RoleCode.ADMIN)
 def sla() -> Any:
     """The built-in time limits and the configured ones; add a rule."""
@@ -75,15 +76,15 @@ def sla() -> Any:
                      changes={"time_limit": (None, f"{row.time_limit} {row.unit}")})
         db.commit()
         flash("时限规则已保存，新登记和重新计算的期限将按此执行。", "info")
-        return redirect(url_for("ledger.sla"), 303)
+        return redirect(url_for("admin.sla"), 303)
     rows = list(db.scalars(select(SlaRuleRow).order_by(SlaRuleRow.id)))
     return render_template(
-        "ledger/sla.html", form=form, rows=rows, defaults=DEFAULT_RULES, toggle=NoteForm(),
+        "admin/sla.html", form=form, rows=rows, defaults=DEFAULT_RULES, toggle=NoteForm(),
         KIND_LABELS=KIND_LABELS, LEVEL_LABELS=LEVEL_LABELS, UNIT_LABELS=UNIT_LABELS,
         CLOCK_START_LABELS=CLOCK_START_LABELS)
 
 
-@bp.post("/sla/<int:rule_id>/toggle")
+@bp.post("/ledger/sla/<int:rule_id>/toggle")
 @roles_required(RoleCode.ADMIN)
 def sla_toggle(rule_id: int) -> Any:
     """Switch a configured rule on or off (rules are never deleted)."""
@@ -95,4 +96,4 @@ def sla_toggle(rule_id: int) -> Any:
                  actor_id=current_actor().id, changes={"active": (row.active, not row.active)})
     row.active = not row.active
     db.commit()
-    return redirect(url_for("ledger.sla"), 303)
+    return redirect(url_for("admin.sla"), 303)

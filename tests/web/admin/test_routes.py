@@ -1,0 +1,85 @@
+"""The admin blueprint as a whole: every rule keeps the path it had before the pages moved
+into one blueprint, and every admin-only rule refuses the other roles (403) and sends a
+signed-out visitor to the login page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.conftest import csrf_token
+
+# (path, method) of every admin rule as it was under the "ops" and "ledger" blueprints.
+OLD_RULES = {
+    ("/admin/ops/jobs", "GET"), ("/admin/ops/jobs/<job_id>", "GET"),
+    ("/admin/ops/jobs/<job_id>/<action>", "POST"), ("/admin/ops/sources", "GET"),
+    ("/admin/ops/deliveries", "GET"), ("/admin/ops/notify", "GET"),
+    ("/admin/ops/notify/rules", "POST"), ("/admin/ops/notify/rules/<int:rule_id>/<action>", "POST"),
+    ("/admin/ops/notify/webhooks", "POST"),
+    ("/admin/ops/notify/webhooks/<int:hook_id>/toggle", "POST"),
+    ("/admin/ops/notify/contacts", "POST"),
+    ("/admin/ops/notify/contacts/<int:contact_id>/delete", "POST"),
+    ("/notifications", "GET"), ("/notifications/preferences", "POST"),
+    ("/notifications/read", "POST"),
+    ("/ledger/calendar", "GET"), ("/ledger/calendar", "POST"), ("/ledger/sla", "GET"),
+    ("/ledger/sla", "POST"), ("/ledger/sla/<int:rule_id>/toggle", "POST"),
+}
+# Each user's own notifications: open to every signed-in role.
+OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
+                      "admin.notifications_read"}
+SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
+               "hook_id": 999_999, "contact_id": 999_999}
+
+
+def admin_requests(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, concrete URL) for every method of every admin rule."""
+    out = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.startswith("admin."):
+                url = url_for(rule.endpoint, **{a: SAMPLE_ARGS[a] for a in rule.arguments})
+                out += [(rule.endpoint, m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return out
+
+
+def call(client, method: str, url: str, token: str):
+    """GET the URL, or POST it with the session's CSRF token (so the role check answers)."""
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token})
+
+
+def test_every_admin_rule_keeps_its_old_path(app):
+    rules = {(rule.rule, method) for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("admin.")
+             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert rules == OLD_RULES
+
+
+def test_signed_out_visitors_go_to_the_login_page(client):
+    token = csrf_token(client)
+    for endpoint, method, url in admin_requests(client.application):
+        response = call(client, method, url, token)
+        assert response.status_code == 302, (endpoint, method, url)
+        assert response.location.startswith("/login"), (endpoint, response.location)
+
+
+@pytest.mark.parametrize("role", ["opinion_staff", "responder", "leader"])
+def test_other_roles_get_403_on_admin_only_rules(client, auth, demo_users, role):
+    account = demo_users[role]
+    assert auth.login(account.username, account.password).status_code == 302
+    token = csrf_token(client, "/notifications")
+    for endpoint, method, url in admin_requests(client.application):
+        status = call(client, method, url, token).status_code
+        if endpoint in OPEN_TO_EVERY_ROLE:
+            assert status == (200 if method == "GET" else 302), (role, endpoint, method, status)
+        else:
+            assert status == 403, (role, endpoint, method, url, status)
+
+
+def test_admins_open_every_admin_page(client, auth, demo_users):
+    account = demo_users["admin"]
+    assert auth.login(account.username, account.password).status_code == 302
+    for endpoint, method, url in admin_requests(client.application):
+        if method == "GET":
+            assert client.get(url).status_code == 200, (endpoint, url)
