@@ -33,7 +33,7 @@ from pathlib import Path
 from _common import DATA_DIR, read_csv
 
 from tracker.index.base import MentionDoc, MentionIndex, SearchRequest
-from tracker.index.embedded.adapter import EmbeddedIndex
+from tracker.index.embedded import EmbeddedIndex
 from tracker.index.query import parse_query
 
 END = datetime(2026, 11, 28, tzinfo=UTC)
@@ -166,7 +166,7 @@ def bench_osmem(count: int, rounds: int) -> None:
     """Load and query osmem-server through the Elasticsearch adapter."""
     from osmem_server import OsmemServer
 
-    from tracker.index.elastic.adapter import ElasticIndex
+    from tracker.index.elastic import ElasticIndex
 
     server = OsmemServer.start()
     try:

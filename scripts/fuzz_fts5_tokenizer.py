@@ -26,7 +26,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "tracker" / "index" / "fts5"
 
 def fuzz(library: str, rounds: int) -> None:
     """Insert random documents and run phrase queries through the instrumented tokenizer."""
-    from tracker.index.embedded.sqlite_lib import sqlite3
+    from tracker.index.embedded import sqlite3
 
     db = sqlite3.connect(":memory:")
     db.enable_load_extension(True)

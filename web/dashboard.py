@@ -41,14 +41,11 @@ def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
     }
     if board.days:
         labels = [d.day.strftime("%m-%d") for d in board.days]
-        if board.sentiment_known:
-            series = [charts.Series("正面", [d.positive for d in board.days], "#1a7f37"),
-                      charts.Series("中性", [d.neutral for d in board.days], "#8c959f"),
-                      charts.Series("负面", [d.negative for d in board.days], "#b42318"),
-                      charts.Series("未分析", [d.total - d.positive - d.neutral - d.negative
-                                            for d in board.days], "#d0d7de")]
-        else:
-            series = [charts.Series("信息量", [d.total for d in board.days])]
+        series = [charts.Series("正面", [d.positive for d in board.days], "#1a7f37"),
+                  charts.Series("中性", [d.neutral for d in board.days], "#8c959f"),
+                  charts.Series("负面", [d.negative for d in board.days], "#b42318"),
+                  charts.Series("未分析", [d.total - d.positive - d.neutral - d.negative
+                                        for d in board.days], "#d0d7de")]
         out["mentions"] = Markup(charts.bar_chart(labels, series, stacked=True, unit="条",
                                                   title="近30天信息量与情感倾向", **SIZE))
     return out

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from tests.conftest import AuthActions, csrf_token
 from tracker.index.base import MentionDoc
-from tracker.index.elastic.adapter import ElasticIndex
-from tracker.index.embedded.adapter import EmbeddedIndex
+from tracker.index.elastic import ElasticIndex
+from tracker.index.embedded import EmbeddedIndex
 from tracker.models import WatchRule
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

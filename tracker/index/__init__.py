@@ -39,12 +39,12 @@ def get_index(settings: Settings, *, request_timeout: float = 10.0,
     Interactive callers (the web page) pass short timeouts and fewer retries.
     """
     if settings.elasticsearch_url:
-        from tracker.index.elastic.adapter import ElasticIndex
+        from tracker.index.elastic import ElasticIndex
 
         return ElasticIndex(settings.elasticsearch_url,
                             analyzer=settings.elasticsearch_analyzer,
                             timezone=settings.timezone, request_timeout=request_timeout,
                             max_retries=max_retries)
-    from tracker.index.embedded.adapter import EmbeddedIndex
+    from tracker.index.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.data_dir / "index.db", timezone=settings.timezone)

@@ -9,14 +9,11 @@ from sqlalchemy.orm import Session
 
 from tracker.index.base import MentionDoc
 from tracker.models import Mention, MessageCase
+from tracker.models.events import Event, MentionAnalysis
 
 
 def _analysis(session: Session, ids: list[int]) -> dict[int, tuple]:
     """(sentiment, event id, event department, keywords) per mention id, when analysed."""
-    try:  # the analysis area owns this table; until it exists, documents carry no analysis
-        from tracker.models.events import Event, MentionAnalysis
-    except ImportError:
-        return {}
     rows = session.execute(
         select(MentionAnalysis.mention_id, MentionAnalysis.sentiment, MentionAnalysis.event_id,
                Event.department, MentionAnalysis.keywords)

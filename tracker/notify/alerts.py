@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tracker import notify
+from tracker.events.alerts import due_announcements
 from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.models import utcnow
 from tracker.settings import Settings
@@ -41,10 +42,6 @@ def announce_alerts(session: Session, settings: Settings, now: datetime | None =
                     policy: ReminderPolicy | None = None) -> int:
     """Notify about alerts nobody was told of yet; return how many were announced."""
     policy = policy or alert_quiet(settings)
-    try:  # the analysis area hands over the alerts nobody was told of yet
-        from tracker.events.alerts import due_announcements
-    except ImportError:  # not installed yet: nothing to announce
-        return 0
     now = now or utcnow()
     quiet_now = is_quiet(now, policy, _always_workday)
     announced = 0

@@ -2,8 +2,7 @@
 entries due soon and overdue, and the reply-time trend by month.
 
 Events, alerts and per-mention sentiment come from the analysis area
-(``tracker.models.events``); where that is not installed the dashboard shows what exists
-(mention volume from SQL) and says the rest is not available.
+(``tracker.models.events``).
 """
 
 from __future__ import annotations
@@ -17,13 +16,9 @@ from sqlalchemy.orm import Session
 from tracker.metrics import Metrics, Period, local_date, metrics_by
 from tracker.models import Department, LedgerEntry, Mention
 from tracker.models.base import utcnow
+from tracker.models.events import Alert, Event, MentionAnalysis
 from tracker.reports.data import EntryList, EntryRow, _listing, _open_as_of
 from tracker.settings import Settings
-
-try:  # the analysis area (events, alerts, sentiment); optional until it lands
-    from tracker.models.events import Alert, Event, MentionAnalysis
-except ImportError:  # pragma: no cover - depends on what is installed
-    Alert = Event = MentionAnalysis = None
 
 #: Sentiment bands on the [0, 1] score (1 = positive).
 NEGATIVE_BELOW, POSITIVE_FROM = 0.4, 0.6
@@ -51,49 +46,41 @@ class Dashboard:
     due_soon: EntryList
     overdue: EntryList
     days: list[DayCount] = field(default_factory=list)
-    sentiment_known: bool = False
     hot_events: list[dict] = field(default_factory=list)
     open_alerts: list[dict] = field(default_factory=list)
     open_alert_count: int = 0
-    analysis_available: bool = Event is not None
 
 
 def mention_days(session: Session, settings: Settings, now: datetime,
-                 days: int = 30) -> tuple[list[DayCount], bool]:
-    """Mentions per local day over the last ``days`` days, with sentiment bands if known."""
+                 days: int = 30) -> list[DayCount]:
+    """Mentions per local day over the last ``days`` days, with sentiment bands."""
     tz = settings.tz
     first = now.astimezone(tz).date() - timedelta(days=days - 1)
     lower = Period(first, first).utc_bounds(tz)[0]
     dialect = session.get_bind().dialect.name
     when = func.coalesce(Mention.published_at, Mention.fetched_at)
     day = local_date(dialect, when, tz, lower)
-    known = MentionAnalysis is not None
-    if known:
-        score = MentionAnalysis.sentiment
-        stmt = (select(day, func.count(), func.count(score).filter(score >= POSITIVE_FROM),
-                       func.count(score).filter(score < NEGATIVE_BELOW), func.count(score))
-                .select_from(Mention)
-                .outerjoin(MentionAnalysis, MentionAnalysis.mention_id == Mention.id))
-    else:
-        stmt = select(day, func.count()).select_from(Mention)
-    stmt = stmt.where(when >= lower, when <= now)
+    score = MentionAnalysis.sentiment
+    stmt = (select(day, func.count(), func.count(score).filter(score >= POSITIVE_FROM),
+                   func.count(score).filter(score < NEGATIVE_BELOW), func.count(score))
+            .select_from(Mention)
+            .outerjoin(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+            .where(when >= lower, when <= now))
     counts = {str(row[0]): row for row in session.execute(stmt.group_by(day))}
     out = []
     for i in range(days):
         current = first + timedelta(days=i)
         row = counts.get(current.isoformat())
         item = DayCount(current, int(row[1]) if row else 0)
-        if known and row:
+        if row:
             item.positive, item.negative = int(row[2]), int(row[3])
             item.neutral = int(row[4]) - item.positive - item.negative
         out.append(item)
-    return out, known
+    return out
 
 
 def hot_events(session: Session, limit: int = 8) -> list[dict]:
-    """The hottest open events (analysis area), empty when it is not installed."""
-    if Event is None:
-        return []
+    """The hottest open events (analysis area)."""
     rows = session.scalars(select(Event).where(Event.status == "open")
                            .order_by(Event.hotness.desc(), Event.id).limit(limit))
     return [{"id": e.id, "title": e.title, "level": e.level, "hotness": e.hotness,
@@ -103,8 +90,6 @@ def hot_events(session: Session, limit: int = 8) -> list[dict]:
 
 def open_alerts(session: Session, limit: int = 8) -> tuple[int, list[dict]]:
     """Untriaged alerts, highest level and newest first, and how many there are."""
-    if Alert is None:
-        return 0, []
     where = Alert.status == "new"
     total = session.scalar(select(func.count()).select_from(Alert).where(where)) or 0
     rows = session.execute(select(Alert, Event.title).join(Event, Event.id == Alert.event_id)
@@ -153,7 +138,7 @@ def build_dashboard(session: Session, settings: Settings, *, department_id: int 
         due_soon=due_soon(session, now, department_id),
         overdue=overdue_now(session, now, department_id))
     if with_public:
-        board.days, board.sentiment_known = mention_days(session, settings, now)
+        board.days = mention_days(session, settings, now)
         board.hot_events = hot_events(session)
         board.open_alert_count, board.open_alerts = open_alerts(session)
     return board

@@ -27,6 +27,7 @@ from tracker.metrics import (
     work_calendar_for,
 )
 from tracker.models import Department, LedgerEntry
+from tracker.models.events import Alert, Event
 from tracker.models.ledger import LedgerLink
 from tracker.settings import Settings
 
@@ -212,10 +213,6 @@ def hottest_events(session: Session, period: Period, settings: Settings, as_of: 
                    limit: int = HOT_LIMIT) -> list[EntryRow]:
     """Events talked about in the month, hottest first, each with the ledger entry its
     alert was escalated to (response time, channel, content), if any."""
-    try:
-        from tracker.models.events import Alert, Event
-    except ImportError:  # the analysis area is not installed
-        return []
     lower, upper = period.utc_bounds(settings.tz)
     e = LedgerEntry
     escalated = (select(Alert.event_id, func.min(e.id).label("entry_id"))

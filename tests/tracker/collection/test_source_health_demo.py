@@ -15,6 +15,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from demo import sources as sources_config
+from demo.site import data as demo_data
+from demo.site import server as demo_site
 from tests.conftest import SHARED_DATA
 from tracker import migrate
 from tracker.collection.health import HealthPolicy, check_source
@@ -22,10 +25,6 @@ from tracker.db import make_engine, session_scope
 from tracker.models import Source, User
 from tracker.models.ops import JobRun, Notification, SourceHealth
 from tracker.ops import jobs
-
-demo_site = pytest.importorskip("demo.site.server")
-demo_data = pytest.importorskip("demo.site.data")
-sources_config = pytest.importorskip("demo.sources")
 
 BOARD = "demo_board_a"
 REDESIGN = {'id="list_content"': 'id="msg-list"', "liuyan_box03": "msg-main",

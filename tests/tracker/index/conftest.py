@@ -19,9 +19,8 @@ import pytest
 from tracker import migrate
 from tracker.db import make_engine, session_factory
 from tracker.index.base import MentionDoc
-from tracker.index.elastic.adapter import ElasticIndex
-from tracker.index.embedded.adapter import EmbeddedIndex
-from tracker.index.embedded.sqlite_lib import NATIVE_ENV
+from tracker.index.elastic import ElasticIndex
+from tracker.index.embedded import NATIVE_ENV, EmbeddedIndex
 
 REAL_ES_URL = os.environ.get("YUQING_TEST_ELASTICSEARCH_URL")
 # "embedded-python": the embedded index without its C tokenizer (the Python fallback).

@@ -11,8 +11,7 @@ from elasticsearch import Elasticsearch
 
 from tests.tracker.index.conftest import T0, doc
 from tracker.index.base import IndexUnavailable, SearchIndexError, SearchRequest
-from tracker.index.elastic.adapter import ElasticIndex
-from tracker.index.elastic.client import plain_media_type
+from tracker.index.elastic import ElasticIndex, plain_media_type
 from tracker.index.query import parse_query
 
 
@@ -52,7 +51,7 @@ def test_the_analyzer_is_a_setting(make_elastic):
     with pytest.raises(SearchIndexError, match="unknown analyzer"):
         make_elastic(analyzer="jieba")
     body = ElasticIndex("http://127.0.0.1:9", analyzer="ik")
-    from tracker.index.elastic.dsl import index_template
+    from tracker.index.elastic import index_template
 
     props = index_template("x", body.analyzer)["template"]["mappings"]["properties"]
     assert (props["text"]["analyzer"], props["text"]["search_analyzer"]) == \

@@ -10,8 +10,7 @@ import pytest
 
 from tests.tracker.index.conftest import CORPUS, doc
 from tracker.index.base import SearchIndexError, SearchRequest, order_key
-from tracker.index.embedded.adapter import EmbeddedIndex
-from tracker.index.embedded.sqlite_lib import sqlite3
+from tracker.index.embedded import EmbeddedIndex, sqlite3
 from tracker.index.query import parse_query
 
 
@@ -83,7 +82,7 @@ def test_the_factory_follows_the_elasticsearch_url(settings):
     from dataclasses import replace
 
     from tracker.index import get_index
-    from tracker.index.elastic.adapter import ElasticIndex
+    from tracker.index.elastic import ElasticIndex
 
     embedded = get_index(settings)
     assert isinstance(embedded, EmbeddedIndex)
@@ -110,7 +109,7 @@ def test_every_character_survives_the_json_bulk_insert(tmp_path):
 
 
 def test_an_index_built_with_the_c_tokenizer_is_refused_without_it(tmp_path, monkeypatch):
-    from tracker.index.embedded.sqlite_lib import NATIVE_ENV
+    from tracker.index.embedded import NATIVE_ENV
 
     path = tmp_path / "i.db"
     built = EmbeddedIndex(path)

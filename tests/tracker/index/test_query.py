@@ -90,7 +90,7 @@ def test_the_fast_token_string_equals_the_reference_tokens():
 
 def _c_tokens(texts: list[str], *, query: bool = False) -> list[list[str]]:
     """Tokens of each text by the C tokenizer, read back through an fts5vocab table."""
-    from tracker.index.embedded.sqlite_lib import load_tokenizer, sqlite3
+    from tracker.index.embedded import load_tokenizer, sqlite3
 
     db = sqlite3.connect(":memory:")
     assert load_tokenizer(db), "the C tokenizer must be built (pip install -e .)"
@@ -127,8 +127,7 @@ def test_the_c_tokenizer_folds_case_one_character_at_a_time():
 
 def test_searches_find_terms_with_and_without_the_c_tokenizer(tmp_path, monkeypatch):
     from tracker.index.base import MentionDoc, SearchRequest
-    from tracker.index.embedded.adapter import EmbeddedIndex
-    from tracker.index.embedded.sqlite_lib import NATIVE_ENV
+    from tracker.index.embedded import NATIVE_ENV, EmbeddedIndex
     from tracker.index.query import parse_query
 
     docs = [MentionDoc(id="a", kind="news", source="s", title="ΟΔΟΣ 物业费", text="货物，业主"),

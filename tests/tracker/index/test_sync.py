@@ -16,9 +16,8 @@ from tests.conftest import SHARED_DATA
 from tracker.collection.ingest import CollectedItem, Ingestor
 from tracker.db import session_scope
 from tracker.index.base import MAX_TEXT_CHARS, IndexUnavailable
-from tracker.index.elastic.adapter import ElasticIndex
-from tracker.index.embedded.adapter import EmbeddedIndex
-from tracker.index.embedded.sqlite_lib import sqlite3
+from tracker.index.elastic import ElasticIndex
+from tracker.index.embedded import EmbeddedIndex, sqlite3
 from tracker.index.sync import index_batch, pending_count, run_sync
 from tracker.models import Mention, Source
 

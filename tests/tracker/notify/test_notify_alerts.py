@@ -10,12 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from tracker.models import User
+from tracker.models import User, events
 from tracker.models.ops import Delivery, Notification
 from tracker.notify.alerts import announce_alerts
-
-pytest.importorskip("tracker.events.alerts")
-events = pytest.importorskip("tracker.models.events")
 
 SH = ZoneInfo("Asia/Shanghai")
 RANK = {"一般": 1, "较大": 2, "重大": 3, "特别重大": 4}

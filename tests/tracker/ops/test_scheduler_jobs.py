@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from demo.site import data as demo_data
+from demo.site import server as demo_server
 from tests.conftest import SHARED_DATA
 from tracker import migrate
 from tracker.db import make_engine, session_scope
@@ -91,10 +93,8 @@ def test_retention_deletes_old_operational_rows_only(runtime, tmp_path):
 
 
 def test_demo_clock_moves_the_demo_web_on(runtime):
-    server_mod = pytest.importorskip("demo.site.server")
-    data_mod = pytest.importorskip("demo.site.data")
-    web = server_mod.DemoWeb(data_mod.DemoData(SHARED_DATA, 5))
-    server = server_mod.make_server(web, "127.0.0.1", 0)
+    web = demo_server.DemoWeb(demo_data.DemoData(SHARED_DATA, 5))
+    server = demo_server.make_server(web, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         site = f"http://127.0.0.1:{server.server_address[1]}"

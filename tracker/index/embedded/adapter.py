@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,14 @@ from tracker.index.base import (
     order_key,
     split_valid,
 )
+from tracker.index.embedded.rows import (
+    INSERTS,
+    SELECT_DOCS,
+    chunks,
+    epoch,
+    payloads,
+    row_to_doc,
+)
 from tracker.index.embedded.search import run_search
 from tracker.index.embedded.sql import tag_string
 from tracker.index.embedded.sqlite_lib import TOKENIZER, load_tokenizer, sqlite3
@@ -50,7 +58,6 @@ log = logging.getLogger(__name__)
 #: tokenizer too: an index built with one cannot be read with the other); 4: docs keyed by
 #: write sequence as well.
 TOKENIZER_VERSION = "4"
-_CHUNK = 500
 _WRITE_CHUNK = 1000
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,68 +81,7 @@ INSERT OR IGNORE INTO meta VALUES ('tokenizer', '{TOKENIZER_VERSION}:{{tokenizer
 #: each write; the last connection to close checkpoints what is left.
 _PRAGMAS = ("page_size=16384", "journal_mode=WAL", "synchronous=NORMAL", "cache_size=-131072",
             "temp_store=MEMORY", "wal_autocheckpoint=0")
-_DOC_COLUMNS = ("d.key, d.id, d.kind, d.source, d.sentiment, d.event_id, d.department, "
-                "d.fetched_at, d.likes, d.comments, d.reposts, b.title, b.text, b.url, "
-                "b.author, b.published_at, b.keywords, d.seq")
 
-
-def _epoch(value: datetime | None) -> int | None:
-    return None if value is None else int(value.timestamp())
-
-
-def _time(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-def row_to_doc(row: tuple) -> MentionDoc:
-    """A document from a row of :data:`_DOC_COLUMNS`."""
-    (_key, doc_id, kind, source, sentiment, event_id, department, fetched_at, likes, comments,
-     reposts, title, text, url, author, published_at, keywords, _seq) = row
-    return MentionDoc(id=doc_id, kind=kind, source=source, title=title, text=text, url=url,
-                      published_at=_time(published_at), author=author, sentiment=sentiment,
-                      event_id=event_id, department=department, keywords=json.loads(keywords),
-                      likes=likes, comments=comments, reposts=reposts,
-                      fetched_at=_time(fetched_at))
-
-
-def _columns(count: int) -> str:
-    return ", ".join(f"value ->> {i}" for i in range(count))
-
-
-#: Rows of a JSON array: parsed once into SQLite's binary JSON where the library has it
-#: (3.45+), so each column is read without scanning the text again.
-_EACH = "jsonb_each(jsonb(?))" if sqlite3.sqlite_version_info >= (3, 45) else "json_each(?)"
-#: One INSERT per table, each reading a JSON array of rows (see ``_payloads``).
-_INSERTS = (
-    f"INSERT INTO fts(rowid, title, body, tags) SELECT {_columns(4)} FROM {_EACH}",
-    f"INSERT INTO docs SELECT {_columns(12)} FROM {_EACH}",
-    f"INSERT INTO bodies SELECT {_columns(7)} FROM {_EACH}",
-    f"INSERT OR IGNORE INTO keywords SELECT {_columns(2)} FROM {_EACH}",
-)
-
-
-def _payloads(keyed: list[tuple[int, MentionDoc]], seq: int,
-              fts_text: Callable[[str], str]) -> tuple[str, str, str, str]:
-    """The JSON rows of ``_INSERTS`` for documents with their keys; ``fts_text`` turns a
-    title or text into what the FTS5 table is given (see ``EmbeddedIndex._fts_text``)."""
-    def dumps(rows: list) -> str:
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-
-    return (
-        dumps([(k, fts_text(d.title), fts_text(d.text),
-                tag_string(d.source, d.kind, d.event_id, d.department)) for k, d in keyed]),
-        dumps([(k, d.id, seq + i + 1, d.kind, d.source, d.sentiment, d.event_id, d.department,
-                _epoch(d.fetched_at), d.likes, d.comments, d.reposts)
-               for i, (k, d) in enumerate(keyed)]),
-        dumps([(seq + i + 1, d.title, d.text, d.url, d.author, _epoch(d.published_at),
-                json.dumps(d.keywords, ensure_ascii=False)) for i, (_, d) in enumerate(keyed)]),
-        dumps([(k, w) for k, d in keyed for w in d.keywords]),
-    )
-
-
-def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 class EmbeddedIndex(MentionIndex):
@@ -260,16 +206,15 @@ class EmbeddedIndex(MentionIndex):
 
     def _existing(self, db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple]:
         found: dict[str, tuple] = {}
-        for part in _chunks(ids):
+        for part in chunks(ids):
             marks = ",".join("?" * len(part))
-            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
-                  f"WHERE d.id IN ({marks})"
+            sql = SELECT_DOCS + f"WHERE d.id IN ({marks})"
             for row in db.execute(sql, part):
                 found[row[1]] = row
         return found
 
     def _remove(self, db: sqlite3.Connection, rows: Iterable[tuple]) -> int:
-        """Delete documents given their :data:`_DOC_COLUMNS` rows."""
+        """Delete documents given their :data:`~tracker.index.embedded.rows.DOC_COLUMNS` rows."""
         rows = list(rows)
         db.executemany(
             "INSERT INTO fts(fts, rowid, title, body, tags) VALUES ('delete', ?, ?, ?, ?)",
@@ -285,7 +230,7 @@ class EmbeddedIndex(MentionIndex):
     def _free_keys(self, db: sqlite3.Connection, docs: list[MentionDoc]) -> list[int]:
         wanted = [order_key(d.published_at, d.id) for d in docs]
         taken: set[int] = set()
-        for part in _chunks(sorted(set(wanted))):
+        for part in chunks(sorted(set(wanted))):
             marks = ",".join("?" * len(part))
             taken.update(k for (k,) in db.execute(
                 f"SELECT key FROM docs WHERE key IN ({marks})", part))
@@ -312,16 +257,16 @@ class EmbeddedIndex(MentionIndex):
         with ThreadPoolExecutor(max_workers=1) as writer:
             pending = []
             for start in range(0, len(keyed), _WRITE_CHUNK):
-                payloads = _payloads(keyed[start:start + _WRITE_CHUNK], seq + start,
-                                     self._fts_text)
-                pending.append(writer.submit(self._write_rows, db, payloads))
+                batch = payloads(keyed[start:start + _WRITE_CHUNK], seq + start,
+                                 self._fts_text)
+                pending.append(writer.submit(self._write_rows, db, batch))
             for done in pending:
                 done.result()
         db.execute("UPDATE meta SET value = ? WHERE name = 'seq'", (str(seq + len(keyed)),))
 
     @staticmethod
     def _write_rows(db: sqlite3.Connection, payloads: tuple[str, str, str, str]) -> None:
-        for sql, payload in zip(_INSERTS, payloads, strict=True):
+        for sql, payload in zip(INSERTS, payloads, strict=True):
             db.execute(sql, (payload,))
 
     def upsert(self, docs: Iterable[MentionDoc]) -> BulkResult:
@@ -387,9 +332,9 @@ class EmbeddedIndex(MentionIndex):
         """Remove documents fetched before ``cutoff``."""
         db = self._db()
         ids = [i for (i,) in db.execute("SELECT id FROM docs WHERE fetched_at < ?",
-                                         (_epoch(cutoff),))]
+                                         (epoch(cutoff),))]
         removed = 0
-        for part in _chunks(ids, 5000):
+        for part in chunks(ids, 5000):
             removed += self.delete(part)
         return removed
 
@@ -408,10 +353,9 @@ class EmbeddedIndex(MentionIndex):
     def load(self, keys: list[int]) -> dict[int, MentionDoc]:
         """Documents by order key."""
         out: dict[int, MentionDoc] = {}
-        for part in _chunks(keys):
+        for part in chunks(keys):
             marks = ",".join("?" * len(part))
-            sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
-                  f"WHERE d.key IN ({marks})"
+            sql = SELECT_DOCS + f"WHERE d.key IN ({marks})"
             for row in self._db().execute(sql, part):
                 out[row[0]] = row_to_doc(row)
         return out
@@ -422,8 +366,7 @@ class EmbeddedIndex(MentionIndex):
             after = int(cursor) if cursor else 0
         except ValueError:
             raise SearchIndexError(f"bad cursor {cursor!r}") from None
-        sql = f"SELECT {_DOC_COLUMNS} FROM docs d JOIN bodies b ON b.seq = d.seq " \
-              "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
+        sql = SELECT_DOCS + "WHERE d.seq > ? ORDER BY d.seq LIMIT ?"
         rows = self._db().execute(sql, (after, limit)).fetchall()
         last = rows[-1][-1] if rows else after
         return ChangesPage([row_to_doc(r) for r in rows], str(last))
