@@ -32,7 +32,7 @@ if str(REPO_ROOT) not in sys.path:
 from demo.sources import DEMO_SOURCES, seed_demo_sources  # noqa: E402
 from tracker import migrate  # noqa: E402
 from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
-from tracker.ops.processes import child_env, free_port, start_demo_site, stop  # noqa: E402
+from tracker.ops import child_env, free_port, start_demo_site, stop  # noqa: E402
 
 STAT = re.compile(r"'(item_scraped_count|response_received_count|elapsed_time_seconds|"
                   r"item_dropped_count)': ([\d.]+)")

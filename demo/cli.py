@@ -27,12 +27,19 @@ from demo.sources import seed_demo_sources
 from tracker import migrate
 from tracker.cli.analysis import analyze_demo
 from tracker.cli.app import Context, cli, pass_context
-from tracker.cli.services import run_foreground, web_command
 from tracker.db import check_connection, ensure_storage, session_scope
 from tracker.ledger import sync_message_cases
 from tracker.models import utcnow
-from tracker.ops.jobs import sync_index
-from tracker.ops.processes import demo_site_command, pick_port, run_child, start_demo_site, stop
+from tracker.ops import (
+    demo_site_command,
+    pick_port,
+    run_foreground,
+    start_demo_site,
+    stop,
+    sync_index,
+    web_command,
+    yuqing_command,
+)
 
 DEMO_SITE_PORT = 8077
 
@@ -40,10 +47,9 @@ DEMO_SITE_PORT = 8077
 def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
                          clock_every: int = 180) -> subprocess.Popen:
     """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo)."""
-    argv = [sys.executable, "-c", "from tracker.cli import main; main()", "scheduler",
-            "--crawl-every", str(crawl_every), "--analyze-every", "60",
-            "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
-            "--demo-clock-every", str(clock_every)]
+    argv = yuqing_command("scheduler", "--crawl-every", str(crawl_every), "--analyze-every", "60",
+                          "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
+                          "--demo-clock-every", str(clock_every))
     log = (logs / "scheduler.log").open("a", encoding="utf-8")
     proc = subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
@@ -103,7 +109,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             click.echo(line)
         scheduler = start_demo_scheduler(site_port, logs)  # crawls, analysis, demo clock
         try:
-            code = run_foreground(web_command("127.0.0.1", port))
+            code = run_foreground(web_command("127.0.0.1", port), cwd=None)
         finally:
             stop(scheduler)
     finally:
@@ -119,4 +125,4 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
 @click.option("--limit", type=int, help="at most this many items per section (smaller site)")
 def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
     """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""
-    sys.exit(run_child(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))
+    sys.exit(run_foreground(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))

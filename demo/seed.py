@@ -13,7 +13,7 @@ from demo.sources import DEMO_SOURCES
 from tracker.accounts.users import create_user
 from tracker.index.rules import list_rules, save_rule
 from tracker.models import ROLE_NAMES, CrawlRun, Mention, MessageCase, RoleCode, User
-from tracker.ops.processes import run_crawls
+from tracker.ops import run_crawls
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,13 @@
-"""Engine and session factory; the caller owns the session and the transaction."""
+"""Engine and session factory; the caller owns the session and the transaction.
+
+Writers on SQLite take turns here too: :func:`for_writing` (``BEGIN IMMEDIATE``),
+:data:`WRITING_METHODS` (the web requests that write) and :func:`sqlite_writer` (the
+process-wide turn of the scheduler's jobs, child processes and job store).
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,6 +91,42 @@ def for_writing(session: Session) -> Session:
     change elsewhere); call it before the session touches the database."""
     session.connection(execution_options={WRITER_OPTION: True})
     return session
+
+
+#: Requests that change something: their transaction takes SQLite's write lock up front
+#: (see :func:`for_writing`), so a crawl or the scheduler committing between the request's
+#: first read and its first write makes it wait its turn instead of failing.
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# SQLite has one writer at a time, and a transaction that read before another connection
+# committed cannot write at all. So on SQLite the scheduler's writers take turns: the crawl
+# children (held for their whole run), the analysis, the jobs' own transactions, and the
+# job store. One lock for the whole process; PostgreSQL needs none of this.
+_sqlite_writer = threading.RLock()
+
+
+class WriterBusy(RuntimeError):
+    """Another writer holds the SQLite database right now; try again later."""
+
+
+def is_sqlite(sessions: sessionmaker[Session]) -> bool:
+    """Whether the sessions are bound to a SQLite database."""
+    bind = sessions.kw.get("bind")
+    return bind is not None and bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def sqlite_writer(sessions: sessionmaker[Session], wait: bool = True) -> Iterator[None]:
+    """Hold the SQLite writer turn (a no-op on other databases); WriterBusy if not waiting."""
+    if not is_sqlite(sessions):
+        yield
+        return
+    if not _sqlite_writer.acquire(timeout=-1 if wait else 0.2):
+        raise WriterBusy("another writer holds the database")
+    try:
+        yield
+    finally:
+        _sqlite_writer.release()
 
 
 @contextmanager

@@ -5,13 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from tracker.db import for_writing
+from tracker.db import WRITING_METHODS, for_writing
 from tracker.settings import Settings
-
-#: Requests that change something: their transaction takes SQLite's write lock up front
-#: (see tracker.db.for_writing), so a crawl or the scheduler committing between the request's
-#: first read and its first write makes it wait its turn instead of failing.
-WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def get_db() -> Session:

@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from demo.seed import ensure_demo_accounts
 from tests.conftest import csrf_token
 from tracker import migrate
-from tracker.db import make_engine, session_factory, session_scope
+from tracker.db import WriterBusy, make_engine, session_factory, session_scope, sqlite_writer
 
 
 def _race(tmp_path, write: bool) -> tuple[list[str], int]:
@@ -91,3 +91,28 @@ def test_requests_that_change_something_begin_as_writers(file_app):
     assert client.get("/staff").status_code == 200
     begins = [s for s in sent if s.startswith("BEGIN")]
     assert begins and set(begins) == {"BEGIN"}  # pages that only read stay deferred
+
+
+def test_the_writer_turn_is_one_lock_for_the_process_and_only_on_sqlite(tmp_path):
+    lite = session_factory(make_engine(f"sqlite:///{tmp_path}/turn.db"))
+    other = session_factory(make_engine(f"sqlite:///{tmp_path}/other.db"))
+    pg = session_factory(make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    outcome: list[str] = []
+
+    def writer(sessions) -> None:
+        try:
+            with sqlite_writer(sessions, wait=False):
+                outcome.append("entered")
+        except WriterBusy:
+            outcome.append("busy")
+
+    def in_thread(sessions) -> None:
+        thread = threading.Thread(target=writer, args=(sessions,))
+        thread.start()
+        thread.join(timeout=15)
+
+    with sqlite_writer(lite), sqlite_writer(lite):  # the holder may take it again
+        in_thread(other)  # any SQLite database: the turn is the process's
+        in_thread(pg)  # PostgreSQL takes no turn (and connects to nothing here)
+    in_thread(other)
+    assert outcome == ["busy", "entered", "entered"]

@@ -23,7 +23,7 @@ from tracker.collection.importer import (
 from tracker.collection.textclean import normalize_line
 from tracker.db import require_schema, session_scope
 from tracker.models import Source
-from tracker.ops.processes import crawl_command, run_child, run_crawls
+from tracker.ops import crawl_command, run_crawls, run_foreground
 
 SPIDERS = ("board", "news", "rss", "forum")
 
@@ -90,7 +90,7 @@ def crawl(ctx: Context, spider: str, args: tuple[str, ...], loglevel: str) -> No
     require_schema(ctx.engine)
     named = [a.split("=", 1)[1] for a in args if a.startswith("source=")]
     if named:
-        sys.exit(run_child(crawl_command(spider, named[0], args, loglevel)))
+        sys.exit(run_foreground(crawl_command(spider, named[0], args, loglevel)))
     with session_scope(ctx.sessions) as session:
         names = list(session.scalars(select(Source.name).where(
             Source.kind == spider, Source.enabled.is_(True)).order_by(Source.name)))

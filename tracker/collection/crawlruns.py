@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tracker.collection.ingest import PENDING
 from tracker.models import CrawlRun, Mention, MessageCase, Source, utcnow
+from tracker.ops import pid_alive
 
 RUNNING, OK, PARTIAL, FAILED, KILLED = "running", "ok", "partial", "failed", "killed"
 # A run that has not written a heartbeat for this long is dead even on another host.
@@ -98,16 +99,6 @@ def crawl_plan(session: Session, name: str) -> CrawlPlan:
                      known, _revisit_urls(session, source))
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def mark_stale_runs(session: Session, source_id: int, now: datetime | None = None,
                     exclude: int | None = None) -> int:
     """Mark runs of the source left ``running`` by a dead process as ``killed``."""
@@ -118,7 +109,7 @@ def mark_stale_runs(session: Session, source_id: int, now: datetime | None = Non
             CrawlRun.source_id == source_id, CrawlRun.status == RUNNING,
             CrawlRun.id != (exclude or -1))):
         beat = run.heartbeat_at or run.started_at
-        dead_here = run.host == host and run.pid is not None and not _pid_alive(run.pid)
+        dead_here = run.host == host and run.pid is not None and not pid_alive(run.pid)
         if dead_here or now - beat > STALE_AFTER:
             run.status, run.finished_at = KILLED, beat
             stale += 1

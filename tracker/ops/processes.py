@@ -1,23 +1,31 @@
-"""Child processes the tracker starts: crawls (``python -m scrapy crawl``) and the demo site.
+"""Every child process the tracker starts: crawls (``python -m scrapy crawl``), the web app,
+the demo site, ``yuqing`` itself; and whether a process id is alive.
 
-The tracker never imports Scrapy or the crawlers; it only knows their command lines.
+The tracker never imports Scrapy, Flask or the crawlers; it only knows their command lines.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRAPY_SETTINGS = "crawlers.settings"
+LOG_TAIL_BYTES = 4000
+# The logged children running now, so that a stopping scheduler can end them.
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -51,9 +59,19 @@ def demo_site_command(port: int, *, epoch: int = 0, data_dir: Path | None = None
     return argv
 
 
-def run_child(argv: list[str]) -> int:
-    """Run a child in the repository folder until it ends or Ctrl-C; return its exit code."""
-    proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=child_env())
+def web_command(host: str, port: int) -> list[str]:
+    """``python -m web --host H --port P``: the command line that serves the web app."""
+    return [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+
+
+def yuqing_command(*args: str) -> list[str]:
+    """The ``yuqing`` command as a child of this interpreter."""
+    return [sys.executable, "-c", "from tracker.cli import main; main()", *args]
+
+
+def run_foreground(argv: list[str], cwd: Path | None = REPO_ROOT) -> int:
+    """Run a child (in ``cwd``; None: ours) until it ends or Ctrl-C; return its exit code."""
+    proc = subprocess.Popen(argv, cwd=cwd, env=child_env())
     # `kill <yuqing>` must not leave the child running on its own.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: proc.terminate())
     try:
@@ -61,6 +79,59 @@ def run_child(argv: list[str]) -> int:
     except KeyboardInterrupt:
         proc.terminate()
         return proc.wait()
+
+
+def run_logged(argv: list[str], log_path: Path, timeout: float,
+               cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
+    """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log.info("starting %s (output in %s)", " ".join(argv[1:]), log_path)
+    started = time.monotonic()
+    with open(log_path, "ab") as out:
+        start_offset = out.tell()
+        proc = subprocess.Popen(argv, cwd=cwd, env=child_env(), stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with _children_lock:
+            _children.add(proc)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+        finally:
+            with _children_lock:
+                _children.discard(proc)
+    return code, round(time.monotonic() - started, 2), _tail(log_path, start_offset)
+
+
+def _tail(path: Path, offset: int) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(max(offset, path.stat().st_size - LOG_TAIL_BYTES))
+        return handle.read().decode("utf-8", "replace")
+
+
+def stop_children() -> int:
+    """Terminate the logged children still running (the scheduler is stopping); how many."""
+    with _children_lock:
+        children = list(_children)
+    for proc in children:
+        proc.terminate()
+    return len(children)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),

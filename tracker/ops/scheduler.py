@@ -1,20 +1,19 @@
 """The scheduler process (``yuqing scheduler``): APScheduler 3 with its job store in our DB.
 
-The jobs are one list of definitions (:func:`job_definitions`) with explicit ids, reconciled
+The jobs are one list of definitions (:mod:`tracker.ops.definitions`) with explicit ids, reconciled
 with the job store at start and again every minute (:func:`reconcile`): new ones are added,
 changed ones replaced, removed ones deleted, unchanged ones kept with their next run time,
 so a restart never duplicates or reschedules anything. Every job runs with
 ``max_instances=1``, coalesces missed runs and has a misfire grace time. The web app and the
 CLI talk to the running process through ``job_commands`` rows (pause, resume, run now),
-which the main loop applies; a heartbeat row says the process is alive.
+which the main loop applies; a heartbeat row says the process is alive (read back by
+:mod:`tracker.ops.status`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-import pickle
 import socket
 import threading
 from collections.abc import Callable
@@ -27,94 +26,38 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import obj_to_ref
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.db import session_factory, session_scope
-from tracker.models import Source, utcnow
-from tracker.models.ops import JobCommand, JobRun, SchedulerBeat, scheduler_jobs
-from tracker.ops import jobs
+from tracker.db import WriterBusy, session_factory, session_scope, sqlite_writer
+from tracker.models import utcnow
+from tracker.models.ops import JobCommand, JobRun, SchedulerBeat
+from tracker.ops.definitions import JOB_LABELS, JobDef, Timing, job_definitions
+from tracker.ops.processes import pid_alive, stop_children
+from tracker.ops.runtime import in_transaction
+from tracker.ops.status import (
+    BEAT_STALE,
+    JobInfo,
+    last_runs,
+    list_jobs,
+    scheduler_status,
+    stored_jobs,
+)
 from tracker.settings import Settings
+
+# The scheduler's own names, and those of definitions and status that callers (the CLI,
+# the admin pages, tests) have always found here.
+__all__ = [
+    "ACTIONS", "BEAT_STALE", "JOB_LABELS", "JobDef", "JobInfo", "Process", "SchedulerBusy",
+    "Timing", "TurnTakingJobStore", "apply_command", "apply_commands", "build_scheduler",
+    "ensure_alone", "interrupt_stale_runs", "job_definitions", "last_runs", "list_jobs",
+    "reconcile", "record_skips", "request", "scheduler_status", "serve", "start",
+    "stored_jobs", "trigger_signature",
+]
 
 log = logging.getLogger(__name__)
 ACTIONS = ("pause", "resume", "run")
-#: A heartbeat older than this means the scheduler is gone (on SQLite it waits its turn
-#: while a crawl or the analysis writes, so this is generous).
-BEAT_STALE = timedelta(seconds=120)
-JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
-              "source-health": "信息源健康检查", "deliver": "通知投递（含重试）",
-              "monthly-report": "月度报告", "retention": "过期数据清理"}
-
-
-@dataclass(frozen=True)
-class Timing:
-    """How often each job runs; the CLI can shorten them (tests, the demo)."""
-
-    crawl_every: int | None = None  # seconds for every source; None: each source's own
-    analyze_every: int = 300
-    reminders_every: int = 300
-    health_every: int = 900
-    deliver_every: int = 30
-    misfire_grace: int = 300
-    crawl_workers: int = 2
-    stagger: float = 2.0  # seconds between the first runs of newly added crawl jobs
-    demo_site: str | None = None  # the demo web's URL: its clock is moved on (yuqing demo)
-    demo_clock_every: int = 180
-
-
-@dataclass(frozen=True)
-class JobDef:
-    """One scheduled job: explicit id, a module-level function, its trigger and kwargs."""
-
-    id: str
-    func: Callable
-    trigger: Any
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    name: str = ""
-    executor: str = "default"
-    first_run: float | None = None  # seconds from now for a newly added job
-    grace: int | None = None  # misfire grace in seconds (default: the timing's)
-
-    def misfire_grace(self, timing: Timing) -> int:
-        """How late a run may still start (a report due at 08:00 is still wanted at 10:00)."""
-        return self.grace if self.grace is not None else timing.misfire_grace
-
-    @classmethod
-    def of(cls, func: Callable, trigger: Any, name: str, **kwargs: Any) -> JobDef:
-        """A definition whose id comes from the job function's id template."""
-        return cls(jobs.job_id(func, **kwargs), func, trigger, kwargs, name)
-
-
-def job_definitions(session: Session, settings: Settings, timing: Timing) -> list[JobDef]:
-    """Every job the scheduler should have right now: one crawl per enabled source, etc."""
-    tz = settings.tz
-    defs = []
-    sources = session.scalars(select(Source).where(Source.enabled.is_(True)).order_by(Source.id))
-    for i, source in enumerate(sources):
-        seconds = timing.crawl_every or source.interval_minutes * 60
-        job = JobDef.of(jobs.crawl, IntervalTrigger(seconds=seconds, timezone=tz),
-                        f"抓取：{source.title}", source=source.name)
-        defs.append(dataclasses.replace(job, executor="crawl", first_run=1 + i * timing.stagger))
-    every = {jobs.analyze: timing.analyze_every, jobs.reminders: timing.reminders_every,
-             jobs.source_health: timing.health_every, jobs.deliver: timing.deliver_every}
-    for job_func, seconds in every.items():
-        job_id = jobs.job_id(job_func)
-        defs.append(JobDef(job_id, job_func, IntervalTrigger(seconds=seconds, timezone=tz), {},
-                           JOB_LABELS[job_id]))
-    defs.append(JobDef("monthly-report", jobs.monthly_report,
-                       CronTrigger(day=1, hour=8, minute=0, timezone=tz), {},
-                       JOB_LABELS["monthly-report"], grace=86400))
-    defs.append(JobDef("retention", jobs.retention,
-                       CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"],
-                       grace=6 * 3600))
-    if timing.demo_site:
-        defs.append(JobDef("demo-clock", jobs.demo_clock, IntervalTrigger(
-            seconds=timing.demo_clock_every, timezone=tz), {"site": timing.demo_site},
-            "演示网站时钟前进"))
-    return defs
 
 
 def trigger_signature(trigger: Any) -> str:
@@ -173,7 +116,7 @@ def record_skips(sessions: sessionmaker[Session]) -> Callable[[JobEvent], None]:
         run = JobRun(job_id=event.job_id, scheduled_at=scheduled, started_at=utcnow(),
                      finished_at=utcnow(), status=status)
         try:  # never wait here: this is the scheduler's own thread
-            jobs.in_transaction(lambda session: session.add(run), sessions, wait=False)
+            in_transaction(lambda session: session.add(run), sessions, wait=False)
         except Exception:  # a listener must never take the scheduler down
             log.exception("cannot record %s run of %s", status, event.job_id)
 
@@ -181,22 +124,22 @@ def record_skips(sessions: sessionmaker[Session]) -> Callable[[JobEvent], None]:
 
 
 class TurnTakingJobStore(SQLAlchemyJobStore):
-    """The SQLAlchemy job store, writing only in the SQLite writer turn (see jobs)."""
+    """The SQLAlchemy job store, writing only in the SQLite writer turn (see tracker.db)."""
 
     def __init__(self, sessions: sessionmaker[Session], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._sessions = sessions
 
     def add_job(self, job: Job) -> None:
-        with jobs.sqlite_writer(self._sessions):
+        with sqlite_writer(self._sessions):
             super().add_job(job)
 
     def update_job(self, job: Job) -> None:
-        with jobs.sqlite_writer(self._sessions):
+        with sqlite_writer(self._sessions):
             super().update_job(job)
 
     def remove_job(self, job_id: str) -> None:
-        with jobs.sqlite_writer(self._sessions):
+        with sqlite_writer(self._sessions):
             super().remove_job(job_id)
 
 
@@ -239,7 +182,7 @@ def apply_commands(scheduler: BackgroundScheduler, sessions: sessionmaker[Sessio
 
     No transaction is held while the scheduler writes its job store (another connection).
     """
-    pending = jobs.in_transaction(lambda session: session.execute(
+    pending = in_transaction(lambda session: session.execute(
         select(JobCommand.id, JobCommand.job_id, JobCommand.action)
         .where(JobCommand.done_at.is_(None)).order_by(JobCommand.id)).all(), sessions,
         wait=False)
@@ -250,7 +193,7 @@ def apply_commands(scheduler: BackgroundScheduler, sessions: sessionmaker[Sessio
         except Exception as exc:  # a bad request must not stop the loop
             outcome = f"失败：{exc}"[:255]
         log.info("job command %s %s: %s", action, job_id, outcome)
-        jobs.in_transaction(lambda session, i=command_id, o=outcome, t=now: session.execute(
+        in_transaction(lambda session, i=command_id, o=outcome, t=now: session.execute(
             update(JobCommand).where(JobCommand.id == i).values(done_at=t, outcome=o)),
             sessions)
     return len(pending)
@@ -300,28 +243,18 @@ class Process:
                                     stopped_at=now if stopping else None))
             return self.beat_id
 
-        self.beat_id = jobs.in_transaction(write, self.sessions, wait=wait)
+        self.beat_id = in_transaction(write, self.sessions, wait=wait)
 
 
 def interrupt_stale_runs(sessions: sessionmaker[Session]) -> int:
     """Runs left ``running`` by a scheduler that died are marked ``interrupted``."""
-    return jobs.in_transaction(lambda session: session.execute(
+    return in_transaction(lambda session: session.execute(
         update(JobRun).where(JobRun.status == "running").values(
             status="interrupted", finished_at=utcnow())).rowcount, sessions)
 
 
 class SchedulerBusy(RuntimeError):
     """Another scheduler process is alive on this database (one job store, one scheduler)."""
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -> None:
@@ -331,7 +264,7 @@ def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -
     if not status["running"]:
         return
     same_host = status.get("host") == socket.gethostname()
-    if same_host and (status["pid"] == os.getpid() or not _pid_alive(status["pid"])):
+    if same_host and (status["pid"] == os.getpid() or not pid_alive(status["pid"])):
         return
     raise SchedulerBusy(f"another scheduler is running (pid {status['pid']} on "
                         f"{status.get('host')}, heartbeat {status['beat_at']:%H:%M:%S} UTC); "
@@ -370,77 +303,15 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
                 if (now - last_beat).total_seconds() >= 5:
                     process.beat(wait=False)
                     last_beat = now
-            except jobs.WriterBusy:  # a crawl or the analysis is writing: next round
+            except WriterBusy:  # a crawl or the analysis is writing: next round
                 continue
             except Exception:  # a database hiccup must not end the process; try again
                 log.exception("scheduler housekeeping failed; retrying in %.0f s", poll)
     finally:
-        stopped = jobs.stop_children()
+        stopped = stop_children()
         process.scheduler.shutdown(wait=True)
         try:
             process.beat(stopping=True)
         except Exception:  # the database may be what stopped us
             log.exception("cannot record the scheduler's stop")
         log.info("scheduler stopped (%d child processes terminated)", stopped)
-
-
-@dataclass(frozen=True)
-class JobInfo:
-    """One job as ``yuqing jobs`` and the admin page show it."""
-
-    id: str
-    name: str
-    trigger: str
-    next_run: datetime | None
-    paused: bool
-    last_run: JobRun | None
-    scheduled: bool = True
-
-    def as_json(self) -> dict:
-        """The ``yuqing jobs --json`` shape."""
-        run = self.last_run
-        return {"id": self.id, "name": self.name, "trigger": self.trigger,
-                "next_run": self.next_run.isoformat() if self.next_run else None,
-                "paused": self.paused, "scheduled": self.scheduled,
-                "last_run": None if run is None else {
-                    "started_at": run.started_at.isoformat(),
-                    "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-                    "status": run.status, "result": run.summary, "error": run.error}}
-
-
-def stored_jobs(session: Session) -> list[dict[str, Any]]:
-    """The job states in the job store, read without a scheduler (our own pickles)."""
-    rows = session.execute(select(scheduler_jobs.c.job_state)).scalars()
-    return [pickle.loads(state) for state in rows]
-
-
-def last_runs(session: Session) -> dict[str, JobRun]:
-    """The newest run of each job id (a run skipped because one was running does not count)."""
-    newest = (select(func.max(JobRun.id)).where(JobRun.status != "skipped")
-              .group_by(JobRun.job_id))
-    return {run.job_id: run for run in session.scalars(select(JobRun).where(
-        JobRun.id.in_(newest)))}
-
-
-def list_jobs(session: Session, settings: Settings, timing: Timing = Timing()) -> list[JobInfo]:
-    """Scheduled jobs with their last runs; before the first start, the defined ones."""
-    runs = last_runs(session)
-    states = stored_jobs(session)
-    if states:
-        infos = [JobInfo(s["id"], s["name"], str(s["trigger"]), s["next_run_time"],
-                         s["next_run_time"] is None, runs.get(s["id"])) for s in states]
-    else:
-        infos = [JobInfo(d.id, d.name, str(d.trigger), None, False, runs.get(d.id), False)
-                 for d in job_definitions(session, settings, timing)]
-    return sorted(infos, key=lambda i: (i.next_run is None, i.next_run or utcnow(), i.id))
-
-
-def scheduler_status(session: Session, now: datetime | None = None) -> dict[str, Any]:
-    """Whether a scheduler process is alive (a fresh heartbeat, see BEAT_STALE)."""
-    now = now or utcnow()
-    beat = session.scalar(select(SchedulerBeat).order_by(SchedulerBeat.id.desc()).limit(1))
-    if beat is None:
-        return {"running": False, "pid": None, "beat_at": None, "started_at": None}
-    alive = beat.stopped_at is None and now - beat.beat_at < BEAT_STALE
-    return {"running": alive, "pid": beat.pid, "host": beat.host,
-            "beat_at": beat.beat_at, "started_at": beat.started_at}

@@ -1,5 +1,5 @@
-"""The jobs themselves, run in-process against a fresh database: the monthly report saved and
-announced, retention, the demo clock; and ``yuqing jobs`` as a user runs it."""
+"""The jobs themselves, run in-process against a fresh database: the analysis, the monthly
+report saved and announced, retention, the demo clock; and ``yuqing jobs`` as a user runs it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from demo.site import data as demo_data
 from demo.site import server as demo_server
 from tests.conftest import SHARED_DATA
 from tracker import migrate
+from tracker.collection.ingest import CollectedItem, Ingestor
 from tracker.db import make_engine, session_scope
-from tracker.models import CrawlRun, Source, User, utcnow
+from tracker.events.analyze import AnalysisResult
+from tracker.models import CrawlRun, Mention, Source, User, utcnow
 from tracker.models.ops import Delivery, JobRun, Notification
 from tracker.ops import jobs
 from tracker.ops.retention import RetentionPolicy, apply_retention
@@ -43,6 +45,32 @@ def test_previous_month_in_local_time():
     assert jobs.previous_month(datetime(2025, 1, 1, 0, 0, tzinfo=UTC), SH) == "2024-12"
     # 2025-02-28 16:30 UTC is already 1 March in Shanghai: the report is February's.
     assert jobs.previous_month(datetime(2025, 2, 28, 16, 30, tzinfo=UTC), SH) == "2025-02"
+
+
+def test_the_analysis_job_runs_in_this_process_with_the_cli_summary(runtime):
+    now = utcnow()
+    with session_scope(runtime.sessions) as session:
+        source = Source(name="forum", title="论坛", kind="forum", enabled=False,
+                        base_url="http://127.0.0.1/f", config={})
+        session.add(source)
+        session.flush()
+        ingest = Ingestor(session, source, via="test")
+        for i in range(3):
+            text = f"丽发新城搅拌站噪音扰民，晚上施工灰尘大（网友{i}）"
+            ingest.ingest(CollectedItem(kind="forum", external_id=f"f{i}", title=text[:20],
+                                        text=text, url=f"http://127.0.0.1/f/{i}",
+                                        published_at=now - timedelta(minutes=i)))
+    summary = jobs.analyze()
+    assert set(summary) == {"seconds", "result", "announced", "ledger", "index"}
+    # ``result`` is what ``yuqing analyze --json`` prints for the same run.
+    assert set(summary["result"]) == set(AnalysisResult().as_json())
+    assert summary["result"]["analyzed"] == 3 and summary["result"]["new_events"] >= 1
+    assert not (runtime.settings.data_dir / "logs" / "analyze.log").exists()  # no child
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Mention)) == 3
+        run = session.scalar(select(JobRun).where(JobRun.job_id == "analyze"))
+        assert run.status == "ok" and run.summary["result"]["analyzed"] == 3
+    assert jobs.analyze()["result"]["analyzed"] == 0  # nothing new the second time
 
 
 def test_monthly_report_is_saved_in_every_format_and_announced(runtime):
