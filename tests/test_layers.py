@@ -1,4 +1,5 @@
-"""The package layers hold: analysis <- tracker <- {crawlers, web}; crawlers and web apart."""
+"""The package layers hold: analysis <- tracker <- {crawlers, web, demo}, those three apart, and
+web enters tracker only through the areas' front doors (``tracker.AREA``, never its modules)."""
 
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["analysis", "tracker", "crawlers", "web"]
+PACKAGES = ["analysis", "tracker", "crawlers", "web", "demo"]
 
 
 def run_lint(root: Path) -> subprocess.CompletedProcess:
@@ -22,7 +23,7 @@ def run_lint(root: Path) -> subprocess.CompletedProcess:
 
 
 def copy_tree(dest: Path) -> Path:
-    """Copy the four packages and pyproject.toml into ``dest``."""
+    """Copy the five packages and pyproject.toml into ``dest``."""
     for name in PACKAGES:
         shutil.copytree(REPO_ROOT / name, dest / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.joblib", "*.npz", "*.csv"))
@@ -44,6 +45,12 @@ def test_layers_hold_in_the_repository():
         ("analysis/_bad.py", "import tracker\n", "Layers"),
         ("tracker/_bad.py", "import flask\n", "tracker never imports Flask"),
         ("analysis/_bad.py", "import sqlalchemy\n", "analysis is pure"),
+        ("tracker/ledger/_bad.py", "import demo\n", "Layers"),
+        ("web/_bad.py", "import demo.seed\n", "Layers"),
+        ("demo/_bad.py", "import crawlers.items\n", "Layers"),
+        ("web/_bad.py", "from tracker.ledger.states import Status\n", "front doors"),
+        ("web/_bad.py", "import tracker.events.triage\n", "front doors"),
+        ("web/ledger/_bad.py", "from tracker.models.ledger import LedgerEntry\n", "front doors"),
     ],
 )
 def test_a_forbidden_import_breaks_the_check(tmp_path, module, line, contract):
@@ -52,3 +59,11 @@ def test_a_forbidden_import_breaks_the_check(tmp_path, module, line, contract):
     result = run_lint(root)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout and contract in result.stdout
+
+
+def test_a_front_door_import_keeps_the_check(tmp_path):
+    root = copy_tree(tmp_path)
+    (root / "web" / "_ok.py").write_text("from tracker.ledger import get_entry\n"
+                                         "from tracker.models import LedgerEntry\n")
+    result = run_lint(root)
+    assert result.returncode == 0, result.stdout

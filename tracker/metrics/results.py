@@ -88,7 +88,7 @@ class MetricsResult:
         return f"受理不足 {self.min_rank_sample} 件的部门不参与排名：{names}。"
 
     def to_json(self) -> dict:
-        """The ``yuqing metrics --json`` shape (DESIGN.md) plus period and ranking notes."""
+        """The ``yuqing metrics --json`` shape (docs/rules.md §8) plus period and ranking notes."""
         return {
             **self.total.as_dict(),
             "by_department": [d.as_dict() for d in self.by_department],

@@ -27,7 +27,7 @@ YUQING = str(Path(sys.executable).with_name("yuqing"))
 CSV_FILE = SHARED_DATA / "tipdm2020c_fj4_replies" / "fujian4_messages_replies_even_ids.csv"
 TZ = ZoneInfo("Asia/Shanghai")
 SECOND = 1 / 3600  # "equal to the second", in hours
-MESSAGE_WORKDAYS = 7  # the default message-board limit (DESIGN.md)
+MESSAGE_WORKDAYS = 7  # the default message-board limit (docs/rules.md §2)
 
 pytestmark = pytest.mark.skipif(not CSV_FILE.exists(), reason="shared data not present")
 
