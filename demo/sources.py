@@ -3,17 +3,7 @@
 A source is a row in ``sources`` whose ``config`` tells the generic spider of its kind how to
 read the site. Adding a board of a known kind is adding a row like these; no code changes.
 
-Config keys: ``start_urls`` (relative to the source's base URL); ``list``: ``entries``,
-``link``, ``next``, ``max_pages``; ``inline`` (records are read on the list page, as in
-feeds); ``feed`` (an XML feed); ``detail``: ``complete`` (an element a whole page always
-has), ``records`` and ``record_id`` (several items per page); ``id_from_url`` (a regex);
-``fields`` (CSS or XPath per field: title, text, author, category, status, published,
-replied, reply_text, reply_department, likes, dislikes, comments, reposts, id, link);
-``encoding`` (used when the bytes are not UTF-8, whatever the server says);
-``date_formats``; ``relative_to`` (``crawl``, or ``page`` to read 3小时前 against the page's
-HTTP Date); ``revisit`` (``days``, ``max``: pending messages whose pages are fetched again);
-``incremental``; ``politeness`` (delay, concurrency, autothrottle, retries, backoff,
-timeout, max_bytes, robots, user_agent, max_redirects).
+The config keys are documented in :mod:`crawlers.spiders.base`, the spider that reads them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,20 @@
 """One generic spider, configured by a source record: list pages, detail pages, records.
 
-A source's ``config`` (see :mod:`demo.sources`) names the start URLs, how to find
-entries and the next page on a list page, which pages are whole, where each field sits, and
-how polite to be. Spiders parse only: the pipeline cleans and stores.
+A source's ``config`` (a row in ``sources``; the demo's are in :mod:`demo.sources`) names the
+start URLs, how to find entries and the next page on a list page, which pages are whole, where
+each field sits, and how polite to be. Spiders parse only: the pipeline cleans and stores.
+
+Config keys: ``start_urls`` (relative to the source's base URL); ``list``: ``entries``,
+``link``, ``next``, ``max_pages``; ``inline`` (records are read on the list page, as in
+feeds); ``feed`` (an XML feed); ``detail``: ``complete`` (an element a whole page always
+has), ``records`` and ``record_id`` (several items per page); ``id_from_url`` (a regex);
+``fields`` (CSS or XPath per field: title, text, author, category, status, published,
+replied, reply_text, reply_department, likes, dislikes, comments, reposts, id, link);
+``encoding`` (used when the bytes are not UTF-8, whatever the server says);
+``date_formats``; ``relative_to`` (``crawl``, or ``page`` to read 3小时前 against the page's
+HTTP Date); ``revisit`` (``days``, ``max``: pending messages whose pages are fetched again);
+``incremental``; ``politeness`` (delay, concurrency, autothrottle, retries, backoff,
+timeout, max_bytes, robots, user_agent, max_redirects).
 
 Incremental: a list page whose entries are all known (see
 :func:`tracker.collection.crawlruns.crawl_plan`) ends the paging; pending board messages are
