@@ -1,6 +1,6 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
-from tracker.models.accounts import ROLE_NAMES, Department, Role, RoleCode, User
+from tracker.models.accounts import Department, Role, User
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.collection import CrawlRun, Mention, MessageCase
@@ -10,6 +10,9 @@ from tracker.models.metrics import METRICS_INDEX  # noqa: F401
 from tracker.models.ops import JobRun, Notification, SourceHealth  # noqa: F401
 from tracker.models.sources import Source, SourceKind
 from tracker.models.watch import WatchRule  # noqa: F401
+
+# The role words live in tracker.vocabulary; a few web modules still import them from here.
+from tracker.vocabulary import ROLE_NAMES, RoleCode
 
 __all__ = [
     "ROLE_NAMES",
