@@ -29,11 +29,6 @@ class Level(enum.StrEnum):
         """1 (一般) to 4 (特别重大): the rank the analysis gives the same level (无 is 0)."""
         return list(Level).index(self) + 1
 
-    @property
-    def analysis(self) -> AnalysisLevel:
-        """The same level as the analysis names it (events and alerts store that word)."""
-        return AnalysisLevel(LEVEL_LABELS[self])
-
 
 LEVEL_LABELS: dict[Level, str] = {Level.GENERAL: "一般", Level.LARGER: "较大",
                                   Level.MAJOR: "重大", Level.CRITICAL: "特别重大"}
@@ -41,8 +36,8 @@ LEVEL_LABELS: dict[Level, str] = {Level.GENERAL: "一般", Level.LARGER: "较大
 #: Words that mean "no level" in forms, imports and the CLI.
 NO_LEVEL = frozenset({"", "无", "未定级", "none"})
 
-# Ledger entries store the code, events and alerts store the analysis' Chinese word (which
-# is the label): both spellings find the level.
+# Ledger entries store the code; events and alerts store the analysis' level, whose value is
+# the Chinese label: both spellings find the level, which is the one bridge between the two.
 _LEVEL_WORDS: dict[str, Level] = {
     **{level.value: level for level in Level},
     **{label: level for level, label in LEVEL_LABELS.items()},
@@ -68,7 +63,7 @@ def parse_level(value: str | Level | None) -> Level | None:
 
 
 def from_analysis(level: AnalysisLevel | str) -> Level | None:
-    """The ledger level of an analysis level (None for 无)."""
+    """The ledger level of an analysis level (None for 无), e.g. for an alert's entry."""
     return level_of(AnalysisLevel(level).value)
 
 

@@ -72,8 +72,9 @@ def test_the_analysis_level_maps_to_the_ledger_level():
     mapped = [from_analysis(a) for a in AnalysisLevel if a is not AnalysisLevel.NONE]
     assert mapped == list(Level)
     for level in Level:
-        assert level.analysis.rank == level.rank == EVENT_LEVEL_RANKS[LEVEL_LABELS[level]]
-        assert from_analysis(level.analysis) is level
+        word = AnalysisLevel(LEVEL_LABELS[level])  # the analysis' value is the label
+        assert word.rank == level.rank == EVENT_LEVEL_RANKS[word]
+        assert from_analysis(word) is level and from_analysis(word.value) is level
     assert EVENT_LEVEL_RANKS["无"] == 0
 
 

@@ -20,7 +20,7 @@ from tracker.ledger.export import write_xlsx
 from tracker.ledger.query import LedgerFilter
 from tracker.models import utcnow
 from tracker.models.ledger import HolidayOverride
-from tracker.vocabulary import Kind, parse_level
+from tracker.vocabulary import LEVEL_LABELS, Kind, Level, parse_level
 
 
 def parse_received(text: str, ctx: Context) -> datetime:
@@ -49,7 +49,7 @@ def _stored_context(ctx: Context) -> DeadlineContext:
 @click.option("--kind", required=True, type=click.Choice([k.value for k in Kind]))
 @click.option("--received", required=True, metavar="DATETIME",
               help="received (or found) time; a date alone means 00:00 local time")
-@click.option("--level", help="一般/较大/重大/特别重大 (or general/larger/major/critical)")
+@click.option("--level", help="/".join(LEVEL_LABELS.values()) + " (or " + "/".join(Level) + ")")
 @click.option("--board", help="message board (source name) for board-specific limits")
 @click.option("--category", help="category (一级分类) for category-specific limits")
 @click.option("--json", "as_json", is_flag=True, help='print {"due", "explanation"}')

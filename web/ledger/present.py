@@ -19,9 +19,9 @@ from tracker.models.ledger import LedgerEntry, LedgerResponse
 from tracker.vocabulary import (
     KIND_LABELS,
     LEVEL_LABELS,
-    REPLY_TYPE_BY_CODE,
     Kind,
     Level,
+    reply_type,
     status_label,
 )
 from web.db import get_db, get_settings
@@ -77,7 +77,7 @@ def level_label(level: str | None) -> str:
 
 def reply_type_label(code: str | None) -> str:
     """The reply type's name."""
-    found = REPLY_TYPE_BY_CODE.get(code or "")
+    found = reply_type(code)
     return found.label if found else ""
 
 
