@@ -47,6 +47,7 @@ from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
 from tracker.models import Department  # noqa: E402
 from tracker.models.ledger import LedgerDepartment, LedgerEntry  # noqa: E402
 from tracker.settings import load_settings  # noqa: E402
+from tracker.vocabulary import Level  # noqa: E402
 
 PG_ADMIN = os.environ.get("YUQING_BENCH_POSTGRES_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -91,7 +92,7 @@ def _entry(rnd: random.Random, index: int, depts: list[int]) -> dict:
         "summary": "居民反映的问题和诉求，" * rnd.randrange(2, 12), "source_name": "市长信箱",
         "board": "mayor_box", "url": f"http://example.invalid/m/{index}",
         "category": rnd.choice(("城乡建设", "交通运输", "教育文体", "环境保护", "劳动和社会保障")),
-        "level": rnd.choice(("general", "larger", "major", "critical")) if kind == "opinion"
+        "level": rnd.choice([level.value for level in Level]) if kind == "opinion"
         else None,
         "found_at": received if kind == "opinion" else None, "received_at": received,
         "lead_department_id": lead, "responsible_person": "张三" if lead else None,

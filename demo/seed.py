@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from demo.sources import DEMO_SOURCES
 from tracker.accounts.users import create_user
 from tracker.index.rules import list_rules, save_rule
-from tracker.models import ROLE_NAMES, CrawlRun, Mention, MessageCase, RoleCode, User
+from tracker.models import CrawlRun, Mention, MessageCase, User
 from tracker.ops import run_crawls
+from tracker.vocabulary import ROLE_NAMES, RoleCode
 
 
 @dataclass(frozen=True)

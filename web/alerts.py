@@ -25,8 +25,8 @@ from tracker.events.triage import (
     merge_events,
 )
 from tracker.ledger import LedgerError
-from tracker.models import RoleCode
 from tracker.models.events import Alert, Event
+from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

@@ -12,9 +12,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker.models import RoleCode
 from tracker.reports import charts
 from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
+from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from tracker.models import ROLE_NAMES, RoleCode
+from tracker.vocabulary import ROLE_NAMES, RoleCode
 from web.db import get_settings
 
 

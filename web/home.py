@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from tracker.models import RoleCode
+from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.dashboard import dashboard_context
 

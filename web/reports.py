@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 
 from tracker.metrics import Period
-from tracker.models import RoleCode
 from tracker.reports import FORMATS, build_monthly_report, filename, render
 from tracker.reports.html import render_fragment, report_css
 from tracker.reports.pdf import ReportError
+from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

@@ -30,7 +30,8 @@ from tracker.index import (
 )
 from tracker.index.base import SENTIMENT_BANDS, SearchResult, sentiment_band
 from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
-from tracker.models import RoleCode, Source
+from tracker.models import Source
+from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
 

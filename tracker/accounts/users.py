@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.models import Department, RoleCode, User, audit, utcnow
+from tracker.models import Department, User, audit, utcnow
+from tracker.vocabulary import RoleCode
 
 
 class AccountError(ValueError):

@@ -7,7 +7,7 @@ import click
 from tracker.accounts.users import AccountError, create_user
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
-from tracker.models import RoleCode
+from tracker.vocabulary import RoleCode
 
 
 @cli.group()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import DatabaseError, require_schema, session_scope
-from tracker.deadlines import WorkCalendar, due_at, parse_level
+from tracker.deadlines import WorkCalendar, due_at
 from tracker.deadlines.calendar import SOURCE_LABELS
 from tracker.deadlines.store import DeadlineContext, deadline_context, set_override
 from tracker.ledger import Actor, sync_message_cases
@@ -20,6 +20,7 @@ from tracker.ledger.export import write_xlsx
 from tracker.ledger.query import LedgerFilter
 from tracker.models import utcnow
 from tracker.models.ledger import HolidayOverride
+from tracker.vocabulary import LEVEL_LABELS, Kind, Level, parse_level
 
 
 def parse_received(text: str, ctx: Context) -> datetime:
@@ -45,10 +46,10 @@ def _stored_context(ctx: Context) -> DeadlineContext:
 
 
 @cli.command("deadline")
-@click.option("--kind", required=True, type=click.Choice(["opinion", "message", "disclosure"]))
+@click.option("--kind", required=True, type=click.Choice([k.value for k in Kind]))
 @click.option("--received", required=True, metavar="DATETIME",
               help="received (or found) time; a date alone means 00:00 local time")
-@click.option("--level", help="一般/较大/重大/特别重大 (or general/larger/major/critical)")
+@click.option("--level", help="/".join(LEVEL_LABELS.values()) + " (or " + "/".join(Level) + ")")
 @click.option("--board", help="message board (source name) for board-specific limits")
 @click.option("--category", help="category (一级分类) for category-specific limits")
 @click.option("--json", "as_json", is_flag=True, help='print {"due", "explanation"}')
@@ -95,7 +96,7 @@ def ledger_sync(ctx: Context, as_json: bool) -> None:
 
 @ledger.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["opinion", "message", "disclosure"]))
+@click.option("--kind", type=click.Choice([k.value for k in Kind]))
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]))
 @pass_context

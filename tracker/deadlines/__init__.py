@@ -2,7 +2,8 @@
 
 Public entry points: :func:`due_at`, :func:`is_overdue`, :func:`is_due_soon`,
 :func:`resolve_rule`, :class:`WorkCalendar`. Everything here is pure (no database); admin
-overrides and configured rules are loaded by :mod:`tracker.deadlines.store`.
+overrides and configured rules are loaded by :mod:`tracker.deadlines.store`. Kinds and levels
+are words of :mod:`tracker.vocabulary`.
 """
 
 from tracker.deadlines.calendar import (
@@ -26,21 +27,15 @@ from tracker.deadlines.rules import (
     CONSULTATION_DAYS,
     CORRECTION_NOTICE_DAYS,
     DEFAULT_RULES,
-    KIND_LABELS,
-    LEVEL_LABELS,
     ClockStart,
-    Kind,
-    Level,
     SlaRule,
     Unit,
-    parse_level,
     resolve_rule,
 )
 
 __all__ = [
-    "CONSULTATION_DAYS", "CORRECTION_NOTICE_DAYS", "DEFAULT_RULES", "KIND_LABELS",
-    "LEVEL_LABELS", "SHANGHAI", "ClockStart", "Day", "DaySource", "Deadline", "Kind", "Level",
-    "Milestone", "Override", "Pause", "SlaRule", "Unit", "WorkCalendar", "add_working_days",
-    "default_calendar", "due_at", "is_due_soon", "is_overdue", "parse_level", "resolve_rule",
-    "weekday_name",
+    "CONSULTATION_DAYS", "CORRECTION_NOTICE_DAYS", "DEFAULT_RULES", "SHANGHAI", "ClockStart",
+    "Day", "DaySource", "Deadline", "Milestone", "Override", "Pause", "SlaRule", "Unit",
+    "WorkCalendar", "add_working_days", "default_calendar", "due_at", "is_due_soon",
+    "is_overdue", "resolve_rule", "weekday_name",
 ]

@@ -20,15 +20,12 @@ from tracker.deadlines.counting import (
 from tracker.deadlines.rules import (
     CLOCK_START_LABELS,
     CONSULTATION_DAYS,
-    LEVEL_LABELS,
     ClockStart,
-    Kind,
-    Level,
     SlaRule,
     Unit,
-    parse_level,
     resolve_rule,
 )
+from tracker.vocabulary import LEVEL_LABELS, Kind, Level, parse_level
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(23, 59, 59)

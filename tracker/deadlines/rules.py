@@ -6,40 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
-class Kind(enum.StrEnum):
-    """The three kinds of ledger entry."""
-
-    OPINION = "opinion"
-    MESSAGE = "message"
-    DISCLOSURE = "disclosure"
-
-
-KIND_LABELS = {Kind.OPINION: "政务舆情", Kind.MESSAGE: "网民留言", Kind.DISCLOSURE: "依申请公开"}
-
-
-class Level(enum.StrEnum):
-    """Opinion levels used by local rules (一般 / 较大 / 重大 / 特别重大)."""
-
-    GENERAL = "general"
-    LARGER = "larger"
-    MAJOR = "major"
-    CRITICAL = "critical"
-
-
-LEVEL_LABELS = {Level.GENERAL: "一般", Level.LARGER: "较大", Level.MAJOR: "重大",
-                Level.CRITICAL: "特别重大"}
-
-
-def parse_level(value: str | Level | None) -> Level | None:
-    """Accept a level code (``major``) or its Chinese name (``重大``); empty/无 means none."""
-    if value is None or str(value).strip() in ("", "无", "未定级", "none"):
-        return None
-    text = str(value).strip()
-    for level, label in LEVEL_LABELS.items():
-        if text in {level.value, label}:
-            return level
-    raise ValueError(f"unknown level {value!r}; use one of " + "/".join(LEVEL_LABELS.values()))
+from tracker.vocabulary import Kind, Level, parse_level
 
 
 class Unit(enum.StrEnum):

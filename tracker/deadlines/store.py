@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from tracker.deadlines.calendar import Override, WorkCalendar
 from tracker.deadlines.compute import SHANGHAI
-from tracker.deadlines.rules import ClockStart, Kind, SlaRule, Unit, parse_level, resolve_rule
+from tracker.deadlines.rules import ClockStart, SlaRule, Unit, resolve_rule
 from tracker.models import audit
 from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from tracker.vocabulary import Kind, parse_level
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ from analysis import hotness
 from analysis.hotness import QuietHours
 from analysis.types import Level
 from tracker.models.events import ALERT_NEW, EVENT_OPEN, Alert, Event
-
-LEVEL_RANKS = {level.value: level.rank for level in Level}
+from tracker.vocabulary import EVENT_LEVEL_RANKS
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,14 @@ def alerted_levels(session: Session, event_ids: Sequence[int]) -> dict[int, set[
         rows = session.execute(select(Alert.event_id, Alert.level)
                                .where(Alert.event_id.in_(event_ids[start:start + 500])))
         for event_id, level in rows:
-            if level in LEVEL_RANKS:
+            if level in EVENT_LEVEL_RANKS:
                 out[event_id].add(Level(level))
     return out
 
 
 def level_rank():
     """SQL expression: the rank of an event's level (0 for none or unknown)."""
-    return case(LEVEL_RANKS, value=Event.level, else_=0)
+    return case(EVENT_LEVEL_RANKS, value=Event.level, else_=0)
 
 
 def pending_events(session: Session, policy: AlertPolicy, now: datetime) -> list[Event]:
@@ -79,7 +78,7 @@ def is_risk(event: Event, policy: AlertPolicy) -> bool:
 
 def decide(event: Event, done: set[Level], policy: AlertPolicy, now: datetime) -> Level | None:
     """The level to alert the event at now, or None."""
-    level = Level(event.level) if event.level in LEVEL_RANKS else Level.NONE
+    level = Level(event.level) if event.level in EVENT_LEVEL_RANKS else Level.NONE
     if level.rank < policy.min_level.rank or not is_risk(event, policy):
         return None
     if event.mention_count <= 1 and level.rank < policy.single_min_level.rank:

@@ -34,6 +34,7 @@ from tracker.models.events import (
     MentionAnalysis,
     SentimentCorrection,
 )
+from tracker.vocabulary import from_analysis
 
 MAX_LINKED_MENTIONS = 500
 
@@ -126,7 +127,7 @@ def escalate_alert(session: Session, alert: Alert, actor_id: int | None,
         session, title=event.title, summary=summary,
         source=first.source.title if first is not None else None,
         url=first.url or None if first is not None else None, found_at=alert.created_at,
-        first_published_at=event.first_seen_at, level=alert.level,
+        first_published_at=event.first_seen_at, level=from_analysis(alert.level),
         mention_ids=ids[:MAX_LINKED_MENTIONS], alert_id=alert.id, actor_id=actor_id,
         involved_units=event.department)
     department = session.scalar(select(Department).where(Department.name == event.department))

@@ -28,12 +28,11 @@ from tracker.ledger.service import (
     perform,
     propose_department,
 )
-from tracker.ledger.states import Action, DisclosureStatus, MessageStatus, OpinionStatus
+from tracker.ledger.states import Action
 from tracker.ledger.sync import sync_message_cases
 
 __all__ = [
-    "Action", "Actor", "DisclosureStatus", "LedgerError", "MessageStatus", "OpinionStatus",
-    "PermissionDenied", "RedFlag", "access", "allowed_actions", "audit_trail", "can_view",
-    "find_promises", "get_entry", "open_disclosure_entry", "open_opinion_entry", "perform",
-    "propose_department", "red_flags", "sync_message_cases",
+    "Action", "Actor", "LedgerError", "PermissionDenied", "RedFlag", "access", "allowed_actions",
+    "audit_trail", "can_view", "find_promises", "get_entry", "open_disclosure_entry",
+    "open_opinion_entry", "perform", "propose_department", "red_flags", "sync_message_cases",
 ]

@@ -6,10 +6,11 @@ from datetime import datetime, tzinfo
 
 from tracker.deadlines.compute import Deadline, due_at
 from tracker.deadlines.counting import Pause
-from tracker.deadlines.rules import Kind, SlaRule
+from tracker.deadlines.rules import SlaRule
 from tracker.deadlines.store import DeadlineContext
 from tracker.ledger.decisions import ExtensionState
 from tracker.models.ledger import LedgerEntry, LedgerTimeChange
+from tracker.vocabulary import Kind
 
 PAUSE = "pause"
 EXTENSION = "extension"

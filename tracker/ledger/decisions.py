@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Protocol
 
 from tracker.deadlines.compute import is_overdue
-from tracker.deadlines.rules import UNANSWERED_RED_FLAG_MONTHS, Kind
+from tracker.deadlines.rules import UNANSWERED_RED_FLAG_MONTHS
 from tracker.ledger.states import FINAL, TABLES, Action, Transition, find_transition
-from tracker.models.accounts import RoleCode
+from tracker.vocabulary import Kind, RoleCode
 
 
 class LedgerError(ValueError):

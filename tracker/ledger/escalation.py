@@ -27,14 +27,12 @@ from tracker.ledger.reminders import (
     remaining_text,
     step_key,
 )
-from tracker.ledger.states import FINAL, STATUS_LABELS, Kind
+from tracker.ledger.states import FINAL
 from tracker.models import User
 from tracker.models.ledger import LedgerEntry
 from tracker.models.ops import EscalationContact, ReminderLog
 from tracker.settings import Settings
-
-LEVEL_NAMES = {"general": "一般", "larger": "较大", "major": "重大", "critical": "特别重大"}
-
+from tracker.vocabulary import LEVEL_LABELS, status_label
 
 #: Past this, every step of an entry has long been taken: it is not looked at again.
 LAST_STEP_WITHIN = timedelta(days=30)
@@ -71,8 +69,8 @@ def reminder_message(entry: LedgerEntry, step: Step, now: datetime,
                      settings: Settings) -> notify.Message:
     """The words of one reminder."""
     due_local = entry.due_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
-    status = STATUS_LABELS.get(Kind(entry.kind), {}).get(entry.status, entry.status)
-    level = LEVEL_NAMES.get(entry.level or "", entry.level or "")
+    status = status_label(entry.kind, entry.status)
+    level = LEVEL_LABELS.get(entry.level or "", entry.level or "")
     escalated = step.audience is not Audience.RESPONSIBLE
     body = (f"台账 #{entry.id}“{entry.title}”{'（' + level + '）' if level else ''}"
             f"办理时限 {due_local}，{remaining_text(entry.due_at, now)}；当前状态：{status}"

@@ -16,13 +16,12 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from tracker.deadlines.compute import is_overdue
-from tracker.deadlines.rules import KIND_LABELS, LEVEL_LABELS
 from tracker.ledger.decisions import Actor
 from tracker.ledger.query import LedgerFilter, conditions, order_by
-from tracker.ledger.states import STATUS_LABELS
 from tracker.ledger.xlsx import write_sheet
 from tracker.models import Department
 from tracker.models.ledger import LedgerDepartment, LedgerEntry
+from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
 
 E = LedgerEntry
 
@@ -39,8 +38,6 @@ TIMES = (E.found_at, E.first_published_at, E.received_at, E.replied_at, E.due_at
 FIELDS = (E.id, E.kind, E.title, E.source_name, E.url, E.involved_units, E.level, E.summary,
           E.reply_summary, E.reply_channel, E.responsible_person, E.status, E.satisfaction,
           E.extension_days, E.note)
-KINDS = {k.value: v for k, v in KIND_LABELS.items()}
-LEVELS = {k.value: v for k, v in LEVEL_LABELS.items()}
 STATUSES = {(k.value, s): label for k, labels in STATUS_LABELS.items()
             for s, label in labels.items()}
 
@@ -79,8 +76,8 @@ def _row(number: int, r: Any, times: list, lead: str | None, co: str | None,
     overdue = "" if due is None or paused else (
         "是" if is_overdue(due, now_local, done) else "否")
     return [
-        number, r.id, KINDS.get(r.kind, r.kind), r.title, r.source_name, r.url, found, first,
-        received, r.involved_units, LEVELS.get(r.level), r.summary, r.reply_summary, replied,
+        number, r.id, KIND_LABELS.get(r.kind, r.kind), r.title, r.source_name, r.url, found, first,
+        received, r.involved_units, LEVEL_LABELS.get(r.level), r.summary, r.reply_summary, replied,
         r.reply_channel, lead, co, r.responsible_person, due, overdue,
         STATUSES.get((r.kind, r.status), r.status), closed, r.satisfaction,
         r.extension_days or None, r.note,

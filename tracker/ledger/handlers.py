@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from tracker.deadlines.compute import is_overdue
 from tracker.deadlines.counting import add_working_days, first_counted_day
-from tracker.deadlines.rules import CORRECTION_NOTICE_DAYS, Kind, parse_level
+from tracker.deadlines.rules import CORRECTION_NOTICE_DAYS
 from tracker.deadlines.store import DeadlineContext
 from tracker.ledger import clock
 from tracker.ledger.decisions import Actor, LedgerError, find_promises
-from tracker.ledger.replies import REPLY_TYPE_BY_CODE
 from tracker.models import Department, User
 from tracker.models.ledger import (
     LedgerDepartment,
@@ -29,6 +28,7 @@ from tracker.models.ledger import (
     LedgerResponse,
     LedgerTimeChange,
 )
+from tracker.vocabulary import REPLY_TYPE_BY_CODE, Kind, parse_level
 
 SATISFACTION = ("满意", "基本满意", "不满意", "未评价")
 OPINION_CHANNELS = ("发布权威信息", "新闻发布会", "吹风会", "接受媒体采访", "专家解读", "网上答复",

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.ledger.decisions import Actor
-from tracker.models.accounts import RoleCode
 from tracker.models.ledger import LedgerDepartment, LedgerEntry
+from tracker.vocabulary import RoleCode
 
 E = LedgerEntry
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from tracker.vocabulary import Level, level_of
+
 #: Answers "is this date a working day?" (weekends, holidays and 调休 make-up days).
 IsWorkday = Callable[[date], bool]
 
@@ -56,7 +58,7 @@ class ReminderPolicy:
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
     quiet_on_rest_days: bool = True
-    urgent_levels: frozenset[str] = frozenset({"major", "critical", "重大", "特别重大"})
+    urgent_levels: frozenset[Level] = frozenset({Level.MAJOR, Level.CRITICAL})
     timezone: str = "Asia/Shanghai"
 
     @property
@@ -171,8 +173,10 @@ def quiet_ends(now: datetime, policy: ReminderPolicy, is_workday: IsWorkday) -> 
 
 
 def is_urgent(level: str | None, policy: ReminderPolicy) -> bool:
-    """重大 and 特别重大 entries ignore quiet hours."""
-    return level is not None and level in policy.urgent_levels
+    """重大 and 特别重大 entries ignore quiet hours (``level`` as a code or a Chinese word)."""
+    # Ledger entries store the code, alerts the analysis' Chinese word: both are urgent.
+    found = level_of(level)
+    return found is not None and found in policy.urgent_levels
 
 
 def step_key(step: Step, due_at: datetime) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.rules import Kind, parse_level
 from tracker.deadlines.store import DeadlineContext, deadline_context
 from tracker.ledger import clock
 from tracker.ledger.decisions import (
@@ -26,6 +25,7 @@ from tracker.ledger.replies import APPLICANT_TYPES, RECEIPT_CHANNELS
 from tracker.ledger.states import INITIAL
 from tracker.models import AuditEvent, Mention, audit, utcnow
 from tracker.models.ledger import LedgerEntry, LedgerLink
+from tracker.vocabulary import Kind, parse_level
 
 ENTITY = "ledger_entry"
 

@@ -1,9 +1,10 @@
-"""Workflows as data: a status enum and a transition table per kind, guarded by role.
+"""Workflows as data: a transition table per kind over its status enum, guarded by role.
 
 A transition row says: this action, from these statuses, leads to that status (``None``:
 the status stays), and these roles may do it. Responders may act only on entries whose
 lead department (牵头单位) is their own; that scope check lives in
-:mod:`tracker.ledger.decisions`, the table only names the roles.
+:mod:`tracker.ledger.decisions`, the table only names the roles. The statuses and their
+labels are words of :mod:`tracker.vocabulary`.
 """
 
 from __future__ import annotations
@@ -11,63 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from tracker.deadlines.rules import Kind
-from tracker.models.accounts import RoleCode
-
-
-class OpinionStatus(enum.StrEnum):
-    """政务舆情: 登记 → 研判 → 交办 → 办理 → 审签 → 回应 → 跟踪反馈 → 办结."""
-
-    REGISTERED = "registered"
-    ASSESSING = "assessing"
-    ASSIGNED = "assigned"
-    HANDLING = "handling"
-    REVIEW = "review"
-    RESPONDED = "responded"
-    FOLLOW_UP = "follow_up"
-    CLOSED = "closed"
-
-
-class MessageStatus(enum.StrEnum):
-    """留言: 受理 → 交办 → 办理 → 审核 → 答复 → 回访 → 公开 → 归档."""
-
-    ACCEPTED = "accepted"
-    ASSIGNED = "assigned"
-    HANDLING = "handling"
-    REVIEW = "review"
-    REPLIED = "replied"
-    VISITED = "visited"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
-
-
-class DisclosureStatus(enum.StrEnum):
-    """依申请公开: 登记 → 审核 (→ 补正) → 办理 (→ 征求意见) → 答复 → 归档."""
-
-    REGISTERED = "registered"
-    REVIEWING = "reviewing"
-    CORRECTING = "correcting"
-    HANDLING = "handling"
-    CONSULTING = "consulting"
-    REPLIED = "replied"
-    ARCHIVED = "archived"
-    WITHDRAWN = "withdrawn"
-
-
-STATUS_ENUMS: dict[Kind, type[enum.StrEnum]] = {
-    Kind.OPINION: OpinionStatus, Kind.MESSAGE: MessageStatus, Kind.DISCLOSURE: DisclosureStatus,
-}
-
-STATUS_LABELS: dict[Kind, dict[str, str]] = {
-    Kind.OPINION: {"registered": "登记", "assessing": "研判", "assigned": "交办",
-                   "handling": "办理", "review": "审签", "responded": "回应",
-                   "follow_up": "跟踪反馈", "closed": "办结"},
-    Kind.MESSAGE: {"accepted": "受理", "assigned": "交办", "handling": "办理", "review": "审核",
-                   "replied": "答复", "visited": "回访", "published": "公开", "archived": "归档"},
-    Kind.DISCLOSURE: {"registered": "登记", "reviewing": "审核", "correcting": "补正中",
-                      "handling": "办理", "consulting": "征求意见中", "replied": "答复",
-                      "archived": "归档", "withdrawn": "视为撤回"},
-}
+from tracker.vocabulary import DisclosureStatus, Kind, MessageStatus, OpinionStatus, RoleCode
 
 #: The first status of each kind.
 INITIAL: dict[Kind, str] = {Kind.OPINION: OpinionStatus.REGISTERED,
@@ -131,11 +76,6 @@ KIND_ACTION_LABELS: dict[Kind, dict[str, str]] = {
 def action_label(kind: Kind | str, action: str) -> str:
     """The Chinese name of ``action`` for entries of ``kind``."""
     return KIND_ACTION_LABELS.get(Kind(kind), {}).get(action) or ACTION_LABELS.get(action, action)
-
-
-def status_label(kind: Kind | str, status: str) -> str:
-    """The Chinese name of ``status`` for entries of ``kind``."""
-    return STATUS_LABELS[Kind(kind)].get(status, status)
 
 
 @dataclass(frozen=True)

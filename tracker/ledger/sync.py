@@ -9,13 +9,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.rules import Kind
 from tracker.deadlines.store import DeadlineContext, deadline_context
 from tracker.ledger import clock
 from tracker.ledger.decisions import find_promises
-from tracker.ledger.states import MessageStatus
 from tracker.models import Department, MessageCase, audit
 from tracker.models.ledger import LedgerEntry, LedgerResponse
+from tracker.vocabulary import Kind, MessageStatus
 
 ENTITY = "ledger_entry"
 BATCH = 500

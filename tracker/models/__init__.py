@@ -1,6 +1,6 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
-from tracker.models.accounts import ROLE_NAMES, Department, Role, RoleCode, User
+from tracker.models.accounts import Department, Role, User
 from tracker.models.audit import AuditEvent
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.collection import CrawlRun, Mention, MessageCase
@@ -12,7 +12,6 @@ from tracker.models.sources import Source, SourceKind
 from tracker.models.watch import WatchRule  # noqa: F401
 
 __all__ = [
-    "ROLE_NAMES",
     "AuditEvent",
     "Base",
     "CrawlRun",
@@ -20,7 +19,6 @@ __all__ = [
     "Mention",
     "MessageCase",
     "Role",
-    "RoleCode",
     "Source",
     "SourceKind",
     "UTCDateTime",

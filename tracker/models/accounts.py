@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -13,23 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.models.base import Base, utcnow
 
 _hasher = PasswordHasher()
-
-
-class RoleCode(enum.StrEnum):
-    """The four roles of yuqing (see DESIGN.md)."""
-
-    OPINION_STAFF = "opinion_staff"
-    RESPONDER = "responder"
-    LEADER = "leader"
-    ADMIN = "admin"
-
-
-ROLE_NAMES: dict[RoleCode, str] = {
-    RoleCode.OPINION_STAFF: "舆情专员",
-    RoleCode.RESPONDER: "部门办理人",
-    RoleCode.LEADER: "领导",
-    RoleCode.ADMIN: "管理员",
-}
 
 
 class Role(Base):

@@ -30,12 +30,11 @@ from tracker.notify.formats import RobotKind, WebhookSpec, mask_url, parse_webho
 from tracker.notify.policy import RATE_LIMITS, after_failure, rate_wait
 from tracker.notify.transport import DeliveryError, SmtpConfig, post_webhook, send_email
 from tracker.settings import Settings
+from tracker.vocabulary import Level, level_of
 
 log = logging.getLogger(__name__)
 
 PERSONAL_CHANNELS = ("inapp", "email")
-LEVEL_ORDER = {"general": 0, "一般": 0, "larger": 1, "较大": 1, "major": 2, "重大": 2,
-               "critical": 3, "特别重大": 3}
 KIND_LABELS = {"alert": "舆情预警", "reminder": "办理提醒", "escalation": "超期督办",
                "source_health": "信息源状态", "report": "月度报告", "job": "定时任务"}
 
@@ -83,10 +82,12 @@ class Outcome:
 
 
 def level_at_least(level: str | None, minimum: str | None) -> bool:
-    """True when ``level`` reaches ``minimum`` (no minimum: always)."""
+    """True when ``level`` reaches ``minimum`` (no minimum: always); codes or Chinese words."""
     if minimum is None:
         return True
-    return LEVEL_ORDER.get(level or "", -1) >= LEVEL_ORDER.get(minimum, 0)
+    # An unknown level never passes; an unknown minimum counts as the lowest level.
+    found, floor = level_of(level), level_of(minimum)
+    return (found.rank if found else 0) >= (floor.rank if floor else Level.GENERAL.rank)
 
 
 def rules_for(session: Session, message: Message) -> list[Rule]:

@@ -12,9 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.rules import KIND_LABELS, LEVEL_LABELS
 from tracker.ledger.decisions import add_months
-from tracker.ledger.states import status_label
 from tracker.metrics import (
     EXCLUDED_STATUSES,
     KINDS,
@@ -30,6 +28,7 @@ from tracker.models import Department, LedgerEntry
 from tracker.models.events import Alert, Event
 from tracker.models.ledger import LedgerLink
 from tracker.settings import Settings
+from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, Level, status_label
 
 #: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX
 #: (most late / oldest first) and states the full count.
@@ -40,7 +39,6 @@ TREND_MONTHS = 12
 #: Reply-time distribution buckets: (upper bound in hours, label).
 BUCKETS = ((24, "1天内"), (72, "1-3天"), (168, "3-7天"), (360, "7-15天"), (720, "15-30天"),
            (2160, "30-90天"), (None, "90天以上"))
-LEVEL_ORDER = {"critical": 0, "major": 1, "larger": 2, "general": 3}
 
 
 @dataclass
@@ -245,13 +243,14 @@ def hottest_opinions(session: Session, period: Period, settings: Settings, as_of
     lower, upper = period.utc_bounds(settings.tz)
     links = (select(LedgerLink.entry_id, func.count().label("n"))
              .group_by(LedgerLink.entry_id).subquery())
-    level_rank = case(*((e.level == k, v) for k, v in LEVEL_ORDER.items()), else_=9)
+    # Highest level first; entries without a level (rank 0) come last.
+    level_rank = case({level.value: level.rank for level in Level}, value=e.level, else_=0)
     stmt = (select(*_entry_columns(), func.coalesce(links.c.n, 0))
             .outerjoin(Department, Department.id == e.lead_department_id)
             .outerjoin(links, links.c.entry_id == e.id)
             .where(e.kind == "opinion", e.received_at >= lower, e.received_at < upper,
                    e.status.not_in(EXCLUDED_STATUSES))
-            .order_by(level_rank, func.coalesce(links.c.n, 0).desc(), e.received_at, e.id)
+            .order_by(level_rank.desc(), func.coalesce(links.c.n, 0).desc(), e.received_at, e.id)
             .limit(limit))
     rows = _rows(session, stmt, as_of)
     for row in rows:

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from tracker.deadlines.rules import KIND_LABELS
 from tracker.reports import charts, words
 from tracker.reports.data import MonthlyReport
+from tracker.vocabulary import KIND_LABELS
 
 TEMPLATES = Path(__file__).with_name("templates")
 

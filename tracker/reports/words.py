@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker.deadlines.rules import KIND_LABELS
 from tracker.metrics import Metrics
+from tracker.vocabulary import KIND_LABELS
 
 if TYPE_CHECKING:
     from tracker.reports.data import MonthlyReport

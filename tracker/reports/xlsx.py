@@ -18,9 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tracker.deadlines.rules import KIND_LABELS
 from tracker.metrics import Metrics
 from tracker.reports.data import EntryList, MonthlyReport
+from tracker.vocabulary import KIND_LABELS
 
 FONT_NAME = "宋体"  # present on every Chinese Windows; LibreOffice substitutes Noto CJK
 DATE_FORMAT = "yyyy-mm-dd hh:mm"

@@ -14,7 +14,8 @@ from typing import Any
 from flask import Blueprint
 
 from tracker import notify
-from tracker.models import ROLE_NAMES
+from tracker.vocabulary import LEVEL_LABELS as LEVELS
+from tracker.vocabulary import ROLE_NAMES
 
 bp = Blueprint("admin", __name__)
 
@@ -24,7 +25,6 @@ RUN_STATUS = {"running": "运行中", "ok": "成功", "error": "失败", "missed
 DELIVERY_STATUS = {"pending": "待发送", "retrying": "重试中", "sent": "已发送", "failed": "失败"}
 CHANNEL_LABELS = {"email": "电子邮件", "wecom": "企业微信", "dingtalk": "钉钉"}
 PERSONAL_LABELS = {"inapp": "站内通知", "email": "电子邮件"}
-LEVELS = {"general": "一般", "larger": "较大", "major": "重大", "critical": "特别重大"}
 TIERS = {"head": "部门负责人", "leader": "督办领导"}
 
 

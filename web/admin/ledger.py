@@ -10,17 +10,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker.deadlines.calendar import SOURCE_LABELS, WorkCalendar
-from tracker.deadlines.rules import (
-    CLOCK_START_LABELS,
-    DEFAULT_RULES,
-    KIND_LABELS,
-    LEVEL_LABELS,
-    UNIT_LABELS,
-    parse_level,
-)
+from tracker.deadlines.rules import CLOCK_START_LABELS, DEFAULT_RULES, UNIT_LABELS
 from tracker.deadlines.store import load_overrides, set_override
-from tracker.models import RoleCode, audit, utcnow
+from tracker.models import audit, utcnow
 from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, RoleCode, parse_level
 from web.admin import bp
 from web.auth import roles_required
 from web.db import get_db, get_settings

@@ -8,9 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from tracker import notify
-from tracker.models import Department, RoleCode, User
+from tracker.models import Department, User
 from tracker.models.ops import EscalationContact, NotificationRule, WebhookEndpoint
 from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
+from tracker.vocabulary import RoleCode
 from web.admin import TIERS, bp
 from web.auth import roles_required
 from web.db import get_db, get_settings

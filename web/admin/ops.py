@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from tracker import notify
 from tracker.collection.health import STATE_LABELS, State
-from tracker.models import RoleCode, Source
+from tracker.models import Source
 from tracker.models.ops import Delivery, JobCommand, JobRun, SourceHealth
 from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
 from tracker.ops import scheduler as sched
+from tracker.vocabulary import RoleCode
 from web.admin import ACTION_LABELS, DELIVERY_STATUS, bp
 from web.auth import roles_required
 from web.db import get_db, get_settings

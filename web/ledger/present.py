@@ -11,13 +11,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.rules import KIND_LABELS, LEVEL_LABELS, Kind, Level
 from tracker.deadlines.store import DeadlineContext, deadline_context
 from tracker.ledger import Actor
-from tracker.ledger.replies import REPLY_TYPE_BY_CODE
-from tracker.ledger.states import action_label, status_label
+from tracker.ledger.states import action_label
 from tracker.models import AuditEvent, Department, User
 from tracker.models.ledger import LedgerEntry, LedgerResponse
+from tracker.vocabulary import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    Kind,
+    Level,
+    reply_type,
+    status_label,
+)
 from web.db import get_db, get_settings
 
 FIELD_LABELS = {
@@ -71,7 +77,7 @@ def level_label(level: str | None) -> str:
 
 def reply_type_label(code: str | None) -> str:
     """The reply type's name."""
-    found = REPLY_TYPE_BY_CODE.get(code or "")
+    found = reply_type(code)
     return found.label if found else ""
 
 

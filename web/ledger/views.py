@@ -14,7 +14,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from tracker.deadlines.rules import KIND_LABELS, LEVEL_LABELS, Kind
 from tracker.ledger import (
     LedgerError,
     PermissionDenied,
@@ -28,9 +27,18 @@ from tracker.ledger import (
 )
 from tracker.ledger.export import write_xlsx
 from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
-from tracker.ledger.replies import REMEDIES, REPLY_TYPE_BY_CODE, WrittenReply, legal_basis_for
-from tracker.ledger.states import STATUS_LABELS, action_label, status_label
-from tracker.models import Department, Mention, MessageCase, RoleCode, User, utcnow
+from tracker.ledger.replies import REMEDIES, WrittenReply, legal_basis_for
+from tracker.ledger.states import action_label
+from tracker.models import Department, Mention, MessageCase, User, utcnow
+from tracker.vocabulary import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    REPLY_TYPE_BY_CODE,
+    STATUS_LABELS,
+    Kind,
+    RoleCode,
+    status_label,
+)
 from web.auth import roles_required
 from web.db import get_db, get_settings
 from web.ledger import bp

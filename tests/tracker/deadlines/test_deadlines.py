@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tracker.deadlines import (
-    Kind,
     Override,
     Pause,
     SlaRule,
@@ -19,6 +18,7 @@ from tracker.deadlines import (
     resolve_rule,
 )
 from tracker.deadlines.calendar import chinese_calendar_knows, holidays_has_official
+from tracker.vocabulary import Kind
 
 SH = ZoneInfo("Asia/Shanghai")
 

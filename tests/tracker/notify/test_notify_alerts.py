@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 from tracker.models import User, events
 from tracker.models.ops import Delivery, Notification
 from tracker.notify.alerts import announce_alerts
+from tracker.vocabulary import EVENT_LEVEL_RANKS
 
 SH = ZoneInfo("Asia/Shanghai")
-RANK = {"一般": 1, "较大": 2, "重大": 3, "特别重大": 4}
 
 
 def sh(text: str) -> datetime:
@@ -40,8 +40,8 @@ def alert(session, level: str, *, quiet: bool = False, status: str = "new"):
                          first_seen_at=at, last_seen_at=at)
     session.add(event)
     session.flush()
-    row = events.Alert(event_id=event.id, level=level, level_rank=RANK[level], hotness=42.0,
-                       reason="48 条相关信息，6 小时内增长 5 倍，负面占比 72%",
+    row = events.Alert(event_id=event.id, level=level, level_rank=EVENT_LEVEL_RANKS[level],
+                       hotness=42.0, reason="48 条相关信息，6 小时内增长 5 倍，负面占比 72%",
                        department="市住建局", status=status, quiet=quiet, created_at=at)
     session.add(row)
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tracker.metrics import Period
 from tracker.models import Department, LedgerEntry
 from tracker.models.base import utcnow
+from tracker.vocabulary import Level
 
 DEPARTMENTS = ("市住建局", "市交通运输局", "市教育局", "市卫健委", "市生态环境局",
                "市市场监管局", "市人社局", "市公安局", "市城管局", "市自然资源局",
@@ -26,7 +27,9 @@ TOPICS = ("小区物业管理混乱", "道路施工长期未完工", "学校周�
 PLACES = ("A1区", "A2区", "A3区", "A4区", "A5区", "A6区", "A7县", "A8县")
 #: kind, share, limit (calendar days standing in for the legal limit)
 KIND_MIX = (("message", 0.6, 10), ("opinion", 0.25, 2), ("disclosure", 0.15, 28))
-LEVELS = ("general", "general", "general", "larger", "larger", "major", "critical")
+#: Opinion levels drawn with weights 3:2:1:1 (一般 is the most common).
+LEVELS = tuple(level.value for level, weight in zip(Level, (3, 2, 1, 1), strict=True)
+               for _ in range(weight))
 SATISFACTION = (None, None, "满意", "满意", "基本满意", "不满意", "未评价")
 
 
