@@ -147,6 +147,13 @@ def status_label(kind: Kind | str, status: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Follow-up satisfaction (回访评价): stored as the words themselves
+
+SATISFACTION = ("满意", "基本满意", "不满意", "未评价")
+#: The answers that count as satisfied (未评价 is a recorded answer too, counted as not).
+SATISFIED = SATISFACTION[:2]
+
+# ---------------------------------------------------------------------------------------------
 # Roles
 
 

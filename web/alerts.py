@@ -16,16 +16,21 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from tracker.events.queue import SORTS, STATUSES, event_detail, merge_targets, queue, sentiment_band
-from tracker.events.triage import (
+from tracker.events import (
+    SORTS,
+    STATUSES,
     TriageError,
     correct_sentiment,
     dismiss_alert,
     escalate_alert,
+    event_detail,
     merge_events,
+    merge_targets,
+    queue,
+    sentiment_band,
 )
 from tracker.ledger import LedgerError
-from tracker.models.events import Alert, Event
+from tracker.models import Alert, Event
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.accounts.users import authenticate
+from tracker.accounts import authenticate
 from tracker.models import User
 from web.db import get_db, get_settings
 

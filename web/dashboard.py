@@ -12,8 +12,14 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from tracker.reports import charts
-from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
+from tracker.reports import (
+    Dashboard,
+    Series,
+    bar_chart,
+    build_dashboard,
+    department_name,
+    line_chart,
+)
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
@@ -30,23 +36,23 @@ def dashboard_charts(board: Dashboard) -> dict[str, Markup]:
     months = [key[2:].replace("-", "/") for key, _ in board.trend]
     trend = [m for _, m in board.trend]
     out = {
-        "speed": Markup(charts.line_chart(months, [
-            charts.Series("中位数", [m.median_reply_hours for m in trend]),
-            charts.Series("P90", [m.p90_reply_hours for m in trend], "#b42318")],
+        "speed": Markup(line_chart(months, [
+            Series("中位数", [m.median_reply_hours for m in trend]),
+            Series("P90", [m.p90_reply_hours for m in trend], "#b42318")],
             title="答复用时趋势（小时，按受理月份）", unit="小时", **SIZE)),
-        "on_time": Markup(charts.line_chart(months, [
-            charts.Series("按期办结率", [m.on_time_rate for m in trend], "#1a7f37"),
-            charts.Series("答复率", [m.reply_rate for m in trend])],
+        "on_time": Markup(line_chart(months, [
+            Series("按期办结率", [m.on_time_rate for m in trend], "#1a7f37"),
+            Series("答复率", [m.reply_rate for m in trend])],
             title="按期办结率与答复率", percent=True, **SIZE)),
     }
     if board.days:
         labels = [d.day.strftime("%m-%d") for d in board.days]
-        series = [charts.Series("正面", [d.positive for d in board.days], "#1a7f37"),
-                  charts.Series("中性", [d.neutral for d in board.days], "#8c959f"),
-                  charts.Series("负面", [d.negative for d in board.days], "#b42318"),
-                  charts.Series("未分析", [d.total - d.positive - d.neutral - d.negative
+        series = [Series("正面", [d.positive for d in board.days], "#1a7f37"),
+                  Series("中性", [d.neutral for d in board.days], "#8c959f"),
+                  Series("负面", [d.negative for d in board.days], "#b42318"),
+                  Series("未分析", [d.total - d.positive - d.neutral - d.negative
                                         for d in board.days], "#d0d7de")]
-        out["mentions"] = Markup(charts.bar_chart(labels, series, stacked=True, unit="条",
+        out["mentions"] = Markup(bar_chart(labels, series, stacked=True, unit="条",
                                                   title="近30天信息量与情感倾向", **SIZE))
     return out
 

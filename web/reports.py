@@ -10,9 +10,15 @@ from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 
 from tracker.metrics import Period
-from tracker.reports import FORMATS, build_monthly_report, filename, render
-from tracker.reports.html import render_fragment, report_css
-from tracker.reports.pdf import ReportError
+from tracker.reports import (
+    FORMATS,
+    ReportError,
+    build_monthly_report,
+    filename,
+    render,
+    render_fragment,
+    report_css,
+)
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings

@@ -21,15 +21,20 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from tracker.index import (
+    SENTIMENT_BANDS,
     MentionIndex,
     QuerySyntaxError,
     SearchIndexError,
     SearchRequest,
+    SearchResult,
+    WatchRuleError,
     get_index,
+    list_rules,
     parse_query,
+    rule_query,
+    save_rule,
+    sentiment_band,
 )
-from tracker.index.base import SENTIMENT_BANDS, SearchResult, sentiment_band
-from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
 from tracker.models import Source
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required

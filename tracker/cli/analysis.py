@@ -71,7 +71,7 @@ def analyze_demo(session: Session, settings: Settings, now: datetime | None = No
     queue stayed empty (0 alerts where the afternoon gave dozens). The scheduler the demo
     then starts analyzes new mentions with the quiet hours as configured.
     """
-    from tracker.events.analyze import analysis_config, run_analysis
+    from tracker.events import analysis_config, run_analysis
 
     config = analysis_config(settings)
     config = replace(config, alerts=replace(config.alerts, quiet=None))
@@ -83,7 +83,7 @@ def analyze_demo(session: Session, settings: Settings, now: datetime | None = No
 @pass_context
 def analyze_command(ctx: Context, as_json: bool) -> None:
     """Analyze new mentions: scores, events, hotness and alerts (once; idempotent)."""
-    from tracker.events.analyze import analysis_config, run_analysis
+    from tracker.events import analysis_config, run_analysis
 
     session = ctx.sessions()
     try:
@@ -133,7 +133,7 @@ def _data_span_hint(span, tz) -> str:
 def hot_command(ctx: Context, top: int, start: datetime | None, end: datetime | None,
                 as_json: bool) -> None:
     """Hot issues: events ranked by hotness over a period."""
-    from tracker.events.hot import HotConfig, rank
+    from tracker.events import HotConfig, rank
     from tracker.models import utcnow
 
     config = HotConfig()

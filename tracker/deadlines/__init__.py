@@ -7,6 +7,7 @@ are words of :mod:`tracker.vocabulary`.
 """
 
 from tracker.deadlines.calendar import (
+    SOURCE_LABELS,
     Day,
     DaySource,
     Override,
@@ -24,18 +25,45 @@ from tracker.deadlines.compute import (
 )
 from tracker.deadlines.counting import Pause, add_working_days
 from tracker.deadlines.rules import (
+    CLOCK_START_LABELS,
     CONSULTATION_DAYS,
     CORRECTION_NOTICE_DAYS,
     DEFAULT_RULES,
+    UNIT_LABELS,
     ClockStart,
     SlaRule,
     Unit,
     resolve_rule,
 )
+from tracker.deadlines.store import DeadlineContext, deadline_context, load_overrides, set_override
 
 __all__ = [
-    "CONSULTATION_DAYS", "CORRECTION_NOTICE_DAYS", "DEFAULT_RULES", "SHANGHAI", "ClockStart",
-    "Day", "DaySource", "Deadline", "Milestone", "Override", "Pause", "SlaRule", "Unit",
-    "WorkCalendar", "add_working_days", "default_calendar", "due_at", "is_due_soon",
-    "is_overdue", "resolve_rule", "weekday_name",
+    "CLOCK_START_LABELS",
+    "CONSULTATION_DAYS",
+    "CORRECTION_NOTICE_DAYS",
+    "ClockStart",
+    "DEFAULT_RULES",
+    "Day",
+    "DaySource",
+    "Deadline",
+    "DeadlineContext",
+    "Milestone",
+    "Override",
+    "Pause",
+    "SHANGHAI",
+    "SOURCE_LABELS",
+    "SlaRule",
+    "UNIT_LABELS",
+    "Unit",
+    "WorkCalendar",
+    "add_working_days",
+    "deadline_context",
+    "default_calendar",
+    "due_at",
+    "is_due_soon",
+    "is_overdue",
+    "load_overrides",
+    "resolve_rule",
+    "set_override",
+    "weekday_name",
 ]

@@ -1,2 +1,49 @@
-"""Monitoring: the analysis job, the event store, hot issues, alerts, the
-triage queue and triage actions."""
+"""Monitoring: the analysis job, the event store, hot issues, alerts, the triage queue and
+triage actions.
+
+- :mod:`tracker.events.analyze`: the analysis job (score, cluster, rate, raise alerts)
+- :mod:`tracker.events.store`: events in SQL as the clusterer sees them
+- :mod:`tracker.events.hot`: event figures, hotness and the hot-issue ranking
+- :mod:`tracker.events.alerts`: one alert per event and level (where an alert is raised)
+- :mod:`tracker.events.triage_queue`, :mod:`tracker.events.triage`: what staff see and do
+"""
+
+from __future__ import annotations
+
+from tracker.events.alerts import due_announcements
+from tracker.events.analyze import analysis_config, run_analysis
+from tracker.events.hot import HotConfig, rank
+from tracker.events.triage import (
+    TriageError,
+    correct_sentiment,
+    dismiss_alert,
+    escalate_alert,
+    merge_events,
+)
+from tracker.events.triage_queue import (
+    SORTS,
+    STATUSES,
+    event_detail,
+    merge_targets,
+    queue,
+    sentiment_band,
+)
+
+__all__ = [
+    "HotConfig",
+    "analysis_config",
+    "due_announcements",
+    "rank",
+    "run_analysis",
+    "SORTS",
+    "STATUSES",
+    "TriageError",
+    "correct_sentiment",
+    "dismiss_alert",
+    "escalate_alert",
+    "event_detail",
+    "merge_events",
+    "merge_targets",
+    "queue",
+    "sentiment_band",
+]

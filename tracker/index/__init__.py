@@ -8,6 +8,7 @@ for the shared rules and :mod:`tracker.index.query` for the watch-rule query syn
 from __future__ import annotations
 
 from tracker.index.base import (
+    SENTIMENT_BANDS,
     Aggregations,
     Bucket,
     BulkResult,
@@ -21,14 +22,35 @@ from tracker.index.base import (
     SearchIndexError,
     SearchRequest,
     SearchResult,
+    sentiment_band,
 )
 from tracker.index.query import Query, parse_query
+from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
 from tracker.settings import Settings
 
 __all__ = [
-    "Aggregations", "BulkResult", "Bucket", "ChangesPage", "Hit", "IndexUnavailable",
-    "ItemError", "MentionDoc", "MentionIndex", "Query", "QuerySyntaxError", "SearchIndexError",
-    "SearchRequest", "SearchResult", "get_index", "parse_query",
+    "Aggregations",
+    "Bucket",
+    "BulkResult",
+    "ChangesPage",
+    "Hit",
+    "IndexUnavailable",
+    "ItemError",
+    "MentionDoc",
+    "MentionIndex",
+    "Query",
+    "QuerySyntaxError",
+    "SENTIMENT_BANDS",
+    "SearchIndexError",
+    "SearchRequest",
+    "SearchResult",
+    "WatchRuleError",
+    "get_index",
+    "list_rules",
+    "parse_query",
+    "rule_query",
+    "save_rule",
+    "sentiment_band",
 ]
 
 

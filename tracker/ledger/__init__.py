@@ -19,6 +19,16 @@ from tracker.ledger.decisions import (
     find_promises,
     red_flags,
 )
+from tracker.ledger.export import write_xlsx
+from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS
+from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
+from tracker.ledger.replies import (
+    APPLICANT_TYPES,
+    RECEIPT_CHANNELS,
+    REMEDIES,
+    WrittenReply,
+    legal_basis_for,
+)
 from tracker.ledger.service import (
     access,
     audit_trail,
@@ -28,11 +38,38 @@ from tracker.ledger.service import (
     perform,
     propose_department,
 )
-from tracker.ledger.states import Action
+from tracker.ledger.states import Action, action_label
 from tracker.ledger.sync import sync_message_cases
 
 __all__ = [
-    "Action", "Actor", "LedgerError", "PermissionDenied", "RedFlag", "access", "allowed_actions",
-    "audit_trail", "can_view", "find_promises", "get_entry", "open_disclosure_entry",
-    "open_opinion_entry", "perform", "propose_department", "red_flags", "sync_message_cases",
+    "APPLICANT_TYPES",
+    "Action",
+    "Actor",
+    "LedgerError",
+    "LedgerFilter",
+    "MESSAGE_CHANNELS",
+    "OPINION_CHANNELS",
+    "OVERDUE_CHOICES",
+    "PermissionDenied",
+    "RECEIPT_CHANNELS",
+    "REMEDIES",
+    "RedFlag",
+    "SORTS",
+    "WrittenReply",
+    "access",
+    "action_label",
+    "allowed_actions",
+    "audit_trail",
+    "can_view",
+    "find_promises",
+    "get_entry",
+    "legal_basis_for",
+    "list_page",
+    "open_disclosure_entry",
+    "open_opinion_entry",
+    "perform",
+    "propose_department",
+    "red_flags",
+    "sync_message_cases",
+    "write_xlsx",
 ]

@@ -28,9 +28,8 @@ from tracker.models.ledger import (
     LedgerResponse,
     LedgerTimeChange,
 )
-from tracker.vocabulary import REPLY_TYPE_BY_CODE, Kind, parse_level
+from tracker.vocabulary import REPLY_TYPE_BY_CODE, SATISFACTION, Kind, parse_level
 
-SATISFACTION = ("满意", "基本满意", "不满意", "未评价")
 OPINION_CHANNELS = ("发布权威信息", "新闻发布会", "吹风会", "接受媒体采访", "专家解读", "网上答复",
                     "情况通报")
 MESSAGE_CHANNELS = ("网站答复", "电话答复", "书面答复", "当面答复")

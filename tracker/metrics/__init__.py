@@ -46,7 +46,6 @@ two databases rank differently). Import from here, not from the modules.
 from tracker.metrics.constants import (
     EXCLUDED_STATUSES,
     KINDS,
-    SATISFIED,
     UNASSIGNED,
     WORKDAY_KINDS,
 )
@@ -56,6 +55,7 @@ from tracker.metrics.period import Period
 from tracker.metrics.query import compute_metrics, metrics_by
 from tracker.metrics.results import DepartmentMetrics, Metrics, MetricsResult
 from tracker.metrics.workdays import WorkdayCounter, work_calendar_for
+from tracker.vocabulary import SATISFIED
 
 __all__ = [
     "EXCLUDED_STATUSES", "KINDS", "SATISFIED", "UNASSIGNED", "WORKDAY_KINDS",

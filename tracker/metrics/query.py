@@ -17,7 +17,6 @@ from tracker.metrics.constants import (
     ALL,
     EXCLUDED_STATUSES,
     KINDS,
-    SATISFIED,
     UNASSIGNED,
     WORKDAY_KINDS,
 )
@@ -34,6 +33,7 @@ from tracker.metrics.results import (
 from tracker.metrics.workdays import WorkdayCounter, work_calendar_for
 from tracker.models import Department, LedgerEntry
 from tracker.settings import Settings
+from tracker.vocabulary import SATISFIED
 
 
 class Query:

@@ -1,13 +1,26 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
 from tracker.models.accounts import Department, Role, User
+
+# The audit trail under a name that says what it records, for callers outside tracker.
 from tracker.models.audit import AuditEvent
+from tracker.models.audit import record as record_audit
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
-from tracker.models.ledger import HolidayOverride, LedgerEntry, SlaRuleRow  # noqa: F401
+from tracker.models.ledger import HolidayOverride, LedgerEntry, LedgerResponse, SlaRuleRow  # noqa: F401
 from tracker.models.metrics import METRICS_INDEX  # noqa: F401
-from tracker.models.ops import JobRun, Notification, SourceHealth  # noqa: F401
+from tracker.models.ops import (  # noqa: F401
+    Delivery,
+    EscalationContact,
+    JobCommand,
+    JobRun,
+    Notification,
+    NotificationPreference,
+    NotificationRule,
+    SourceHealth,
+    WebhookEndpoint,
+)
 from tracker.models.sources import Source, SourceKind
 from tracker.models.watch import WatchRule  # noqa: F401
 
@@ -15,13 +28,21 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CrawlRun",
+    "Delivery",
     "Department",
+    "EscalationContact",
+    "JobCommand",
+    "LedgerResponse",
     "Mention",
     "MessageCase",
+    "NotificationPreference",
+    "NotificationRule",
     "Role",
     "Source",
     "SourceKind",
     "UTCDateTime",
     "User",
+    "WebhookEndpoint",
+    "record_audit",
     "utcnow",
 ]

@@ -26,7 +26,13 @@ from tracker.models.ops import (
     NotificationRule,
     WebhookEndpoint,
 )
-from tracker.notify.formats import RobotKind, WebhookSpec, mask_url, parse_webhook_spec
+from tracker.notify.formats import (
+    ROBOT_LABELS,
+    RobotKind,
+    WebhookSpec,
+    mask_url,
+    parse_webhook_spec,
+)
 from tracker.notify.policy import RATE_LIMITS, after_failure, rate_wait
 from tracker.notify.transport import DeliveryError, SmtpConfig, post_webhook, send_email
 from tracker.settings import Settings
@@ -326,3 +332,35 @@ def resolve(session: Session, key: str, now: datetime | None = None) -> int:
     query = update(Notification).where(Notification.dedup_key == key,
                                        Notification.resolved_at.is_(None))
     return session.execute(query.values(resolved_at=now or utcnow())).rowcount
+
+__all__ = [
+    "Delivery",
+    "DeliveryError",
+    "Iterable",
+    "Level",
+    "Notification",
+    "NotificationPreference",
+    "NotificationRule",
+    "RATE_LIMITS",
+    "ROBOT_LABELS",
+    "RobotKind",
+    "Session",
+    "Settings",
+    "SmtpConfig",
+    "User",
+    "WebhookEndpoint",
+    "WebhookSpec",
+    "after_failure",
+    "dataclass",
+    "datetime",
+    "level_of",
+    "mask_url",
+    "parse_webhook_spec",
+    "post_webhook",
+    "rate_wait",
+    "select",
+    "send_email",
+    "timedelta",
+    "update",
+    "utcnow",
+]

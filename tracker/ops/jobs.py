@@ -104,7 +104,7 @@ def analyze() -> dict:
     """Analyze new and changed mentions (what ``yuqing analyze`` does), announce new alerts,
     bring crawled messages into the ledger and push changes to the index."""
     # Imported here: the analysis models load only in a process that runs the analysis.
-    from tracker.events.analyze import analysis_config, run_analysis
+    from tracker.events import analysis_config, run_analysis
     from tracker.notify.alerts import announce_alerts
 
     rt = runtime()

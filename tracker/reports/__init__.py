@@ -8,7 +8,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tracker.metrics import Period
+from tracker.reports.charts import Series, bar_chart, line_chart
+from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
 from tracker.reports.data import MonthlyReport, build_monthly_report
+from tracker.reports.html import render_fragment, report_css
+from tracker.reports.pdf import ReportError
 from tracker.settings import Settings
 
 FORMATS = {
@@ -53,5 +57,20 @@ def filename(month: str, fmt: str) -> str:
     return f"yuqing-monthly-{month}.{fmt}"
 
 
-__all__ = ["FORMATS", "MonthlyReport", "build_monthly_report", "filename", "render",
-           "render_report"]
+__all__ = [
+    "Dashboard",
+    "FORMATS",
+    "MonthlyReport",
+    "ReportError",
+    "Series",
+    "bar_chart",
+    "build_dashboard",
+    "build_monthly_report",
+    "department_name",
+    "filename",
+    "line_chart",
+    "render",
+    "render_fragment",
+    "render_report",
+    "report_css",
+]

@@ -9,11 +9,16 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from tracker.deadlines.calendar import SOURCE_LABELS, WorkCalendar
-from tracker.deadlines.rules import CLOCK_START_LABELS, DEFAULT_RULES, UNIT_LABELS
-from tracker.deadlines.store import load_overrides, set_override
-from tracker.models import audit, utcnow
-from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from tracker.deadlines import (
+    CLOCK_START_LABELS,
+    DEFAULT_RULES,
+    SOURCE_LABELS,
+    UNIT_LABELS,
+    WorkCalendar,
+    load_overrides,
+    set_override,
+)
+from tracker.models import HolidayOverride, SlaRuleRow, record_audit, utcnow
 from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, RoleCode, parse_level
 from web.admin import bp
 from web.auth import roles_required
@@ -65,7 +70,7 @@ def sla() -> Any:
         row = _row_from(form, current_actor().id)
         db.add(row)
         db.flush()
-        audit.record(db, entity_type="sla_rule", entity_id=row.id, action="create",
+        record_audit(db, entity_type="sla_rule", entity_id=row.id, action="create",
                      actor_id=current_actor().id,
                      changes={"time_limit": (None, f"{row.time_limit} {row.unit}")})
         db.commit()
@@ -86,7 +91,7 @@ def sla_toggle(rule_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     row = db.get(SlaRuleRow, rule_id) or abort(404)
-    audit.record(db, entity_type="sla_rule", entity_id=row.id, action="toggle",
+    record_audit(db, entity_type="sla_rule", entity_id=row.id, action="toggle",
                  actor_id=current_actor().id, changes={"active": (row.active, not row.active)})
     row.active = not row.active
     db.commit()

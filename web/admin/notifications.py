@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker import notify
-from tracker.models import User
-from tracker.models.ops import Notification, NotificationPreference
+from tracker.models import Notification, NotificationPreference, User
 from web.admin import PERSONAL_LABELS, bp
 from web.db import get_db
 

@@ -8,9 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from tracker import notify
-from tracker.models import Department, User
-from tracker.models.ops import EscalationContact, NotificationRule, WebhookEndpoint
-from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
+from tracker.models import Department, EscalationContact, NotificationRule, User, WebhookEndpoint
+from tracker.notify import ROBOT_LABELS, RobotKind, mask_url
 from tracker.vocabulary import RoleCode
 from web.admin import TIERS, bp
 from web.auth import roles_required

@@ -13,12 +13,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from tracker import notify
-from tracker.collection.health import STATE_LABELS, State
-from tracker.models import Source
-from tracker.models.ops import Delivery, JobCommand, JobRun, SourceHealth
-from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
-from tracker.ops import scheduler as sched
+from tracker import notify, ops
+from tracker.collection import STATE_LABELS, State
+from tracker.models import Delivery, JobCommand, JobRun, Source, SourceHealth
+from tracker.notify import ROBOT_LABELS, RobotKind, mask_url
 from tracker.vocabulary import RoleCode
 from web.admin import ACTION_LABELS, DELIVERY_STATUS, bp
 from web.auth import roles_required
@@ -30,9 +28,9 @@ from web.db import get_db, get_settings
 def jobs() -> str:
     """The scheduled jobs with trigger, next run, last run and result; pause/resume/run."""
     db = get_db()
-    infos = sched.list_jobs(db, get_settings())
+    infos = ops.list_jobs(db, get_settings())
     commands = db.scalars(select(JobCommand).order_by(JobCommand.id.desc()).limit(10)).all()
-    return render_template("admin/ops_jobs.html", jobs=infos, status=sched.scheduler_status(db),
+    return render_template("admin/ops_jobs.html", jobs=infos, status=ops.scheduler_status(db),
                            commands=commands)
 
 
@@ -49,12 +47,12 @@ def job_runs(job_id: str) -> str:
 @roles_required(RoleCode.ADMIN)
 def job_action(job_id: str, action: str) -> Any:
     """Queue a pause, resume or run-now request for the scheduler process."""
-    if action not in sched.ACTIONS:
+    if action not in ops.ACTIONS:
         abort(404)
     db = get_db()
-    sched.request(db, job_id, action, current_user.id)
+    ops.request(db, job_id, action, current_user.id)
     db.commit()
-    running = sched.scheduler_status(db)["running"]
+    running = ops.scheduler_status(db)["running"]
     note = "调度进程将在几秒内执行。" if running else "调度进程未运行，将在下次启动时执行。"
     flash(f"已提交“{ACTION_LABELS[action]}”任务 {job_id}：{note}", "info")
     return redirect(url_for("admin.jobs"))

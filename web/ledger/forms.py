@@ -18,10 +18,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from tracker.deadlines.rules import CLOCK_START_LABELS, UNIT_LABELS
-from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS, SATISFACTION
-from tracker.ledger.replies import APPLICANT_TYPES, RECEIPT_CHANNELS
-from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, REPLY_TYPES
+from tracker.deadlines import CLOCK_START_LABELS, UNIT_LABELS
+from tracker.ledger import APPLICANT_TYPES, MESSAGE_CHANNELS, OPINION_CHANNELS, RECEIPT_CHANNELS
+from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, REPLY_TYPES, SATISFACTION
 
 
 class LedgerForm(FlaskForm):

@@ -11,11 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.store import DeadlineContext, deadline_context
-from tracker.ledger import Actor
-from tracker.ledger.states import action_label
-from tracker.models import AuditEvent, Department, User
-from tracker.models.ledger import LedgerEntry, LedgerResponse
+from tracker.deadlines import DeadlineContext, deadline_context
+from tracker.ledger import Actor, action_label
+from tracker.models import AuditEvent, Department, LedgerEntry, LedgerResponse, User
 from tracker.vocabulary import (
     KIND_LABELS,
     LEVEL_LABELS,

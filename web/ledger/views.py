@@ -15,20 +15,25 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy import select
 
 from tracker.ledger import (
+    OVERDUE_CHOICES,
+    REMEDIES,
+    SORTS,
     LedgerError,
+    LedgerFilter,
     PermissionDenied,
+    WrittenReply,
     access,
+    action_label,
     audit_trail,
     get_entry,
+    legal_basis_for,
+    list_page,
     open_disclosure_entry,
     open_opinion_entry,
     perform,
     red_flags,
+    write_xlsx,
 )
-from tracker.ledger.export import write_xlsx
-from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
-from tracker.ledger.replies import REMEDIES, WrittenReply, legal_basis_for
-from tracker.ledger.states import action_label
 from tracker.models import Department, Mention, MessageCase, User, utcnow
 from tracker.vocabulary import (
     KIND_LABELS,
