@@ -105,7 +105,7 @@ def analyze() -> dict:
     bring crawled messages into the ledger and push changes to the index."""
     # Imported here: the analysis models load only in a process that runs the analysis.
     from tracker.events import analysis_config, run_analysis
-    from tracker.notify.alerts import announce_alerts
+    from tracker.notify.announce import announce_alerts
 
     rt = runtime()
     settings, started = rt.settings, time.monotonic()

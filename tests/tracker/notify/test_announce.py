@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from tracker.models import User, events
 from tracker.models.ops import Delivery, Notification
-from tracker.notify.alerts import announce_alerts
+from tracker.notify.announce import announce_alerts
 from tracker.vocabulary import EVENT_LEVEL_RANKS
 
 SH = ZoneInfo("Asia/Shanghai")
