@@ -7,7 +7,6 @@ that imports the demo package.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from tracker.ops import (
     demo_site_command,
     pick_port,
     run_foreground,
+    start_background,
     start_demo_site,
     stop,
     sync_index,
@@ -50,10 +50,8 @@ def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
     argv = yuqing_command("scheduler", "--crawl-every", str(crawl_every), "--analyze-every", "60",
                           "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
                           "--demo-clock-every", str(clock_every))
-    log = (logs / "scheduler.log").open("a", encoding="utf-8")
-    proc = subprocess.Popen(argv, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    log.close()
+    # In our folder, not the repository's: a relative YUQING_DATA_DIR means the same place.
+    proc = start_background(argv, logs / "scheduler.log", append=True, cwd=None)
     click.echo(f"scheduler: crawls every {crawl_every} s, the demo clock moves on every "
                f"{clock_every} s; log in {logs / 'scheduler.log'}")
     return proc

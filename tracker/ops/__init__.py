@@ -23,8 +23,9 @@ from typing import Any
 _HOMES = {
     "processes": (
         "child_env", "crawl_command", "demo_site_command", "free_port", "pick_port",
-        "pid_alive", "run_crawls", "run_foreground", "run_logged", "start_demo_site", "stop",
-        "stop_children", "wait_for_http", "web_command", "yuqing_command",
+        "pid_alive", "run_crawls", "run_foreground", "run_logged", "start_background",
+        "start_demo_site", "stop", "stop_children", "wait_for_http", "web_command",
+        "yuqing_command",
     ),
     "runtime": ("JobFailed", "Runtime", "configure", "in_transaction", "reset", "runtime"),
     "jobs": ("sync_index",),

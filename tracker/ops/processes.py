@@ -84,27 +84,20 @@ def run_foreground(argv: list[str], cwd: Path | None = REPO_ROOT) -> int:
 def run_logged(argv: list[str], log_path: Path, timeout: float,
                cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
     """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     log.info("starting %s (output in %s)", " ".join(argv[1:]), log_path)
     started = time.monotonic()
-    with open(log_path, "ab") as out:
-        start_offset = out.tell()
-        proc = subprocess.Popen(argv, cwd=cwd, env=child_env(), stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    start_offset = log_path.stat().st_size if log_path.exists() else 0
+    proc = start_background(argv, log_path, append=True, cwd=cwd)
+    with _children_lock:
+        _children.add(proc)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        code = proc.returncode
+    finally:
         with _children_lock:
-            _children.add(proc)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            try:
-                code = proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                code = proc.wait()
-        finally:
-            with _children_lock:
-                _children.discard(proc)
+            _children.discard(proc)
     return code, round(time.monotonic() - started, 2), _tail(log_path, start_offset)
 
 
@@ -134,44 +127,47 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def start_background(argv: list[str], log_path: Path | None = None, *, append: bool = False,
+                     cwd: Path | None = REPO_ROOT) -> subprocess.Popen:
+    """Start a child in the background (in ``cwd``; None: ours), no stdin, its output written
+    to ``log_path`` (appended with ``append``) or, without one, to ours."""
+    if log_path is None:
+        return subprocess.Popen(argv, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab" if append else "wb") as out:  # the child keeps its own handle
+        return subprocess.Popen(argv, cwd=cwd, env=child_env(), stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
 def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),
                loglevel: str = "INFO", parallel: int = 2, log_dir: Path | None = None,
                timeout: float = 3600) -> dict[str, int]:
-    """Run ``(spider, source)`` crawls, at most ``parallel`` at once; source → exit code."""
+    """Run ``(spider, source)`` crawls, at most ``parallel`` at once; source → exit code.
+
+    Each crawl's output goes to ``log_dir/crawl-SOURCE.log``, or without ``log_dir`` to ours.
+    """
     pending, running, results = list(jobs), {}, {}
     deadline = time.monotonic() + timeout
     try:
         while pending or running:
             while pending and len(running) < max(parallel, 1):
                 spider, source = pending.pop(0)
-                running[source] = _start_crawl(spider, source, extra, loglevel, log_dir)
-            for source, (proc, log) in list(running.items()):
+                running[source] = start_background(
+                    crawl_command(spider, source, extra, loglevel),
+                    log_dir / f"crawl-{source}.log" if log_dir is not None else None)
+            for source, proc in list(running.items()):
                 code = proc.poll()
                 if code is None and time.monotonic() > deadline:
                     proc.terminate()
                     code = proc.wait()
                 if code is not None:
                     results[source] = code
-                    if log:
-                        log.close()
                     del running[source]
             time.sleep(0.1)
     finally:  # interrupted: no crawl is left running on its own
-        for proc, _log in running.values():
+        for proc in running.values():
             stop(proc)
     return results
-
-
-def _start_crawl(spider: str, source: str, extra: Sequence[str], loglevel: str,
-                 log_dir: Path | None):
-    log = None
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log = (log_dir / f"crawl-{source}.log").open("w", encoding="utf-8")
-    proc = subprocess.Popen(crawl_command(spider, source, extra, loglevel), cwd=REPO_ROOT,
-                            env=child_env(), stdout=log or None,
-                            stderr=subprocess.STDOUT if log else None)
-    return proc, log
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -220,9 +216,8 @@ def wait_for_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None
 def start_demo_site(port: int, *, epoch: int = 0, data_dir: Path | None = None,
                     limit: int | None = None, log: Path | None = None) -> subprocess.Popen:
     """Start the demo site in the background and wait until it serves."""
-    out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit),
-                            cwd=REPO_ROOT, env=child_env(), stdout=out, stderr=subprocess.STDOUT)
+    proc = start_background(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit),
+                            log or Path(os.devnull))
     try:
         wait_for_http(f"http://127.0.0.1:{port}/robots.txt", timeout=60, proc=proc)
     except RuntimeError:
