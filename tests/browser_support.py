@@ -115,6 +115,15 @@ def browser_page(playwright_driver, tmp_path):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def browser(playwright_driver):
+    """A headless Chromium shared by a module's tests (each opens its own context)."""
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     """Sign in through the real form and wait for the home page."""
     page.goto(f"{base_url}/login")

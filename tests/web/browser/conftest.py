@@ -2,4 +2,9 @@
 modules would become one fixture per module, and a second live Playwright instance fails
 ("Sync API inside the asyncio loop")."""
 
-from tests.browser_support import browser_page, live_server, playwright_driver  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    browser,
+    browser_page,
+    live_server,
+    playwright_driver,
+)

@@ -5,8 +5,6 @@ another department can neither list nor open it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime
 
 import pytest
@@ -15,15 +13,10 @@ from tests.browser_support import start_live_server
 from tracker.accounts.users import create_user, get_or_create_department
 from tracker.db import session_scope
 
-CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOUSING, TRANSPORT = "市住房和城乡建设局", "市交通运输局"
 TITLE = "网传某小区停水三天<script>window.pwned=1</script>"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                                 reason="Chromium not installed")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +31,6 @@ def live(tmp_path_factory):
     stop()
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_driver):
-    """A headless Chromium from the one shared Playwright driver (tests/browser_support.py)."""
-    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=ARGS)
-    yield chromium
-    chromium.close()
 
 
 class Person:

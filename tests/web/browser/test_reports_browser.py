@@ -3,25 +3,17 @@ monthly report (Playwright, headless /usr/bin/chromium, a live server on 127.0.0
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
-from tests.browser_support import start_live_server
+from tests.browser_support import sign_in, start_live_server
 from tests.tracker.reports.factory import insert_sample
 from tracker.db import session_scope
 from tracker.metrics import Period
 from tracker.models.base import utcnow
 
-CHROMIUM = os.environ.get("YUQING_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE, PROJECTOR = {"width": 390, "height": 844}, {"width": 1920, "height": 1080}
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                                 reason="Chromium not installed")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +29,8 @@ def live(tmp_path_factory):
     stop()
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_driver):
-    """A headless Chromium from the one shared Playwright driver (tests/browser_support.py)."""
-    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=ARGS)
-    yield chromium
-    chromium.close()
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
-    """Sign in through the form."""
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_leader_reads_the_dashboard_and_downloads_the_report(live, browser, tmp_path):
