@@ -14,7 +14,7 @@ import click
 from tracker.cli.app import Context, cli, pass_context
 from tracker.collection.health import HealthPolicy
 from tracker.db import require_schema, session_scope
-from tracker.ops import jobs
+from tracker.ops import Timing, job_definitions, list_jobs, runs, scheduler_status
 from tracker.ops import scheduler as sched
 
 
@@ -46,12 +46,12 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
     require_schema(ctx.engine)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    timing = sched.Timing(crawl_every=crawl_every, analyze_every=analyze_every,
+    timing = Timing(crawl_every=crawl_every, analyze_every=analyze_every,
                           reminders_every=reminders_every, health_every=health_every,
                           deliver_every=deliver_every, demo_site=demo_site,
                           demo_clock_every=demo_clock_every)
     policy = HealthPolicy(quiet_runs=quiet_runs, quiet_after=timedelta(minutes=quiet_after))
-    jobs.configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
+    runs.configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
@@ -82,8 +82,8 @@ def jobs_group(click_ctx: click.Context, as_json: bool) -> None:
         return
     ctx = click_ctx.find_object(Context) or click_ctx.ensure_object(Context)
     with session_scope(ctx.sessions) as session:
-        infos = sched.list_jobs(session, ctx.settings)
-        status = sched.scheduler_status(session)
+        infos = list_jobs(session, ctx.settings)
+        status = scheduler_status(session)
         if as_json:
             click.echo(json.dumps([i.as_json() for i in infos], ensure_ascii=False, default=str))
             return
@@ -125,9 +125,9 @@ def jobs_run(ctx: Context, job_id: str, here: bool) -> None:
         _request(ctx, job_id, "run")
         return
     require_schema(ctx.engine)
-    jobs.configure(ctx.settings, ctx.engine)
+    runs.configure(ctx.settings, ctx.engine)
     with session_scope(ctx.sessions) as session:
-        defs = {d.id: d for d in sched.job_definitions(session, ctx.settings, sched.Timing())}
+        defs = {d.id: d for d in job_definitions(session, ctx.settings, Timing())}
     if job_id not in defs:
         raise click.ClickException(f"no job {job_id!r} (known: {', '.join(sorted(defs))})")
     summary = defs[job_id].func(**defs[job_id].kwargs)
@@ -137,6 +137,6 @@ def jobs_run(ctx: Context, job_id: str, here: bool) -> None:
 def _request(ctx: Context, job_id: str, action: str) -> None:
     with session_scope(ctx.sessions, write=True) as session:
         sched.request(session, job_id, action)
-        running = sched.scheduler_status(session)["running"]
+        running = scheduler_status(session)["running"]
     note = "" if running else " (no scheduler is running; it applies on the next start)"
     click.echo(f"requested {action} of {job_id}{note}")

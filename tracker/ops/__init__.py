@@ -3,7 +3,7 @@ data retention.
 
 - :mod:`tracker.ops.processes`: every child process (crawls, the web app, the demo site,
   ``yuqing`` itself) and whether a process id is alive
-- :mod:`tracker.ops.runtime`: what jobs run against, their transactions, their ``job_runs``
+- :mod:`tracker.ops.runs`: what jobs run against, their transactions, their ``job_runs``
 - :mod:`tracker.ops.jobs`: the scheduled job functions
 - :mod:`tracker.ops.definitions`, :mod:`tracker.ops.scheduler`, :mod:`tracker.ops.status`:
   the job list, the scheduler process, and what ``yuqing jobs`` and the admin page show
@@ -27,7 +27,7 @@ _HOMES = {
         "start_demo_site", "stop", "stop_children", "wait_for_http", "web_command",
         "yuqing_command",
     ),
-    "runtime": ("JobFailed", "Runtime", "configure", "in_transaction", "reset", "runtime"),
+    "runs": ("JobFailed", "Runtime", "configure", "in_transaction", "reset", "runtime"),
     "jobs": ("sync_index",),
     "definitions": ("JobDef", "Timing", "job_definitions"),
     "scheduler": ("ACTIONS", "SchedulerBusy", "request", "serve"),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Source
 from tracker.ops import jobs
+from tracker.ops.runs import job_id
 from tracker.settings import Settings
 
 JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
@@ -58,7 +59,7 @@ class JobDef:
     @classmethod
     def of(cls, func: Callable, trigger: Any, name: str, **kwargs: Any) -> JobDef:
         """A definition whose id comes from the job function's id template."""
-        return cls(jobs.job_id(func, **kwargs), func, trigger, kwargs, name)
+        return cls(job_id(func, **kwargs), func, trigger, kwargs, name)
 
 
 def job_definitions(session: Session, settings: Settings, timing: Timing) -> list[JobDef]:
@@ -74,9 +75,9 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
     every = {jobs.analyze: timing.analyze_every, jobs.reminders: timing.reminders_every,
              jobs.source_health: timing.health_every, jobs.deliver: timing.deliver_every}
     for job_func, seconds in every.items():
-        job_id = jobs.job_id(job_func)
-        defs.append(JobDef(job_id, job_func, IntervalTrigger(seconds=seconds, timezone=tz), {},
-                           JOB_LABELS[job_id]))
+        name = job_id(job_func)
+        defs.append(JobDef(name, job_func, IntervalTrigger(seconds=seconds, timezone=tz), {},
+                           JOB_LABELS[name]))
     defs.append(JobDef("monthly-report", jobs.monthly_report,
                        CronTrigger(day=1, hour=8, minute=0, timezone=tz), {},
                        JOB_LABELS["monthly-report"], grace=86400))

@@ -1,7 +1,7 @@
 """Scheduled jobs: module-level functions that the scheduler names by reference.
 
 Each job records its own run in ``job_runs`` through :func:`recorded` (see
-:mod:`tracker.ops.runtime`). Crawls run as ``scrapy crawl`` child processes, so a crashed or
+:mod:`tracker.ops.runs`). Crawls run as ``scrapy crawl`` child processes, so a crashed or
 killed crawl only fails its own run; the scheduler goes on. The analysis runs in this
 process, in the SQLite writer turn.
 """
@@ -22,26 +22,15 @@ from tracker.db import session_scope, sqlite_writer
 from tracker.ledger import sync_message_cases
 from tracker.models import CrawlRun, Source, utcnow
 from tracker.ops.processes import crawl_command, run_logged
-from tracker.ops.runtime import (
+from tracker.ops.runs import (
     JobFailed,
-    Runtime,
-    configure,
     in_transaction,
-    job_id,
     logs_dir,
     option,
     recorded,
-    reset,
     runtime,
 )
 from tracker.settings import Settings
-
-# The job functions, and the runtime names callers have always found here.
-__all__ = [
-    "JobFailed", "Runtime", "analyze", "configure", "crawl", "deliver", "demo_clock",
-    "in_transaction", "job_id", "logs_dir", "monthly_report", "option", "previous_month",
-    "recorded", "reminders", "reset", "retention", "runtime", "source_health", "sync_index",
-]
 
 # Crawl jobs check their source's health as they finish, the health job checks them all:
 # one at a time, so two threads never create the same state row or alert twice.

@@ -33,28 +33,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker.db import WriterBusy, session_factory, session_scope, sqlite_writer
 from tracker.models import utcnow
 from tracker.models.ops import JobCommand, JobRun, SchedulerBeat
-from tracker.ops.definitions import JOB_LABELS, JobDef, Timing, job_definitions
+from tracker.ops.definitions import JobDef, Timing, job_definitions
 from tracker.ops.processes import pid_alive, stop_children
-from tracker.ops.runtime import in_transaction
+from tracker.ops.runs import in_transaction
 from tracker.ops.status import (
-    BEAT_STALE,
-    JobInfo,
-    last_runs,
-    list_jobs,
     scheduler_status,
-    stored_jobs,
 )
 from tracker.settings import Settings
-
-# The scheduler's own names, and those of definitions and status that callers (the CLI,
-# the admin pages, tests) have always found here.
-__all__ = [
-    "ACTIONS", "BEAT_STALE", "JOB_LABELS", "JobDef", "JobInfo", "Process", "SchedulerBusy",
-    "Timing", "TurnTakingJobStore", "apply_command", "apply_commands", "build_scheduler",
-    "ensure_alone", "interrupt_stale_runs", "job_definitions", "last_runs", "list_jobs",
-    "reconcile", "record_skips", "request", "scheduler_status", "serve", "start",
-    "stored_jobs", "trigger_signature",
-]
 
 log = logging.getLogger(__name__)
 ACTIONS = ("pause", "resume", "run")

@@ -24,7 +24,7 @@ from tracker.collection.health import HealthPolicy, check_source
 from tracker.db import make_engine, session_scope
 from tracker.models import Source, User
 from tracker.models.ops import JobRun, Notification, SourceHealth
-from tracker.ops import jobs
+from tracker.ops import jobs, runs
 
 BOARD = "demo_board_a"
 REDESIGN = {'id="list_content"': 'id="msg-list"', "liuyan_box03": "msg-main",
@@ -77,7 +77,7 @@ def world(tmp_path, monkeypatch, settings, demo_web):
     migrate.upgrade(engine)
     web, base_url = demo_web
     policy = HealthPolicy(quiet_runs=2, quiet_after=timedelta(0))
-    runtime = jobs.configure(dataclasses.replace(settings, database_url=url), engine,
+    runtime = runs.configure(dataclasses.replace(settings, database_url=url), engine,
                              crawl_timeout=120, health_policy=policy)
     with session_scope(runtime.sessions) as session:
         for source in sources_config.seed_demo_sources(session, base_url):
@@ -85,7 +85,7 @@ def world(tmp_path, monkeypatch, settings, demo_web):
         session.add(User(username="ops-admin", display_name="赵管理", role_code="admin",
                          password_hash="-", failed_logins=0, active=True))
     yield web, runtime, policy
-    jobs.reset()
+    runs.reset()
     engine.dispose()
 
 

@@ -21,10 +21,10 @@ from tracker import migrate
 from tracker.db import make_engine, session_scope
 from tracker.models import Source, utcnow
 from tracker.models.ops import JobCommand, JobRun, SchedulerBeat, scheduler_jobs
-from tracker.ops import jobs
+from tracker.ops import Timing, job_definitions, jobs, list_jobs, runs
 from tracker.ops import scheduler as sched
 
-TIMING = sched.Timing()
+TIMING = Timing()
 
 
 @pytest.fixture
@@ -45,8 +45,8 @@ def engine(backend, tmp_path):
 @pytest.fixture
 def runtime(engine, settings):
     """Jobs in this process run against the fresh database."""
-    yield jobs.configure(settings, engine, crawl_timeout=60)
-    jobs.reset()
+    yield runs.configure(settings, engine, crawl_timeout=60)
+    runs.reset()
 
 
 def add_source(sessions, name: str, enabled: bool = True, minutes: int = 30) -> None:
@@ -57,7 +57,7 @@ def add_source(sessions, name: str, enabled: bool = True, minutes: int = 30) -> 
 
 def definitions(runtime, timing=TIMING):
     with session_scope(runtime.sessions) as session:
-        return sched.job_definitions(session, runtime.settings, timing)
+        return job_definitions(session, runtime.settings, timing)
 
 
 def store_rows(engine) -> list[str]:
@@ -85,7 +85,7 @@ def test_job_list_has_one_crawl_per_enabled_source(runtime):
     report = defs["monthly-report"].trigger
     assert str(report) == "cron[day='1', hour='8', minute='0']"
     assert str(report.timezone) == "Asia/Shanghai"
-    fast = {d.id: d for d in definitions(runtime, sched.Timing(crawl_every=5))}
+    fast = {d.id: d for d in definitions(runtime, Timing(crawl_every=5))}
     assert fast["crawl:a"].trigger.interval == timedelta(seconds=5)
 
 
@@ -189,14 +189,14 @@ def test_skipped_runs_are_recorded(runtime):
 
 def test_list_jobs_before_and_after_the_first_start(runtime, scheduler):
     with session_scope(runtime.sessions) as session:
-        before = sched.list_jobs(session, runtime.settings)
+        before = list_jobs(session, runtime.settings)
     assert {i.id for i in before} >= {"analyze", "deliver"}
     assert not any(i.scheduled for i in before)
     sched.reconcile(scheduler, definitions(runtime), TIMING)
     scheduler.pause_job("retention")
     jobs.deliver()
     with session_scope(runtime.sessions) as session:
-        infos = {i.id: i for i in sched.list_jobs(session, runtime.settings)}
+        infos = {i.id: i for i in list_jobs(session, runtime.settings)}
         shown = json.loads(json.dumps([i.as_json() for i in infos.values()]))
     assert infos["retention"].paused and infos["analyze"].next_run is not None
     deliver = next(j for j in shown if j["id"] == "deliver")

@@ -24,7 +24,7 @@ from tracker.db import make_engine, session_scope
 from tracker.events.analyze import AnalysisResult
 from tracker.models import CrawlRun, Mention, Source, User, utcnow
 from tracker.models.ops import Delivery, JobRun, Notification
-from tracker.ops import jobs
+from tracker.ops import jobs, runs
 from tracker.ops.retention import RetentionPolicy, apply_retention
 
 YUQING = str(Path(sys.executable).with_name("yuqing"))
@@ -36,8 +36,8 @@ def runtime(tmp_path, settings):
     """Jobs run against a fresh migrated SQLite file (they commit)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
     migrate.upgrade(engine)
-    yield jobs.configure(settings, engine)
-    jobs.reset()
+    yield runs.configure(settings, engine)
+    runs.reset()
     engine.dispose()
 
 
