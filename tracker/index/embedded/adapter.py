@@ -1,6 +1,6 @@
 """The embedded mention index: SQLite FTS5 in its own file (``<data dir>/index.db``).
 
-Why this layout (measured on the real texts in ../shared/data, see docs/search.md): FTS5's
+Why this layout (measured on the real texts of the shared datasets, see docs/search.md): FTS5's
 ``trigram`` tokenizer cannot match two-character terms, and jieba words miss substrings
 (物业 inside 物业费). Here every Chinese character is a token and a term is an FTS5 phrase of
 its characters, so every occurrence is found, BM25 still ranks, and because there are only a
