@@ -1,10 +1,13 @@
 """Every area of tracker has a front door: its ``__init__`` says what it offers, in ``__all__``,
-and every name offered is really there (a front door that loads lazily is checked too)."""
+every name offered is really there (a front door that loads lazily is checked too), and the
+areas (and the CLI) use each other only through those doors (web: see the import contracts)."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +31,30 @@ def test_each_area_names_what_it_offers(area):
     assert offered, f"tracker.{area} has no __all__"
     missing = [name for name in offered if getattr(module, name, None) is None]
     assert not missing, f"tracker.{area} offers names it does not have: {missing}"
+
+
+def _cross_area_imports() -> list[str]:
+    """Imports from one area of another area's modules (or of a module through its door)."""
+    root = Path(tracker.__file__).parent
+    areas = set(AREAS) - SHARED_GROUND
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        home = path.relative_to(root).parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                    "tracker."):
+                continue
+            parts = node.module.split(".")
+            if parts[1] not in areas or parts[1] == home:
+                continue
+            door = root / parts[1]
+            modules = [a.name for a in node.names
+                       if (door / f"{a.name}.py").exists() or (door / a.name).is_dir()]
+            if len(parts) > 2 or modules:
+                found.append(f"{path.relative_to(root)}: from {node.module} import "
+                             + ", ".join(a.name for a in node.names))
+    return found
+
+
+def test_areas_use_each_other_through_their_front_doors():
+    assert _cross_area_imports() == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tracker.accounts.users import authenticate
+from tracker.accounts.users import AccountError, authenticate, create_user
 
 __all__ = [
+    "AccountError",
     "authenticate",
+    "create_user",
 ]

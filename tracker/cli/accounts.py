@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.accounts.users import AccountError, create_user
+from tracker.accounts import AccountError, create_user
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
 from tracker.vocabulary import RoleCode

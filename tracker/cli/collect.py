@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import Context, cli, pass_context
-from tracker.collection.importer import (
+from tracker.collection import (
     STANDARD_HEADERS,
     ImportFileError,
     ensure_import_source,
     import_messages,
+    normalize_line,
 )
-from tracker.collection.textclean import normalize_line
 from tracker.db import require_schema, session_scope
 from tracker.models import Source
 from tracker.ops import crawl_command, run_crawls, run_foreground

@@ -12,12 +12,15 @@ from sqlalchemy import select
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import DatabaseError, require_schema, session_scope
-from tracker.deadlines import WorkCalendar, due_at
-from tracker.deadlines.calendar import SOURCE_LABELS
-from tracker.deadlines.store import DeadlineContext, deadline_context, set_override
-from tracker.ledger import Actor, sync_message_cases
-from tracker.ledger.export import write_xlsx
-from tracker.ledger.query import LedgerFilter
+from tracker.deadlines import (
+    SOURCE_LABELS,
+    DeadlineContext,
+    WorkCalendar,
+    deadline_context,
+    due_at,
+    set_override,
+)
+from tracker.ledger import Actor, LedgerFilter, sync_message_cases, write_xlsx
 from tracker.models import utcnow
 from tracker.models.ledger import HolidayOverride
 from tracker.vocabulary import LEVEL_LABELS, Kind, Level, parse_level

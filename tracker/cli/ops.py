@@ -12,10 +12,19 @@ from datetime import timedelta
 import click
 
 from tracker.cli.app import Context, cli, pass_context
-from tracker.collection.health import HealthPolicy
+from tracker.collection import HealthPolicy
 from tracker.db import require_schema, session_scope
-from tracker.ops import Timing, job_definitions, list_jobs, runs, scheduler_status
-from tracker.ops import scheduler as sched
+from tracker.ops import (
+    Process,
+    SchedulerBusy,
+    Timing,
+    configure,
+    job_definitions,
+    list_jobs,
+    request,
+    scheduler_status,
+    serve,
+)
 
 
 @cli.command()
@@ -51,20 +60,20 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
                           deliver_every=deliver_every, demo_site=demo_site,
                           demo_clock_every=demo_clock_every)
     policy = HealthPolicy(quiet_runs=quiet_runs, quiet_after=timedelta(minutes=quiet_after))
-    runs.configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
+    configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
 
-    def announce(process: sched.Process) -> None:
+    def announce(process: Process) -> None:
         counts = {k: len(v) for k, v in process.last_reconcile.items()}
         click.echo(f"scheduler running (pid {os.getpid()}); "
                    f"jobs added {counts['added']}, replaced {counts['replaced']}, "
                    f"kept {counts['kept']}, removed {counts['removed']}", err=True)
 
     try:
-        sched.serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
-    except sched.SchedulerBusy as exc:
+        serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
+    except SchedulerBusy as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("scheduler stopped", err=True)
 
@@ -125,7 +134,7 @@ def jobs_run(ctx: Context, job_id: str, here: bool) -> None:
         _request(ctx, job_id, "run")
         return
     require_schema(ctx.engine)
-    runs.configure(ctx.settings, ctx.engine)
+    configure(ctx.settings, ctx.engine)
     with session_scope(ctx.sessions) as session:
         defs = {d.id: d for d in job_definitions(session, ctx.settings, Timing())}
     if job_id not in defs:
@@ -136,7 +145,7 @@ def jobs_run(ctx: Context, job_id: str, here: bool) -> None:
 
 def _request(ctx: Context, job_id: str, action: str) -> None:
     with session_scope(ctx.sessions, write=True) as session:
-        sched.request(session, job_id, action)
+        request(session, job_id, action)
         running = scheduler_status(session)["running"]
     note = "" if running else " (no scheduler is running; it applies on the next start)"
     click.echo(f"requested {action} of {job_id}{note}")

@@ -11,8 +11,7 @@ import click
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
 from tracker.metrics import KINDS, Metrics, MetricsResult, Period, compute_metrics
-from tracker.reports import FORMATS, render_report
-from tracker.reports.words import hours, pct
+from tracker.reports import FORMATS, hours, pct, render_report
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 
@@ -71,7 +70,7 @@ def _month(_ctx, _param, value: str) -> str:
 @pass_context
 def report_command(ctx: Context, month: str, fmt: str, out: Path) -> None:
     """Write the monthly report (HTML, Excel or A4 PDF)."""
-    from tracker.reports.pdf import ReportError
+    from tracker.reports import ReportError
 
     with session_scope(ctx.sessions) as session:
         try:

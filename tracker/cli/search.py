@@ -10,9 +10,18 @@ import click
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
-from tracker.index import SearchIndexError, SearchRequest, get_index, parse_query
-from tracker.index.base import QuerySyntaxError, SearchResult
-from tracker.index.sync import SyncReport, mark_all_pending, pending_count, run_sync
+from tracker.index import (
+    QuerySyntaxError,
+    SearchIndexError,
+    SearchRequest,
+    SearchResult,
+    SyncReport,
+    get_index,
+    mark_all_pending,
+    parse_query,
+    pending_count,
+    run_sync,
+)
 
 SYNTAX_HELP = """\b
 Query syntax (the same as watch rules / 监测方案):

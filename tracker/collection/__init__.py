@@ -3,9 +3,24 @@ text cleaning and time parsing."""
 
 from __future__ import annotations
 
-from tracker.collection.health import STATE_LABELS, State
+from tracker.collection.health import STATE_LABELS, HealthPolicy, State, check_all, check_source
+from tracker.collection.importer import (
+    STANDARD_HEADERS,
+    ImportFileError,
+    ensure_import_source,
+    import_messages,
+)
+from tracker.collection.textclean import normalize_line
 
 __all__ = [
+    "HealthPolicy",
+    "ImportFileError",
+    "STANDARD_HEADERS",
     "STATE_LABELS",
     "State",
+    "check_all",
+    "check_source",
+    "ensure_import_source",
+    "import_messages",
+    "normalize_line",
 ]

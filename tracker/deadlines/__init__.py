@@ -23,12 +23,13 @@ from tracker.deadlines.compute import (
     is_due_soon,
     is_overdue,
 )
-from tracker.deadlines.counting import Pause, add_working_days
+from tracker.deadlines.counting import Pause, add_working_days, first_counted_day
 from tracker.deadlines.rules import (
     CLOCK_START_LABELS,
     CONSULTATION_DAYS,
     CORRECTION_NOTICE_DAYS,
     DEFAULT_RULES,
+    UNANSWERED_RED_FLAG_MONTHS,
     UNIT_LABELS,
     ClockStart,
     SlaRule,
@@ -53,6 +54,7 @@ __all__ = [
     "SHANGHAI",
     "SOURCE_LABELS",
     "SlaRule",
+    "UNANSWERED_RED_FLAG_MONTHS",
     "UNIT_LABELS",
     "Unit",
     "WorkCalendar",
@@ -60,6 +62,7 @@ __all__ = [
     "deadline_context",
     "default_calendar",
     "due_at",
+    "first_counted_day",
     "is_due_soon",
     "is_overdue",
     "load_overrides",

@@ -5,6 +5,7 @@ triage actions.
 - :mod:`tracker.events.store`: events in SQL as the clusterer sees them
 - :mod:`tracker.events.hot`: event figures, hotness and the hot-issue ranking
 - :mod:`tracker.events.alerts`: one alert per event and level (where an alert is raised)
+- :mod:`tracker.events.announce`: new alerts announced through :mod:`tracker.notify`
 - :mod:`tracker.events.triage_queue`, :mod:`tracker.events.triage`: what staff see and do
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from tracker.events.alerts import due_announcements
 from tracker.events.analyze import analysis_config, run_analysis
+from tracker.events.announce import announce_alerts
 from tracker.events.hot import HotConfig, rank
 from tracker.events.triage import (
     TriageError,
@@ -32,6 +34,7 @@ from tracker.events.triage_queue import (
 __all__ = [
     "HotConfig",
     "analysis_config",
+    "announce_alerts",
     "due_announcements",
     "rank",
     "run_analysis",

@@ -43,9 +43,7 @@ from tracker.events.store import (
     save_events,
     to_signed,
 )
-from tracker.index.query import Query
-from tracker.index.rules import list_rules, rule_query
-from tracker.index.text import contains_term
+from tracker.index import Query, contains_term, list_rules, rule_query
 from tracker.models import Mention, utcnow
 from tracker.models.events import AnalysisState, Event, MentionAnalysis
 from tracker.models.sources import SourceKind

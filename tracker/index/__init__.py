@@ -26,6 +26,8 @@ from tracker.index.base import (
 )
 from tracker.index.query import Query, parse_query
 from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
+from tracker.index.sync import SyncReport, mark_all_pending, pending_count, run_sync
+from tracker.index.text import contains_term
 from tracker.settings import Settings
 
 __all__ = [
@@ -44,11 +46,16 @@ __all__ = [
     "SearchIndexError",
     "SearchRequest",
     "SearchResult",
+    "SyncReport",
     "WatchRuleError",
+    "contains_term",
     "get_index",
     "list_rules",
+    "mark_all_pending",
     "parse_query",
+    "pending_count",
     "rule_query",
+    "run_sync",
     "save_rule",
     "sentiment_band",
 ]

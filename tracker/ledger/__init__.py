@@ -14,14 +14,17 @@ from tracker.ledger.decisions import (
     LedgerError,
     PermissionDenied,
     RedFlag,
+    add_months,
     allowed_actions,
     can_view,
     find_promises,
     red_flags,
 )
+from tracker.ledger.escalation import send_reminders
 from tracker.ledger.export import write_xlsx
 from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS
 from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
+from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.ledger.replies import (
     APPLICANT_TYPES,
     RECEIPT_CHANNELS,
@@ -54,15 +57,19 @@ __all__ = [
     "RECEIPT_CHANNELS",
     "REMEDIES",
     "RedFlag",
+    "ReminderPolicy",
     "SORTS",
     "WrittenReply",
     "access",
     "action_label",
+    "add_months",
     "allowed_actions",
     "audit_trail",
     "can_view",
     "find_promises",
     "get_entry",
+    "is_quiet",
+    "is_urgent",
     "legal_basis_for",
     "list_page",
     "open_disclosure_entry",
@@ -70,6 +77,7 @@ __all__ = [
     "perform",
     "propose_department",
     "red_flags",
+    "send_reminders",
     "sync_message_cases",
     "write_xlsx",
 ]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from tracker.deadlines.compute import Deadline, due_at
-from tracker.deadlines.counting import Pause
-from tracker.deadlines.rules import SlaRule
-from tracker.deadlines.store import DeadlineContext
+from tracker.deadlines import Deadline, DeadlineContext, Pause, SlaRule, due_at
 from tracker.ledger.decisions import ExtensionState
 from tracker.models.ledger import LedgerEntry, LedgerTimeChange
 from tracker.vocabulary import Kind

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from tracker.deadlines.compute import is_overdue
-from tracker.deadlines.rules import UNANSWERED_RED_FLAG_MONTHS
+from tracker.deadlines import UNANSWERED_RED_FLAG_MONTHS, is_overdue
 from tracker.ledger.states import FINAL, TABLES, Action, Transition, find_transition
 from tracker.vocabulary import Kind, RoleCode
 

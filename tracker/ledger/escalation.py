@@ -15,8 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tracker import notify
-from tracker.deadlines.calendar import WorkCalendar
-from tracker.deadlines.store import load_overrides
+from tracker.deadlines import WorkCalendar, load_overrides
 from tracker.ledger.reminders import (
     AUDIENCE_LABELS,
     Audience,

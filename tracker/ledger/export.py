@@ -15,7 +15,7 @@ from typing import IO, Any
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from tracker.deadlines.compute import is_overdue
+from tracker.deadlines import is_overdue
 from tracker.ledger.decisions import Actor
 from tracker.ledger.query import LedgerFilter, conditions, order_by
 from tracker.ledger.xlsx import write_sheet

@@ -14,10 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.compute import is_overdue
-from tracker.deadlines.counting import add_working_days, first_counted_day
-from tracker.deadlines.rules import CORRECTION_NOTICE_DAYS
-from tracker.deadlines.store import DeadlineContext
+from tracker.deadlines import (
+    CORRECTION_NOTICE_DAYS,
+    DeadlineContext,
+    add_working_days,
+    first_counted_day,
+    is_overdue,
+)
 from tracker.ledger import clock
 from tracker.ledger.decisions import Actor, LedgerError, find_promises
 from tracker.models import Department, User

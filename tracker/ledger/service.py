@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.store import DeadlineContext, deadline_context
+from tracker.deadlines import DeadlineContext, deadline_context
 from tracker.ledger import clock
 from tracker.ledger.decisions import (
     Actor,

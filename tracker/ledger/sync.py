@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.deadlines.store import DeadlineContext, deadline_context
+from tracker.deadlines import DeadlineContext, deadline_context
 from tracker.ledger import clock
 from tracker.ledger.decisions import find_promises
 from tracker.models import Department, MessageCase, audit

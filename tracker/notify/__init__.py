@@ -3,7 +3,8 @@
 - :mod:`tracker.notify.center`: messages, rules, the delivery outbox, sending and retries
 - :mod:`tracker.notify.formats`, :mod:`tracker.notify.transport`, :mod:`tracker.notify.policy`:
   message bodies and robot formats, SMTP and webhooks, backoff and rate limits
-- :mod:`tracker.notify.announce`: the alerts the analysis raised, announced
+
+The alerts the analysis raises are announced through it by :mod:`tracker.events.announce`.
 """
 
 from __future__ import annotations

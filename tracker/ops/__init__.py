@@ -30,7 +30,7 @@ _HOMES = {
     "runs": ("JobFailed", "Runtime", "configure", "in_transaction", "reset", "runtime"),
     "jobs": ("sync_index",),
     "definitions": ("JobDef", "Timing", "job_definitions"),
-    "scheduler": ("ACTIONS", "SchedulerBusy", "request", "serve"),
+    "scheduler": ("ACTIONS", "Process", "SchedulerBusy", "request", "serve"),
     "status": ("JobInfo", "list_jobs", "scheduler_status"),
     "retention": ("RetentionPolicy", "apply_retention"),
 }

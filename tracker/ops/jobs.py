@@ -50,7 +50,7 @@ def _last_run(session: Session, source_id: int, since: datetime) -> dict | None:
 @recorded("crawl:{source}")
 def crawl(source: str) -> dict:
     """Crawl one source as a ``scrapy crawl`` child process, then check the source's health."""
-    from tracker.collection.health import check_source
+    from tracker.collection import check_source
 
     rt = runtime()
     found = in_transaction(lambda session: session.execute(select(Source.kind, Source.id).where(
@@ -79,7 +79,7 @@ def crawl(source: str) -> dict:
 
 
 def _default_policy():
-    from tracker.collection.health import HealthPolicy
+    from tracker.collection import HealthPolicy
 
     return HealthPolicy()
 
@@ -93,8 +93,7 @@ def analyze() -> dict:
     """Analyze new and changed mentions (what ``yuqing analyze`` does), announce new alerts,
     bring crawled messages into the ledger and push changes to the index."""
     # Imported here: the analysis models load only in a process that runs the analysis.
-    from tracker.events import analysis_config, run_analysis
-    from tracker.notify.announce import announce_alerts
+    from tracker.events import analysis_config, announce_alerts, run_analysis
 
     rt = runtime()
     settings, started = rt.settings, time.monotonic()
@@ -111,8 +110,7 @@ def analyze() -> dict:
 
 def sync_index(sessions: sessionmaker[Session], settings: Settings) -> dict:
     """Push the mentions waiting in the SQL outbox (new or re-analysed) into the index."""
-    from tracker.index import get_index
-    from tracker.index.sync import run_sync
+    from tracker.index import get_index, run_sync
 
     return run_sync(sessions, get_index(settings)).as_dict()
 
@@ -120,7 +118,7 @@ def sync_index(sessions: sessionmaker[Session], settings: Settings) -> dict:
 @recorded("reminders")
 def reminders() -> dict:
     """Deadline reminders and escalation for open ledger entries."""
-    from tracker.ledger.escalation import send_reminders
+    from tracker.ledger import send_reminders
 
     settings, now = runtime().settings, utcnow()
     return in_transaction(lambda session: send_reminders(session, settings, now))
@@ -129,7 +127,7 @@ def reminders() -> dict:
 @recorded("source-health")
 def source_health() -> dict:
     """Check every enabled source (also those the crawl jobs have not reached)."""
-    from tracker.collection.health import check_all
+    from tracker.collection import check_all
 
     settings, policy = runtime().settings, option("health_policy", None) or _default_policy()
     with _health_lock:

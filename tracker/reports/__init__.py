@@ -13,6 +13,7 @@ from tracker.reports.dashboard import Dashboard, build_dashboard, department_nam
 from tracker.reports.data import MonthlyReport, build_monthly_report
 from tracker.reports.html import render_fragment, report_css
 from tracker.reports.pdf import ReportError
+from tracker.reports.words import hours, pct
 from tracker.settings import Settings
 
 FORMATS = {
@@ -68,7 +69,9 @@ __all__ = [
     "build_monthly_report",
     "department_name",
     "filename",
+    "hours",
     "line_chart",
+    "pct",
     "render",
     "render_fragment",
     "render_report",

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from tracker.ledger.decisions import add_months
+from tracker.ledger import add_months
 from tracker.metrics import (
     EXCLUDED_STATUSES,
     KINDS,

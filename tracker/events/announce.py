@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tracker import notify
-from tracker.events import due_announcements
-from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
+from tracker.events.alerts import due_announcements
+from tracker.ledger import ReminderPolicy, is_quiet, is_urgent
 from tracker.models import utcnow
 from tracker.settings import Settings
 

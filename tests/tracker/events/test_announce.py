@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from tracker.events.announce import announce_alerts
 from tracker.models import User, events
 from tracker.models.ops import Delivery, Notification
-from tracker.notify.announce import announce_alerts
 from tracker.vocabulary import EVENT_LEVEL_RANKS
 
 SH = ZoneInfo("Asia/Shanghai")
