@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parents[1] / "tracker" / "index" / "fts5"
+SOURCE = Path(__file__).resolve().parents[1] / "tracker" / "index" / "embedded" / "fts5"
 
 
 def fuzz(library: str, rounds: int) -> None:

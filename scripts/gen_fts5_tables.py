@@ -17,7 +17,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "tracker" / "index" / "fts5" / "unicode_tables.h"
+FTS5 = Path(__file__).resolve().parents[1] / "tracker" / "index" / "embedded" / "fts5"
+OUT = FTS5 / "unicode_tables.h"
 
 
 def alnum_ranges() -> list[tuple[int, int]]:
