@@ -171,7 +171,7 @@ def test_a_failing_job_records_its_error(runtime, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tracker.collection.health.check_all", broken)
+    monkeypatch.setattr("tracker.collection.check_all", broken)  # what the job imports
     with pytest.raises(RuntimeError):
         jobs.source_health()
     with session_scope(runtime.sessions) as session:
