@@ -55,10 +55,9 @@ from tracker.metrics.period import Period
 from tracker.metrics.query import compute_metrics, metrics_by
 from tracker.metrics.results import DepartmentMetrics, Metrics, MetricsResult
 from tracker.metrics.workdays import WorkdayCounter, work_calendar_for
-from tracker.vocabulary import SATISFIED
 
 __all__ = [
-    "EXCLUDED_STATUSES", "KINDS", "SATISFIED", "UNASSIGNED", "WORKDAY_KINDS",
+    "EXCLUDED_STATUSES", "KINDS", "UNASSIGNED", "WORKDAY_KINDS",
     "DepartmentMetrics", "Metrics", "MetricsResult", "Period", "WorkdayCounter",
     "compute_metrics", "hours_between", "local_date", "metrics_by", "percentiles",
     "weighted_percentile", "work_calendar_for",
