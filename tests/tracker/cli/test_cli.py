@@ -17,6 +17,8 @@ YUQING = str(Path(sys.executable).with_name("yuqing"))
 def run(args: list[str], env: dict[str, str], cwd: Path, timeout: int = 120):
     """Run ``yuqing ARGS`` with only ``env`` plus PATH; return the completed process."""
     full_env = {"PATH": os.environ["PATH"], "HOME": str(cwd)} | env
+    if os.environ.get("PYTHONPATH"):  # a worktree under test, not the installed checkout
+        full_env.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
     return subprocess.run([YUQING, *args], env=full_env, cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
