@@ -172,15 +172,17 @@ def test_crawl_through_a_postgres_restart_is_honest_and_the_next_crawl_completes
     if fault == "outage-no-retry":
         assert missing, f"killed: {what}; checked: the outage hit a batch (none was lost)"
 
-    assert crawl_to_end(url, tmp_path / "crawl-2.log") == 0
+    assert crawl_to_end(url, tmp_path / "crawl-2.log") == 0, (
+        f"killed: {what}; checked: the next crawl ends well — see {tmp_path / 'crawl-2.log'}")
     after = stored(url)
     assert after == reference, (
         f"killed: {what}; checked: the next crawl stores what one uninterrupted crawl does — "
         f"{len(after[0])} cases, {len(after[1])} mentions against {len(reference[0])}, "
         f"{len(reference[1])}")
     statuses = [r.status for r in runs(url)]
-    assert statuses == [honest, "ok"], statuses
+    assert statuses == [honest, "ok"], (
+        f"killed: {what}; checked: the runs say {honest}, then ok — they say {statuses}")
     poll.dispose()
     report(f"crawl + {fault}", first_run=first.status, missing_after_first=len(missing),
-           store_errors=first.errors, after_second=f"{len(after[0])}/{len(reference[0])}",
+           run_errors=first.errors, after_second=f"{len(after[0])}/{len(reference[0])}",
            seconds=round(time.monotonic() - started, 1))

@@ -158,7 +158,8 @@ def test_scheduler_killed_during_analysis_is_closed_and_the_next_run_finishes_on
             0.5, proc=second)[0]
     finally:
         code = stop_group(second, timeout=60)
-    assert code == 0, f"the restarted scheduler did not stop cleanly:\n{log.read_text()[-3000:]}"
+    assert code == 0, (f"killed: {what}; checked: the restarted scheduler stops cleanly — "
+                       f"exit {code}:\n{log.read_text()[-3000:]}")
 
     killed = next(r for r in analyze_runs(engine) if r.id == killed_id)
     assert killed.status == "interrupted" and killed.finished_at is not None, (
@@ -174,7 +175,8 @@ def test_scheduler_killed_during_analysis_is_closed_and_the_next_run_finishes_on
         f"kill, {analysed_after} by the next run, {total} messages")
     events, alerts = (rows(engine, f"SELECT count(*) FROM {t}")[0][0] for t in ("events",
                                                                               "alerts"))
-    assert alerts >= 1, "the 搅拌站 messages raise no alert: the duplicate check saw none"
+    assert alerts >= 1, (f"killed: {what}; checked: the 搅拌站 messages raise an alert (else "
+                         "the duplicate-alert check saw none) — none was raised")
     engine.dispose()
     report(f"scheduler SIGKILL during analysis ({database.split(':')[0].split('+')[0]})",
            killed_run=killed.status, analysed=f"{analysed_before}+{analysed_after}",

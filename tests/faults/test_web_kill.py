@@ -165,7 +165,8 @@ def test_web_server_killed_during_ledger_writes_leaves_each_entry_whole(database
         after: dict[int, object] = {}
         submit(base, client.cookies, token, ids[-1], after)
     finally:
-        assert stop_group(proc) is not None
+        code = stop_group(proc)
+    assert code is not None, f"killed: {what}; checked: the restarted server stops on SIGTERM"
     assert after[ids[-1]] == 303, f"killed: {what}; checked: the restarted server writes — " \
                                   f"{after}\n{log.read_text()[-2000:]}"
 
