@@ -3,7 +3,9 @@
 It owns the database session for the crawl (``open_spider``/``close_spider``), records the
 source's crawl run (start, counts, HTTP statuses, errors with samples, end) and commits in
 small batches: a crawl killed mid-way loses at most one batch, which the next crawl fetches
-again (upserts are idempotent, so nothing is doubled).
+again (upserts are idempotent, so nothing is doubled). While the database is unreachable (a
+restart, a failover) a batch is tried again for a while; items that still cannot be stored make
+the run ``partial``, so the next crawl pages past what this one knows and fetches them again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crawlers.items import REQUIRED, RawItem
 from crawlers.spiders.base import page_error
@@ -30,6 +32,9 @@ from tracker.settings import load_settings
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
+#: How long a batch waits for an unreachable database (Scrapy setting
+#: ``YUQING_STORE_RETRY_SECONDS``); the end of the run waits at least this long.
+STORE_RETRY_SECONDS = 30.0
 
 
 def _time(raw: str | None, now: datetime, formats: tuple[str, ...], name: str
@@ -38,6 +43,11 @@ def _time(raw: str | None, now: datetime, formats: tuple[str, ...], name: str
         return parse_time(raw, now=now, formats=formats)
     except TimeParseError as exc:
         raise Rejected(f"{name}: {exc}") from None
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The first line of the database's own message."""
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
 
 
 def to_collected(raw: RawItem, config: dict[str, Any]) -> CollectedItem:
@@ -84,6 +94,9 @@ class IngestPipeline:
         self.errors = 0
         self.samples: list[dict[str, str]] = []
         self.run_id: int | None = None
+        self.lost = 0  # items that could not be stored in this run
+        self.retry_seconds = crawler.settings.getfloat("YUQING_STORE_RETRY_SECONDS",
+                                                       STORE_RETRY_SECONDS)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -124,16 +137,37 @@ class IngestPipeline:
         if not batch:
             return
         try:
-            self._store(batch)
-        except SQLAlchemyError:
-            self.session.rollback()
-            logger.exception("[%s] storing a batch failed; storing one by one", self.plan.name)
+            self._retrying(lambda: self._store(batch), self.retry_seconds)
+        except SQLAlchemyError as exc:
+            if isinstance(exc, OperationalError):  # the database is away: one line says it
+                logger.error("[%s] storing a batch failed (%s); storing one by one",
+                             self.plan.name, _reason(exc))
+            else:
+                logger.exception("[%s] storing a batch failed; storing one by one",
+                                 self.plan.name)
             for item in batch:
                 try:
                     self._store([item])
                 except SQLAlchemyError as exc:
                     self.session.rollback()
+                    self.lost += 1
                     self.on_page_error("store", item.url or item.external_id, str(exc)[:200])
+
+    def _retrying(self, work, seconds: float) -> Any:
+        """Run ``work`` in a transaction; while the database is unreachable or busy
+        (``OperationalError``), roll back and run it again, for up to ``seconds``."""
+        deadline, delay = time.monotonic() + seconds, 0.25
+        while True:
+            try:
+                return work()
+            except SQLAlchemyError as exc:
+                self.session.rollback()
+                if not isinstance(exc, OperationalError) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("[%s] database unavailable (%s); trying again in %.1f s",
+                               self.plan.name, _reason(exc), delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
 
     def _store(self, batch: list[CollectedItem]) -> None:
         # Write before reading: on SQLite a transaction that has read cannot start writing
@@ -164,12 +198,22 @@ class IngestPipeline:
         prefix = "downloader/response_status_count/"
         http_status = {k.removeprefix(prefix): v for k, v in stats.items()
                        if k.startswith(prefix)}
-        cut = spider.list_failures or spider.paging_cut or reason != "finished"
+        cut = spider.list_failures or spider.paging_cut or reason != "finished" or self.lost
         status = crawlruns.PARTIAL if cut else crawlruns.OK
-        crawlruns.finish_run(self.session, self.run_id, status=status,
-                             pages=stats.get("response_received_count", 0), errors=self.errors,
-                             http_status=http_status, error_samples=self.samples)
-        self.session.commit()
+
+        def finish() -> None:
+            crawlruns.finish_run(self.session, self.run_id, status=status,
+                                 pages=stats.get("response_received_count", 0),
+                                 errors=self.errors, http_status=http_status,
+                                 error_samples=self.samples)
+            self.session.commit()
+
+        try:  # without its end the run stays "running" until the next crawl calls it killed
+            self._retrying(finish, max(self.retry_seconds, STORE_RETRY_SECONDS))
+        except SQLAlchemyError as exc:
+            logger.error("[%s] cannot record the end of crawl run %s (%s); the next crawl "
+                         "marks it killed", self.plan.name, self.run_id, _reason(exc))
+            status = "unrecorded"
         self.session.close()
         self.engine.dispose()
         logger.info("[%s] crawl run %s: %s, %d errors", self.plan.name, self.run_id, status,
