@@ -57,7 +57,7 @@ def test_deadline_refuses_a_bad_time_in_one_line(env, tmp_path):
     assert "--received" in result.stderr
 
 
-def test_admin_entered_days_remove_the_unknown_year_warning(env, tmp_path):
+def test_entered_days_apply_and_only_a_confirmed_year_loses_the_warning(env, tmp_path):
     year = next(y for y in range(2027, 2100)
                 if not chinese_calendar_knows(y) and not holidays_has_official(y))
     args = ["deadline", "--kind", "message", "--received", f"{year}-09-30", "--json"]
@@ -68,10 +68,19 @@ def test_admin_entered_days_remove_the_unknown_year_warning(env, tmp_path):
         set_day = run(["ledger", "holiday", "set", f"{year}-10-0{day}", "--off",
                        "--name", "国庆节"], env, tmp_path)
         assert set_day.returncode == 0, set_day.stderr
+    partial = json.loads(run(args, env, tmp_path).stdout)
+    # A week of entered days applies, but the rest of the year is still unknown.
+    assert partial["explanation"].startswith("⚠ 警告") and "国庆节假期" in partial["explanation"]
+    listed = run(["ledger", "holiday", "list", "--year", str(year)], env, tmp_path)
+    assert f"{year}-10-01 放假 国庆节" in listed.stdout and f"{year} 年：不完整" in listed.stdout
+    refused = run(["ledger", "holiday", "complete", str(year)], env, tmp_path)
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    confirmed = run(["ledger", "holiday", "complete", str(year), "--yes"], env, tmp_path)
+    assert confirmed.returncode == 0, confirmed.stderr
     after = json.loads(run(args, env, tmp_path).stdout)
     assert "警告" not in after["explanation"] and "国庆节假期" in after["explanation"]
     listed = run(["ledger", "holiday", "list", "--year", str(year)], env, tmp_path)
-    assert f"{year}-10-01 放假 国庆节" in listed.stdout and "管理员录入" in listed.stdout
+    assert f"{year} 年：完整（管理员逐日录入并确认完整）" in listed.stdout
 
 
 def test_ledger_sync_and_export_on_an_empty_database(env, tmp_path):
