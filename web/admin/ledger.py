@@ -15,8 +15,9 @@ from tracker.deadlines import (
     DEFAULT_RULES,
     UNIT_LABELS,
     YearStatus,
+    cn_day,
     confirm_year,
-    describe_days,
+    day_spans,
     import_notice,
     parse_notice,
     set_override,
@@ -91,7 +92,7 @@ def calendar_notice() -> Any:
     if schedule is not None and schedule.year is not None:
         current = next(i for i in year_overview(db, schedule.year) if i.year == schedule.year)
     return render_template("admin/calendar_notice.html", form=form, schedule=schedule,
-                           current=current, describe_days=describe_days,
+                           current=current, cn_day=cn_day, day_spans=day_spans,
                            COMPLETE=YearStatus.COMPLETE)
 
 
