@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -13,12 +14,18 @@ from sqlalchemy import select
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import DatabaseError, require_schema, session_scope
 from tracker.deadlines import (
-    SOURCE_LABELS,
     DeadlineContext,
+    NoticeError,
+    NoticeSchedule,
     WorkCalendar,
+    confirm_year,
     deadline_context,
+    describe,
     due_at,
+    import_notice,
+    parse_notice,
     set_override,
+    year_overview,
 )
 from tracker.ledger import Actor, LedgerFilter, sync_message_cases, write_xlsx
 from tracker.models import utcnow
@@ -139,14 +146,100 @@ def holiday_set(ctx: Context, day: datetime, workday: bool | None, name: str | N
 @click.option("--year", type=int, help="only this year")
 @pass_context
 def holiday_list(ctx: Context, year: int | None) -> None:
-    """List the entered days and which source each year's calendar comes from."""
+    """List the entered days and each year's status (完整 / 不完整 / 未知) and source."""
     with session_scope(ctx.sessions) as session:
         stmt = select(HolidayOverride).order_by(HolidayOverride.day)
         if year:
             stmt = stmt.where(HolidayOverride.day.between(date(year, 1, 1), date(year, 12, 31)))
         rows = list(session.scalars(stmt))
-        calendar = deadline_context(session, tz=ctx.settings.tz, receipt_day_counts=False)
+        years = year_overview(session, utcnow().astimezone(ctx.settings.tz).year)
     for row in rows:
         click.echo(f"{row.day} {'上班' if row.workday else '放假'} {row.name or ''}".rstrip())
-    for y in sorted({year} if year else {utcnow().year, utcnow().year + 1}):
-        click.echo(f"{y} 年：{SOURCE_LABELS[calendar.calendar.year_source(y)]}")
+    for info in years:
+        if year is None or info.year == year:
+            click.echo(f"{info.year} 年：{info.status_label}（{info.source}）")
+
+
+def read_notice(path: str) -> str:
+    """The notice file's text: UTF-8 (with or without BOM), else GB18030; ``-`` is stdin."""
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"无法读取通知文件 {path}：{exc.strerror}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise click.ClickException(f"通知文件 {path} 既不是 UTF-8 也不是 GB18030 编码")
+
+
+def _confirmed(schedule: NoticeSchedule, yes: bool, from_stdin: bool, err: bool) -> bool:
+    """Print the schedule and ask; refuse when no one can answer."""
+    for line in describe(schedule):
+        click.echo(line, err=err)
+    for note in schedule.notes:
+        click.echo(f"说明：{note}", err=err)
+    if yes:
+        return True
+    if from_stdin or not sys.stdin.isatty():
+        raise click.ClickException("无法确认：没有可交互的终端。核对上面的放假安排后，"
+                                   "加 --yes 重新运行；未导入任何内容")
+    return click.confirm("确认导入？", default=False, err=err)
+
+
+@holiday.command("import")
+@click.argument("file", metavar="FILE")
+@click.option("--yes", is_flag=True, help="store without asking (after checking the schedule)")
+@click.option("--json", "as_json", is_flag=True,
+              help='print {"year", "festivals", "rest_days", "work_days", "stored", "removed"}')
+@pass_context
+def holiday_import(ctx: Context, file: str, yes: bool, as_json: bool) -> None:
+    """Import a State Council holiday notice (国务院办公厅关于XXXX年部分节假日安排的通知).
+
+    FILE holds the notice's text as published (``-`` reads stdin, then --yes is needed). The
+    schedule is printed for checking; storing it enters every day and marks the year complete.
+    Re-importing a year replaces the days of its earlier import.
+    """
+    schedule = parse_notice(read_notice(file))
+    if not schedule.ok:
+        raise click.ClickException("通知无法导入（未导入任何内容）：" + "；".join(
+            schedule.errors or ("未找到放假安排",)))
+    if not _confirmed(schedule, yes, file == "-", as_json):
+        raise click.ClickException("已取消，未导入任何内容")
+    try:
+        with session_scope(ctx.sessions, write=True) as session:
+            result = import_notice(session, schedule)
+    except NoticeError as exc:
+        raise click.ClickException(f"通知无法导入：{exc}") from None
+    if as_json:
+        click.echo(json.dumps(schedule.as_json() | {
+            "stored": result.stored, "removed": result.removed, "replaced": result.replaced},
+            ensure_ascii=False))
+        return
+    again = (f"，替换了此前导入的 {result.year} 年通知（不再出现的 {result.removed} 天已移除）"
+             if result.replaced else "")
+    click.echo(f"已导入 {result.year} 年放假安排：放假 {len(schedule.rest_days())} 天、"
+               f"调休上班 {len(schedule.work_days())} 天{again}；{result.year} 年已标记为完整。")
+
+
+@holiday.command("complete")
+@click.argument("year", type=int)
+@click.option("--yes", is_flag=True, help="confirm without asking")
+@pass_context
+def holiday_complete(ctx: Context, year: int, yes: bool) -> None:
+    """Confirm that the days entered by hand are the whole official schedule of YEAR."""
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("无法确认：没有可交互的终端；加 --yes 重新运行")
+        if not click.confirm(f"确认 {year} 年的放假和调休日期已全部录入？", default=False):
+            raise click.ClickException("已取消")
+    try:
+        with session_scope(ctx.sessions, write=True) as session:
+            confirm_year(session, year)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{year} 年已标记为完整（逐日录入并确认）。")

@@ -7,10 +7,13 @@ Sources, in order of precedence for a given date:
    raises for other years, which is a clean "unknown" signal);
 3. ``holidays`` (CN) for a year whose official schedule it carries (its table of
    substituted days has the year: 2026 in 0.109);
-4. for a year with admin overrides but no package data: weekdays work, weekends rest, except
-   the overridden dates;
+4. for a year whose whole schedule an admin entered (a State Council notice imported, or the
+   days entered one by one and the year confirmed complete; ``holiday_years`` rows): weekdays
+   work, weekends rest, except the overridden dates;
 5. otherwise an estimate (statutory festivals computed by ``holidays``, no 调休), flagged as
-   unknown so that every deadline through that year carries a loud warning.
+   unknown so that every deadline through that year carries a loud warning. Days an admin
+   entered for such a year still apply (rule 1): one entered holiday does not make the rest
+   of the year known.
 
 Both packages agree on every day of 2024, 2025 and 2026 (checked day by day when this was
 written); chinesecalendar comes first because it names the festival of each 调休 working day.
@@ -52,10 +55,25 @@ class DaySource(enum.StrEnum):
 
 
 SOURCE_LABELS = {
-    DaySource.OVERRIDE: "管理员录入",
+    DaySource.OVERRIDE: "管理员录入（全年安排完整）",
     DaySource.CHINESE_CALENDAR: "chinesecalendar（国务院放假安排）",
     DaySource.HOLIDAYS: "holidays（国务院放假安排）",
     DaySource.ESTIMATE: "推算（该年放假安排未知）",
+}
+
+
+class YearStatus(enum.StrEnum):
+    """How much of a year's official schedule the calendar knows."""
+
+    COMPLETE = "complete"  # a package has it, or an admin entered the whole year
+    PARTIAL = "partial"  # an admin entered some days but not (yet) the whole year
+    UNKNOWN = "unknown"  # nothing: festivals are estimated, 调休 unknown
+
+
+YEAR_STATUS_LABELS = {
+    YearStatus.COMPLETE: "完整",
+    YearStatus.PARTIAL: "不完整",
+    YearStatus.UNKNOWN: "未知",
 }
 
 
@@ -162,9 +180,11 @@ def _from_holidays(value: date, source: DaySource) -> Day:
 class WorkCalendar:
     """Answers "is this a working day, and why" for any date."""
 
-    def __init__(self, overrides: Iterable[Override] = ()) -> None:
+    def __init__(self, overrides: Iterable[Override] = (),
+                 complete_years: Iterable[int] = ()) -> None:
         self._overrides = {o.day: o for o in overrides}
         self._override_years = {d.year for d in self._overrides}
+        self._complete_years = frozenset(complete_years)
         self._cache: dict[date, Day] = {}
 
     def day(self, value: date) -> Day:
@@ -184,13 +204,19 @@ class WorkCalendar:
             return DaySource.CHINESE_CALENDAR
         if holidays_has_official(year):
             return DaySource.HOLIDAYS
-        if year in self._override_years:
+        if year in self._complete_years:
             return DaySource.OVERRIDE
         return DaySource.ESTIMATE
 
     def year_known(self, year: int) -> bool:
-        """True when some source knows the official schedule of ``year``."""
+        """True when some source knows the whole official schedule of ``year``."""
         return self.year_source(year) is not DaySource.ESTIMATE
+
+    def year_status(self, year: int) -> YearStatus:
+        """Complete (known), partial (some days entered, year not complete) or unknown."""
+        if self.year_known(year):
+            return YearStatus.COMPLETE
+        return YearStatus.PARTIAL if year in self._override_years else YearStatus.UNKNOWN
 
     def _lookup(self, value: date) -> Day:
         override = self._overrides.get(value)

@@ -44,7 +44,8 @@ class Deadline:
     """A computed due time with its explanation in Chinese words.
 
     ``due`` is aware (in the display zone) or ``None`` while a consultation pause stops the
-    clock. ``unknown_years`` lists years no calendar source knows; the explanation then
+    clock. ``unknown_years`` lists years whose whole schedule no source knows (days an admin
+    entered for such a year apply, but do not make it known); the explanation then
     starts with a warning.
     """
 
@@ -80,11 +81,11 @@ def fmt_time(value: datetime, ref: date | None = None) -> str:
 
 
 def unknown_year_warning(years: Sequence[int]) -> str:
-    """The loud warning for deadlines through years no calendar source knows."""
+    """The loud warning for deadlines through years whose whole schedule no source knows."""
     listed = "、".join(f"{y} 年" for y in years)
-    return (f"⚠ 警告：{listed}的法定节假日和调休安排尚无来源（chinesecalendar、holidays 均未收录，"
-            f"管理员也未录入），以下期限只按周末和推算的节日计算，可能不准；"
-            f"请管理员在「节假日日历」中录入 {listed}的放假安排。")
+    return (f"⚠ 警告：{listed}的法定节假日和调休安排不完整（chinesecalendar、holidays 均未收录，"
+            f"管理员也未导入全年安排），以下期限按周末、推算的节日和已录入的日期计算，可能不准；"
+            f"请管理员在「节假日日历」中导入 {listed}的国务院放假通知。")
 
 
 def _local(value: datetime, tz: tzinfo) -> datetime:

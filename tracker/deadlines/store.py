@@ -1,4 +1,5 @@
-"""Admin-entered calendar days and configured SLA rules, read from (and written to) the DB."""
+"""Admin-entered calendar days, complete years and configured SLA rules, read from (and
+written to) the DB. Importing a whole notice is :mod:`tracker.deadlines.years`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tracker.deadlines.calendar import Override, WorkCalendar
 from tracker.deadlines.compute import SHANGHAI
 from tracker.deadlines.rules import ClockStart, SlaRule, Unit, resolve_rule
 from tracker.models import audit
-from tracker.models.ledger import HolidayOverride, SlaRuleRow
+from tracker.models.ledger import HolidayOverride, HolidayYear, SlaRuleRow
 from tracker.vocabulary import Kind, parse_level
 
 
@@ -35,6 +36,16 @@ def load_overrides(session: Session) -> list[Override]:
     """Every admin-entered calendar day."""
     rows = session.scalars(select(HolidayOverride).order_by(HolidayOverride.day))
     return [Override(r.day, r.workday, r.name) for r in rows]
+
+
+def complete_years(session: Session) -> set[int]:
+    """The years whose whole schedule is entered (notice imported or confirmed complete)."""
+    return set(session.scalars(select(HolidayYear.year).where(HolidayYear.complete.is_(True))))
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """The working-day calendar with every entered day and the complete years."""
+    return WorkCalendar(load_overrides(session), complete_years(session))
 
 
 def row_to_rule(row: SlaRuleRow) -> SlaRule:
@@ -64,13 +75,16 @@ def deadline_context(session: Session, *, tz: tzinfo | None = None,
         tz = tz or settings.tz
         receipt_day_counts = (settings.receipt_day_counts if receipt_day_counts is None
                               else receipt_day_counts)
-    return DeadlineContext(WorkCalendar(load_overrides(session)), load_rules(session), tz,
+    return DeadlineContext(load_calendar(session), load_rules(session), tz,
                            receipt_day_counts)
 
 
 def set_override(session: Session, day: date, workday: bool, name: str | None,
                  note: str | None = None, actor_id: int | None = None) -> HolidayOverride:
-    """Enter (or change) one day of the official schedule; audited."""
+    """Enter (or change) one day of the official schedule by hand; audited.
+
+    The day no longer counts as a notice's day (``schedule_year``), so re-importing that
+    notice keeps what the admin entered unless the notice itself names the day."""
     row = session.scalar(select(HolidayOverride).where(HolidayOverride.day == day))
     old = None if row is None else f"{'上班' if row.workday else '放假'} {row.name or ''}".strip()
     if row is None:
@@ -78,7 +92,7 @@ def set_override(session: Session, day: date, workday: bool, name: str | None,
                               created_by_id=actor_id)
         session.add(row)
     else:
-        row.workday, row.name, row.note = workday, name, note
+        row.workday, row.name, row.note, row.schedule_year = workday, name, note, None
     session.flush()
     new = f"{'上班' if workday else '放假'} {name or ''}".strip()
     audit.record(session, entity_type="holiday", entity_id=day.isoformat(), action="set",

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tracker import notify
-from tracker.deadlines import WorkCalendar, load_overrides
+from tracker.deadlines import load_calendar
 from tracker.ledger.reminders import (
     AUDIENCE_LABELS,
     Audience,
@@ -101,8 +101,8 @@ def steps_taken(session: Session, entry_ids: list[int], chunk: int = 500) -> dic
 
 
 def calendar_of(session: Session) -> Callable[[date], bool]:
-    """The working-day test, with the admin-entered overrides."""
-    return WorkCalendar(load_overrides(session)).is_workday
+    """The working-day test, with the admin-entered days and complete years."""
+    return load_calendar(session).is_workday
 
 
 def send_reminders(session: Session, settings: Settings, now: datetime,

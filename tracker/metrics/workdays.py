@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 
@@ -40,10 +39,7 @@ class WorkdayCounter:
 
 
 def work_calendar_for(session: Session):
-    """The working-day calendar with the admin overrides stored in the database."""
-    from tracker.deadlines import Override, WorkCalendar
-    from tracker.models import HolidayOverride
+    """The working-day calendar with the admin-entered days and complete years."""
+    from tracker.deadlines import load_calendar
 
-    rows = session.execute(select(HolidayOverride.day, HolidayOverride.workday,
-                                  HolidayOverride.name)).all()
-    return WorkCalendar([Override(day, workday, name) for day, workday, name in rows])
+    return load_calendar(session)

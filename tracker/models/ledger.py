@@ -228,6 +228,28 @@ class HolidayOverride(Base):
     note: Mapped[str | None] = mapped_column(String(256))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The year of the State Council notice this day was imported from; None when entered
+    #: by hand. Re-importing that year's notice replaces exactly these rows.
+    schedule_year: Mapped[int | None]
+
+
+class HolidayYear(Base):
+    """A year whose whole official schedule is entered: a notice was imported, or an admin
+    confirmed the days entered one by one are all of them. Without a complete row, entered
+    days apply but the year stays unknown (deadlines through it carry a warning)."""
+
+    __tablename__ = "holiday_years"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    complete: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: "notice" (imported from the State Council notice) or "confirmed" (days entered by hand).
+    source: Mapped[str] = mapped_column(String(16))
+    notice_number: Mapped[str | None] = mapped_column(String(64))
+    days: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str | None] = mapped_column(String(256))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class SlaRuleRow(Base):

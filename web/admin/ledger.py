@@ -1,29 +1,34 @@
-"""Ledger settings (admin only): the holiday calendar (years the packages do not know) and SLA
-rules. Their paths stay under ``/ledger`` where the ledger list links to them."""
+"""Ledger settings (admin only): the holiday calendar (years the packages do not know: import
+the State Council notice, or enter days and confirm the year complete) and SLA rules. Their
+paths stay under ``/ledger`` where the ledger list links to them."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from tracker.deadlines import (
     CLOCK_START_LABELS,
     DEFAULT_RULES,
-    SOURCE_LABELS,
     UNIT_LABELS,
-    WorkCalendar,
-    load_overrides,
+    YearStatus,
+    cn_day,
+    confirm_year,
+    day_spans,
+    import_notice,
+    parse_notice,
     set_override,
+    year_overview,
 )
 from tracker.models import HolidayOverride, SlaRuleRow, record_audit, utcnow
 from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, RoleCode, parse_level
 from web.admin import bp
 from web.auth import roles_required
 from web.db import get_db, get_settings
-from web.ledger.forms import HolidayForm, NoteForm, SlaForm
+from web.ledger.forms import HolidayForm, NoteForm, NoticeForm, SlaForm
 from web.ledger.present import current_actor
 
 
@@ -44,11 +49,51 @@ def calendar() -> Any:
             flash(f"已录入 {day.isoformat()}。", "info")
             return redirect(url_for("admin.calendar"), 303)
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.day)))
-    work = WorkCalendar(load_overrides(db))
-    this_year = utcnow().astimezone(get_settings().tz).year
-    years = [(y, SOURCE_LABELS[work.year_source(y)], work.year_known(y))
-             for y in range(this_year - 1, this_year + 3)]
-    return render_template("admin/calendar.html", form=form, rows=rows, years=years)
+    tz = get_settings().tz
+    return render_template("admin/calendar.html", form=form, rows=rows, confirm=NoteForm(),
+                           years=year_overview(db, utcnow().astimezone(tz).year), tz=tz,
+                           PARTIAL=YearStatus.PARTIAL, UNKNOWN=YearStatus.UNKNOWN)
+
+
+@bp.post("/ledger/calendar/<int:year>/complete")
+@roles_required(RoleCode.ADMIN)
+def calendar_complete(year: int) -> Any:
+    """Confirm that the days entered by hand are the whole schedule of ``year``."""
+    form, db = NoteForm(), get_db()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        confirm_year(db, year, actor_id=current_actor().id, note=form.note.data or None)
+    except ValueError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+    else:
+        db.commit()
+        flash(f"{year} 年已确认录入完整，期限不再带警告。", "info")
+    return redirect(url_for("admin.calendar"), 303)
+
+
+@bp.route("/ledger/calendar/notice", methods=["GET", "POST"])
+@roles_required(RoleCode.ADMIN)
+def calendar_notice() -> Any:
+    """Paste the State Council notice, preview the parsed days, confirm to store the year."""
+    form, db = NoticeForm(), get_db()
+    schedule = None
+    if form.validate_on_submit():
+        schedule = parse_notice(form.text.data)  # parsed again on confirm: never trust a preview
+        if request.form.get("action") == "confirm" and schedule.ok:
+            result = import_notice(db, schedule, actor_id=current_actor().id)
+            db.commit()
+            again = "，替换了此前导入的通知" if result.replaced else ""
+            flash(f"已导入 {result.year} 年放假安排（{result.stored} 天）{again}；"
+                  f"{result.year} 年已标记为完整。", "info")
+            return redirect(url_for("admin.calendar"), 303)
+    current = None
+    if schedule is not None and schedule.year is not None:
+        current = next(i for i in year_overview(db, schedule.year) if i.year == schedule.year)
+    return render_template("admin/calendar_notice.html", form=form, schedule=schedule,
+                           current=current, cn_day=cn_day, day_spans=day_spans,
+                           COMPLETE=YearStatus.COMPLETE)
 
 
 def _row_from(form: SlaForm, actor_id: int | None) -> SlaRuleRow:

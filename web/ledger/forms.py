@@ -224,6 +224,13 @@ class HolidayForm(LedgerForm):
     note = StringField("备注", validators=[Optional(), Length(max=256)])
 
 
+class NoticeForm(LedgerForm):
+    """The State Council holiday notice, pasted whole; previewed before it is stored."""
+
+    text = TextAreaField("通知全文", validators=[DataRequired(message="请粘贴通知全文"),
+                                               Length(max=20000)])
+
+
 class SlaForm(LedgerForm):
     """A configured time limit."""
 

@@ -12,6 +12,7 @@ from tracker.deadlines import (
     SlaRule,
     Unit,
     WorkCalendar,
+    YearStatus,
     due_at,
     is_due_soon,
     is_overdue,
@@ -147,16 +148,25 @@ def test_a_deadline_in_a_year_no_source_knows_carries_a_loud_warning():
     assert known.unknown_years == () and "警告" not in known.explanation
 
 
-def test_admin_overrides_make_an_unknown_year_known_and_win_over_packages():
+def test_entered_days_apply_but_only_a_complete_year_is_known_and_they_win_over_packages():
     year = next(y for y in range(2027, 2100)
                 if not chinese_calendar_knows(y) and not holidays_has_official(y))
     overrides = [Override(date(year, 10, d), False, "国庆节") for d in range(1, 8)]
     saturday = next(date(year, 10, d) for d in range(8, 15) if date(year, 10, d).weekday() == 5)
     overrides.append(Override(saturday, True, "国庆节"))
-    calendar = WorkCalendar(overrides)
-    deadline = due_at("message", local(f"{year}-09-30 10:00"), calendar=calendar)
-    assert "警告" not in deadline.explanation
+    # Some days entered, the year not complete: still unknown, loud, but the days count.
+    partial = WorkCalendar(overrides)
+    assert partial.year_status(year) == YearStatus.PARTIAL and not partial.year_known(year)
+    deadline = due_at("message", local(f"{year}-09-30 10:00"), calendar=partial)
+    assert deadline.unknown_years == (year,) and deadline.explanation.startswith("⚠ 警告")
     assert "国庆节假期" in deadline.explanation and "调休上班计入" in deadline.explanation
+    # The same days with the year complete: known, no warning, the same due day.
+    calendar = WorkCalendar(overrides, complete_years=[year])
+    assert calendar.year_status(year) == YearStatus.COMPLETE
+    complete = due_at("message", local(f"{year}-09-30 10:00"), calendar=calendar)
+    assert "警告" not in complete.explanation and complete.due == deadline.due
+    assert "国庆节假期" in complete.explanation and "调休上班计入" in complete.explanation
+    assert WorkCalendar().year_status(year) == YearStatus.UNKNOWN
     # An override also corrects a year the packages know.
     fixed = WorkCalendar([Override(date(2025, 10, 9), False, "临时放假")])
     assert due_day(due_at("message", local("2025-09-26"), calendar=fixed)) == "2025-10-14"
