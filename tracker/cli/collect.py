@@ -104,6 +104,12 @@ def _print_report(report, file: Path, source_name: str, ledger: int | None) -> N
         click.echo(f"  row {error['row']}: {error['reason']}")
     if report.rejected > 50:
         click.echo(f"  … and {report.rejected - 50} more (use --json for all)")
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warning(s), the rows were imported:")
+    for warning in report.warnings[:50]:
+        click.echo(f"  row {warning['row']}: warning: {warning['reason']}")
+    if len(report.warnings) > 50:
+        click.echo(f"  … and {len(report.warnings) - 50} more (use --json for all)")
     if ledger is not None:
         click.echo(f"ledger: {ledger} message entries created or updated")
 

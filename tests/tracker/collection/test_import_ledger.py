@@ -80,3 +80,43 @@ def test_a_failed_ledger_step_keeps_the_messages_and_a_rerun_finishes_it(db_env,
     assert rerun.exit_code == 0, rerun.output
     assert "0 imported" in rerun.stdout and "ledger: 30 message entries" in rerun.stdout
     assert json.loads(in_process(METRICS, db_env).stdout)["received"] == 30
+
+
+def gbk_export(path, count: int = 40, untitled: str = "3692"):
+    """A GBK export of real rows (those GBK can write) with one letter's title left blank."""
+    with FJ4.open(encoding="utf-8", newline="") as handle:
+        header, *rows = csv.reader(handle)
+    kept = []
+    for row in rows:
+        try:
+            ",".join(row).encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        kept.append(row)
+        if len(kept) == count:
+            break
+    number = next(i for i, row in enumerate(kept, start=2) if row[0] == untitled)
+    kept[number - 2][header.index("留言主题")] = ""
+    with path.open("w", encoding="gbk", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([header, *kept])
+    return path, number
+
+
+UNTITLED = "我想请问一下，A5区鄱阳村D区安置房地下室近两万平方米"
+WARNING = f"missing 留言主题; titled from 留言详情: '{UNTITLED}'"
+
+
+def test_a_letter_without_a_title_is_imported_titled_and_counted(db_env, tmp_path):
+    path, row = gbk_export(tmp_path / "gbk.csv")
+    imported = run(["import-messages", str(path), "--source", "gbk", "--json"], db_env,
+                   tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout) == {
+        "imported": 40, "updated": 0, "rejected": 0, "errors": [],
+        "warnings": [{"row": row, "reason": WARNING}]}
+    figures = json.loads(run(METRICS, db_env, tmp_path).stdout)
+    assert (figures["received"], figures["replied"]) == (40, 40)
+    again = run(["import-messages", str(path), "--source", "gbk"], db_env, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "0 imported" in again.stdout and "0 rejected" in again.stdout
+    assert f"row {row}: warning: {WARNING}" in again.stdout
