@@ -116,6 +116,7 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_sender: str = "yuqing@localhost"
     webhook_urls: tuple[str, ...] = field(default=(), repr=False)
+    webhook_allow_private: bool = False
     min_rank_sample: int = 5
 
     @property
@@ -171,5 +172,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_password=_get(env, "SMTP_PASSWORD"),
         smtp_sender=_get(env, "SMTP_SENDER", "yuqing@localhost"),
         webhook_urls=webhooks,
+        webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
         min_rank_sample=parse_int(env, "MIN_RANK_SAMPLE", 5, minimum=1),
     )

@@ -1,6 +1,8 @@
 """``yuqing crawl`` and ``yuqing import-messages``.
 
 Crawls are child processes (``python -m scrapy crawl``): the tracker never imports Scrapy.
+An import makes the ledger entries of what it imported before it ends, so the metrics count
+the messages at once.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from tracker.collection import (
     normalize_line,
 )
 from tracker.db import require_schema, session_scope
+from tracker.deadlines import deadline_context
+from tracker.ledger import sync_message_cases
 from tracker.models import Source
 from tracker.ops import crawl_command, run_crawls, run_foreground
 
@@ -68,15 +72,46 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
         raise click.ClickException(f"the database refused the import ({reason}); "
                                    "nothing was imported, try again") from None
+    # The messages are committed above; the ledger is a second transaction, so a failure
+    # here loses nothing and the next run (or `yuqing ledger sync`) makes the missing entries.
+    ledger, failure = _sync_ledger(ctx)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
-        return
+    else:
+        _print_report(report, file, source_name, ledger)
+    if failure:
+        raise click.ClickException(
+            f"the messages were imported, but their ledger entries were not made ({failure}); "
+            "they are not counted yet: run the same import again or `yuqing ledger sync`")
+
+
+def _sync_ledger(ctx: Context) -> tuple[int | None, str | None]:
+    """Make the ledger entries of every message still without one; (changed, failure)."""
+    try:
+        with session_scope(ctx.sessions, write=True) as session:
+            changed = sync_message_cases(session, ctx=deadline_context(
+                session, tz=ctx.settings.tz, receipt_day_counts=ctx.settings.receipt_day_counts))
+    except Exception as exc:  # whatever broke, the import itself is kept and must say so
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return None, f"{type(exc).__name__}: {reason[0] if reason else ''}".rstrip(": ")
+    return changed, None
+
+
+def _print_report(report, file: Path, source_name: str, ledger: int | None) -> None:
     click.echo(f"{file.name} → {source_name}: {report.imported} imported, {report.updated} "
                f"updated, {report.unchanged} unchanged, {report.rejected} rejected")
     for error in report.errors[:50]:
         click.echo(f"  row {error['row']}: {error['reason']}")
     if report.rejected > 50:
         click.echo(f"  … and {report.rejected - 50} more (use --json for all)")
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warning(s), the rows were imported:")
+    for warning in report.warnings[:50]:
+        click.echo(f"  row {warning['row']}: warning: {warning['reason']}")
+    if len(report.warnings) > 50:
+        click.echo(f"  … and {len(report.warnings) - 50} more (use --json for all)")
+    if ledger is not None:
+        click.echo(f"ledger: {ledger} message entries created or updated")
 
 
 @cli.command(context_settings={"ignore_unknown_options": False})

@@ -1,8 +1,11 @@
 """Import message-board exports (CSV or XLSX with the usual Chinese headers) as message cases.
 
 Rows go through the same cleaning and :class:`tracker.collection.ingest.Ingestor` as crawled
-messages, so importing a file twice changes nothing. Every row that cannot be stored is
-reported with its row number as a spreadsheet shows it (the header is row 1) and the reason.
+messages, so importing a file twice changes nothing. Only a row that cannot be a message is
+rejected (no id, no readable received time, no text at all, a reply before receipt, a repeated
+id); a row with a fixable flaw (no title, a count that is not a number, half a reply) is
+imported and the flaw reported as a warning. Both are reported with the row number as a
+spreadsheet shows it (the header is row 1) and the reason.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.collection.ingest import BOARD, CollectedItem, Ingestor, Rejected, check_item
-from tracker.collection.textclean import normalize_line, normalize_text, parse_count
+from tracker.collection.textclean import derive_title, normalize_line, normalize_text, parse_count
 from tracker.collection.timeparse import TimeParseError, parse_time
 from tracker.models import Source
 
@@ -33,7 +36,9 @@ STANDARD_HEADERS = (ID, USER, TITLE, TIME, BODY, REPLY, REPLY_TIME, CATEGORY, LI
 ALIASES = {"一级标签": CATEGORY, "留言标题": TITLE, "留言内容": BODY, "回复意见": REPLY,
            "回复内容": REPLY, "回复时间": REPLY_TIME, "答复单位": DEPT, "回复部门": DEPT,
            "点赞": LIKES, "反对": DISLIKES, "留言人": USER}
-REQUIRED_HEADERS = (ID, TITLE, TIME)
+# A title can be derived from the text, so a file needs one of the two, not both.
+REQUIRED_HEADERS = (ID, TIME)
+TEXT_HEADERS = (TITLE, BODY)
 BATCH = 200
 csv.field_size_limit(50_000_000)
 
@@ -44,12 +49,13 @@ class ImportFileError(ValueError):
 
 @dataclass
 class ImportReport:
-    """Counts and the rejected rows of one import."""
+    """Counts, the rejected rows and the warnings of one import."""
 
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -57,9 +63,9 @@ class ImportReport:
         return len(self.errors)
 
     def as_json(self) -> dict[str, Any]:
-        """The ``--json`` shape: imported, updated, rejected, errors."""
+        """The ``--json`` shape: imported, updated, rejected, errors, warnings."""
         return {"imported": self.imported, "updated": self.updated,
-                "rejected": self.rejected, "errors": self.errors}
+                "rejected": self.rejected, "errors": self.errors, "warnings": self.warnings}
 
 
 def decode_bytes(data: bytes) -> str:
@@ -121,6 +127,8 @@ def map_headers(header: list[Any], mapping: dict[str, str]) -> dict[str, int]:
         if name in STANDARD_HEADERS and name not in columns:
             columns[name] = index
     missing = [name for name in REQUIRED_HEADERS if name not in columns]
+    if not any(name in columns for name in TEXT_HEADERS):
+        missing.append(" or ".join(TEXT_HEADERS))
     if missing:
         found = ", ".join(_header_name(c) for c in header if c is not None) or "none"
         raise ImportFileError(f"missing column(s) {', '.join(missing)} (found: {found}); "
@@ -148,36 +156,60 @@ def _time(value: Any, column: str, required: bool) -> datetime | None:
     return parsed.value if parsed else None
 
 
-def _count(value: Any, column: str) -> int | None:
+def _count(value: Any, column: str, warnings: list[str]) -> int | None:
     if value is None or _cell_text(value).strip() == "":
         return None
     count = parse_count(_cell_text(value))
     if count is None:
-        raise Rejected(f"{column} is not a number: {_cell_text(value).strip()[:20]!r}")
+        warnings.append(f"{column} is not a number: {_cell_text(value).strip()[:20]!r}, "
+                        "left empty")
     return count
 
 
-def row_to_item(cells: dict[str, Any]) -> CollectedItem:
-    """One export row as a board item; raise :class:`Rejected` with the reason."""
+def _reply(cells: dict[str, Any], warnings: list[str]) -> tuple[str | None, datetime | None]:
+    """The reply and its time, or neither: half a reply is reported, not guessed at."""
+    text = normalize_text(_cell_text(cells.get(REPLY))) or None
+    try:
+        when = _time(cells.get(REPLY_TIME), REPLY_TIME, required=False)
+    except Rejected as exc:
+        warnings.append(f"{exc}; the message is imported without its reply")
+        return None, None
+    if text and when is None:
+        warnings.append(f"{REPLY} without {REPLY_TIME}; the message is imported without its reply")
+        return None, None
+    if when is not None and not text:
+        warnings.append(f"{REPLY_TIME} without {REPLY}; the message is imported without its reply")
+        return None, None
+    return text, when
+
+
+def row_to_item(cells: dict[str, Any]) -> tuple[CollectedItem, list[str]]:
+    """One export row as a board item and its warnings; raise :class:`Rejected` with the
+    reason when the row cannot be a message."""
     external_id = normalize_line(_cell_text(cells.get(ID)))
     if not external_id:
         raise Rejected(f"missing {ID}")
+    published_at = _time(cells.get(TIME), TIME, required=True)
+    title = normalize_line(_cell_text(cells.get(TITLE)))
+    text = normalize_text(_cell_text(cells.get(BODY)))
+    if not title and not text:
+        raise Rejected(f"missing {TITLE} and {BODY}")
+    warnings: list[str] = []
+    if not title:
+        title = derive_title(text)
+        warnings.append(f"missing {TITLE}; titled from {BODY}: {title!r}")
+    reply_text, replied_at = _reply(cells, warnings)
     item = CollectedItem(
-        kind=BOARD, external_id=external_id,
-        title=normalize_line(_cell_text(cells.get(TITLE))),
-        text=normalize_text(_cell_text(cells.get(BODY))),
+        kind=BOARD, external_id=external_id, title=title, text=text,
         author=normalize_line(_cell_text(cells.get(USER))) or None,
-        published_at=_time(cells.get(TIME), TIME, required=True),
-        reply_text=normalize_text(_cell_text(cells.get(REPLY))) or None,
-        replied_at=_time(cells.get(REPLY_TIME), REPLY_TIME, required=False),
+        published_at=published_at, reply_text=reply_text, replied_at=replied_at,
         reply_department=normalize_line(_cell_text(cells.get(DEPT))) or None,
         category=normalize_line(_cell_text(cells.get(CATEGORY))) or None,
-        likes=_count(cells.get(LIKES), LIKES), dislikes=_count(cells.get(DISLIKES), DISLIKES),
+        likes=_count(cells.get(LIKES), LIKES, warnings),
+        dislikes=_count(cells.get(DISLIKES), DISLIKES, warnings),
     )
-    if not item.title:
-        raise Rejected(f"missing {TITLE}")
     check_item(item)
-    return item
+    return item, warnings
 
 
 def ensure_import_source(session: Session, name: str) -> Source:
@@ -204,7 +236,7 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], mapping: dict[str, str],
             continue
         cells = {name: row[i] if i < len(row) else None for name, i in columns.items()}
         try:
-            item = row_to_item(cells)
+            item, warnings = row_to_item(cells)
             if item.external_id in first_row:
                 raise Rejected(f"duplicate {ID} {item.external_id} "
                                f"(first in row {first_row[item.external_id]})")
@@ -212,6 +244,7 @@ def _parse_rows(rows: Iterator[tuple[int, list[Any]]], mapping: dict[str, str],
             report.errors.append({"row": number, "reason": str(exc)})
             continue
         first_row[item.external_id] = number
+        report.warnings.extend({"row": number, "reason": w} for w in warnings)
         yield item
     if not header_seen:
         raise ImportFileError("the file is empty")

@@ -38,6 +38,17 @@ _SPECIAL = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\xa0\u2002\
                       "\u2009\u200b\ufeff\r\x0b\x0c\x00-\x08\x0e-\x1f\x7f]")
 _INLINE_SPACE = re.compile(r"[ \t]+")
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|spm|from|share_token|fbclid|gclid)$", re.I)
+TITLE_LIMIT = 30
+# Openings of a letter that say who it is to, not what it is about.
+_SALUTATIONS = (
+    re.compile(r"^尊敬的[^。！？!?\n，,：:]{0,30}[：:，,！!]"),
+    re.compile(r"^[^。！？!?\n，,：:]{0,12}(?:您好|你好)[！!，,。：:~～]*"),
+    re.compile(r"^[^。！？!?\n，,：:]{0,12}(?:书记|领导|市长|县长|区长|镇长|主任|局长|同志|老师|"
+               r"先生|女士)们?好?[：:，,！!]"),
+)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_BREAKS = "，,、：:"
+_TITLE_STRIP = " ，,、：:；;。…"
 
 
 def normalize_text(value: str | None) -> str:
@@ -56,6 +67,28 @@ def _replace_special(match: re.Match) -> str:
 def normalize_line(value: str | None) -> str:
     """Normalise to a single line (titles, names, categories)."""
     return " ".join(normalize_text(value).split("\n"))
+
+
+def derive_title(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A title for a message that has none: its first sentence after any salutation, cut at a
+    clause break (or with an ellipsis) to at most ``limit`` characters."""
+    body = normalize_text(text)
+    rest = body
+    for _ in range(4):  # "胡书记：您好，..." is two salutations
+        for pattern in _SALUTATIONS:
+            rest = pattern.sub("", rest, count=1).lstrip(_TITLE_STRIP)
+    rest = rest or body
+    end = _SENTENCE_END.search(rest)
+    sentence = (rest[:end.start()] if end else rest).strip(_TITLE_STRIP)
+    if end and end.group() in "？?" and len(sentence) < limit:
+        sentence += "？"  # a question stays a question
+    if len(sentence) <= limit:
+        return sentence or normalize_line(body)[:limit]
+    head = sentence[:limit]
+    cut = max(head.rfind(mark) for mark in _CLAUSE_BREAKS)
+    if cut >= limit // 3:
+        return head[:cut].strip(_TITLE_STRIP)
+    return head[:limit - 1].rstrip(_TITLE_STRIP) + "…"
 
 
 def _append_text(parts: list[str], element) -> None:

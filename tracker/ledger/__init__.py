@@ -43,6 +43,7 @@ from tracker.ledger.service import (
 )
 from tracker.ledger.states import Action, action_label
 from tracker.ledger.sync import sync_message_cases
+from tracker.ledger.xlsx import excel_text
 
 __all__ = [
     "APPLICANT_TYPES",
@@ -66,6 +67,7 @@ __all__ = [
     "allowed_actions",
     "audit_trail",
     "can_view",
+    "excel_text",
     "find_promises",
     "get_entry",
     "is_quiet",

@@ -5,8 +5,10 @@ Why not openpyxl for the export: on this project's machine openpyxl's write-only
 writing the SpreadsheetML directly took 4.3 s under the same load; the export target is
 10 s. Everything else (reading files in tests, the monthly report) keeps using openpyxl.
 
-Text goes out as inline strings, so nothing a citizen wrote can become a formula; characters
-XML 1.0 forbids are dropped. Dates are Excel serial numbers with a date format.
+Text goes out as inline strings, so nothing a citizen wrote can become a formula; text that
+would start a formula once a clerk edits the cell or saves the sheet as CSV is neutralised too
+(:func:`excel_text`); characters XML 1.0 forbids are dropped. Dates are Excel serial numbers
+with a date format.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ EPOCH = datetime(1899, 12, 30)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEXT = 32_767
 BATCH = 2000
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -73,9 +77,23 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def excel_text(value: str) -> str:
+    """Outside text a spreadsheet shows as written and never evaluates: a quote before ``=``,
+    ``+``, ``-``, ``@``, a tab or a CR at the start (OWASP's rule for CSV injection).
+
+    A string cell alone is not enough: Excel re-reads an edited cell, and a sheet saved as CSV
+    loses the cell types, so the neutralising quote has to be part of the text.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def clean_text(value: str) -> str:
-    """Text as Excel and XML accept it: no forbidden characters, within the cell limit."""
-    return escape(ILLEGAL.sub("", value[:MAX_TEXT]))
+    """Text as Excel and XML accept it: no forbidden characters, within the cell limit.
+
+    A CR is written as a character reference: XML readers turn a literal one into a LF.
+    """
+    text = escape(ILLEGAL.sub("", excel_text(value)[:MAX_TEXT]))
+    return text.replace("\r", "&#13;")
 
 
 def _cell(ref: str, value: Any, style: str = "") -> str:

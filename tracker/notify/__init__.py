@@ -3,12 +3,14 @@
 - :mod:`tracker.notify.center`: messages, rules, the delivery outbox, sending and retries
 - :mod:`tracker.notify.formats`, :mod:`tracker.notify.transport`, :mod:`tracker.notify.policy`:
   message bodies and robot formats, SMTP and webhooks, backoff and rate limits
+- :mod:`tracker.notify.addresses`: :func:`check_webhook_url`, where a webhook may point
 
 The alerts the analysis raises are announced through it by :mod:`tracker.events.announce`.
 """
 
 from __future__ import annotations
 
+from tracker.notify.addresses import UnresolvedHost, UnsafeWebhook, check_webhook_url
 from tracker.notify.center import (
     DEFAULT_RULES,
     KIND_LABELS,
@@ -44,7 +46,10 @@ __all__ = [
     "ROBOT_LABELS",
     "RobotKind",
     "Rule",
+    "UnresolvedHost",
+    "UnsafeWebhook",
     "attempt",
+    "check_webhook_url",
     "delivery_body",
     "due_deliveries",
     "endpoints",

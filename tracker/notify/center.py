@@ -266,7 +266,8 @@ def send(planned: Planned, settings: Settings, timeout: float = 10.0) -> Deliver
         elif planned.spec is None:
             raise DeliveryError("webhook endpoint removed or disabled", retryable=False)
         else:
-            post_webhook(planned.spec, planned.subject, planned.body, timeout)
+            post_webhook(planned.spec, planned.subject, planned.body, timeout,
+                         allow_private=settings.webhook_allow_private)
     except DeliveryError as exc:
         return exc
     return None

@@ -1,21 +1,29 @@
 """Sending: e-mail over SMTP and JSON posts to group robots, with bounded timeouts.
 
 Every failure becomes a :class:`DeliveryError` whose message has the secrets masked and
-which says whether trying again later could help.
+which says whether trying again later could help. A webhook goes only to a public http(s)
+address (:mod:`tracker.notify.addresses`), over a connection to the very address checked,
+and a redirect is not followed (it could lead anywhere).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import smtplib
 import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from tracker.notify.addresses import (
+    Target,
+    UnresolvedHost,
+    UnsafeWebhook,
+    check_webhook_url,
+    connect_checked,
+)
 from tracker.notify.formats import (
     RobotReplyError,
     WebhookSpec,
@@ -96,24 +104,57 @@ def send_email(config: SmtpConfig, to: str, subject: str, body: str,
         raise DeliveryError(mask_text(f"SMTP error: {exc}", secrets)) from None
 
 
+def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
+    """An HTTP(S) connection that opens its socket to the checked addresses only; TLS still
+    verifies the certificate against the host name."""
+    if target.scheme == "https":
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+    conn._create_connection = lambda _address, timeout, _source=None: connect_checked(
+        target, timeout)
+    return conn
+
+
+def _check_target(spec: WebhookSpec, url: str, allow_private: bool) -> Target:
+    try:
+        return check_webhook_url(url, allow_private=allow_private)
+    except UnsafeWebhook as exc:
+        raise DeliveryError(f"refused {spec!r}: {exc}", retryable=False) from None
+    except UnresolvedHost as exc:  # DNS may answer later
+        raise DeliveryError(f"cannot reach {spec!r}: {exc}") from None
+
+
+def _post(target: Target, data: bytes, timeout: float) -> tuple[int, bytes]:
+    conn = _connection(target, timeout)
+    try:
+        conn.request("POST", target.path, body=data, headers={
+            "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT})
+        response = conn.getresponse()
+        return response.status, response.read(MAX_REPLY_BYTES)
+    finally:
+        conn.close()
+
+
 def post_webhook(spec: WebhookSpec, title: str, body: str, timeout: float = 10.0,
-                 now_ms: int | None = None) -> None:
-    """Post one markdown message to a robot; signs 钉钉 requests when a secret is set."""
+                 now_ms: int | None = None, *, allow_private: bool = False) -> None:
+    """Post one markdown message to a robot at a public address (loopback and private ones
+    too with ``allow_private``); signs 钉钉 requests when a secret is set."""
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     data = json.dumps(robot_payload(spec.kind, title, body), ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        signed_url(spec, now_ms), data=data, method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
-    )
+    target = _check_target(spec, signed_url(spec, now_ms), allow_private)
     secrets = secrets_of(spec)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            check_robot_reply(response.read(MAX_REPLY_BYTES))
+        status, reply = _post(target, data, timeout)
+    except (OSError, http.client.HTTPException) as exc:
+        raise DeliveryError(mask_text(f"cannot reach {spec!r}: {exc}", secrets)) from None
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status} from {spec!r}: redirects are not followed",
+                            retryable=False)
+    if status >= 400:
+        raise DeliveryError(f"HTTP {status} from {spec!r}", status >= 500 or status in {408, 429})
+    try:
+        check_robot_reply(reply)
     except RobotReplyError as exc:
         raise DeliveryError(str(exc), exc.retryable) from None
-    except urllib.error.HTTPError as exc:
-        retryable = exc.code >= 500 or exc.code in {408, 429}
-        raise DeliveryError(f"HTTP {exc.code} from {spec!r}", retryable) from None
-    except (TimeoutError, urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryError(mask_text(f"cannot reach {spec!r}: {reason}", secrets)) from None

@@ -3,7 +3,8 @@
 One sheet per table; every figure is a real number (rates as fractions shown in percent,
 hours as decimals), every time a real date-time in the local zone (Excel has no zones),
 headers frozen and filterable, and the two charts are native Excel charts over the sheets'
-own cells, so they follow any correction the clerk makes.
+own cells, so they follow any correction the clerk makes. Every text is a string cell and
+never a formula: titles and names come from citizens and crawls (``excel_text``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tracker.ledger import excel_text
 from tracker.metrics import Metrics
 from tracker.reports.data import EntryList, MonthlyReport
 from tracker.vocabulary import KIND_LABELS
@@ -61,9 +63,11 @@ class _Writer:
         self.widths: dict[int, int] = {}
 
     def value(self, value):
-        """Aware datetimes become naive local times (Excel stores no zone)."""
+        """Aware datetimes become naive local times (Excel stores no zone); text is text."""
         if isinstance(value, datetime):
             return value.astimezone(self.tz).replace(tzinfo=None)
+        if isinstance(value, str):
+            return excel_text(value)
         return value
 
     def row(self, values: list, formats: list[str | None] | None = None,
@@ -144,7 +148,7 @@ def _department_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None
     for d in report.month.by_department:
         w.row([d.rank, d.department, *_metric_values(d)], [COUNT, None, *_metric_formats()])
     w.finish()
-    ws.cell(row=w.rows + 2, column=1, value=report.month.ranking_note)
+    ws.cell(row=w.rows + 2, column=1, value=excel_text(report.month.ranking_note))
 
 
 def _distribution_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:

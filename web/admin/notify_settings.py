@@ -31,6 +31,7 @@ def notify_settings() -> str:
         "admin/ops_notify.html", rules=db.scalars(select(NotificationRule).order_by(
             NotificationRule.id)).all(), defaults=notify.DEFAULT_RULES, hooks=hooks,
         endpoint_keys=keys, contacts=contacts, mask_url=mask_url,
+        allow_private=get_settings().webhook_allow_private,
         departments=db.scalars(select(Department).order_by(Department.name)).all(),
         users=db.scalars(select(User).where(User.active).order_by(User.username)).all(),
         ROBOT_LABELS={k.value: v for k, v in ROBOT_LABELS.items()})
@@ -74,20 +75,35 @@ def rule_action(rule_id: int, action: str) -> Any:
     return _back(f"已更新规则“{rule.name}”。")
 
 
+def _address_problem(url: str) -> tuple[str | None, str]:
+    """(why the URL is refused, or None; a note for the admin) after resolving its host."""
+    try:
+        notify.check_webhook_url(url, allow_private=get_settings().webhook_allow_private)
+    except notify.UnsafeWebhook as exc:
+        return f"{exc.label}。请改用公网地址。", ""
+    except notify.UnresolvedHost as exc:  # judged again before every post
+        return None, f"（{exc.label}，每次推送前会再次检查地址）"
+    return None, ""
+
+
 @bp.route("/admin/ops/notify/webhooks", methods=["POST"])
 @roles_required(RoleCode.ADMIN)
 def add_webhook() -> Any:
-    """Add a group robot; its URL and secret are never shown again in full."""
+    """Add a group robot at a public address; its URL and secret are never shown again."""
     form = request.form
-    name, kind, url = form.get("name", "").strip()[:64], form.get("kind"), form.get("url", "")
+    name, kind = form.get("name", "").strip()[:64], form.get("kind")
+    url = form.get("url", "").strip()
     if not name or kind not in {k.value for k in RobotKind} or not url.startswith(
             ("https://", "http://")):
         return _back("请填写名称、类型和以 http(s):// 开头的地址。", "error")
     if get_db().scalar(select(WebhookEndpoint.id).where(WebhookEndpoint.name == name)):
         return _back(f"已有名为“{name}”的机器人。", "error")
-    get_db().add(WebhookEndpoint(name=name, kind=kind, url=url.strip()[:1024],
+    refused, note = _address_problem(url)
+    if refused:
+        return _back(refused, "error")
+    get_db().add(WebhookEndpoint(name=name, kind=kind, url=url[:1024],
                                  secret=form.get("secret", "").strip()[:256] or None))
-    return _back(f"已添加群机器人“{name}”：{mask_url(url)}。")
+    return _back(f"已添加群机器人“{name}”：{mask_url(url)}{note}。")
 
 
 @bp.route("/admin/ops/notify/webhooks/<int:hook_id>/toggle", methods=["POST"])

@@ -24,6 +24,7 @@ FILES = {
     "fj3": ("tipdm2020c_fj3_hot/fujian3_messages_likes.csv", 4326, []),
     "fj4": ("tipdm2020c_fj4_replies/fujian4_messages_replies_even_ids.csv", 1402, []),
 }
+NO_REPLY = "the message is imported without its reply"
 HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
 
 
@@ -59,10 +60,12 @@ def test_each_tipdm_file_imports_every_valid_row_and_twice_changes_nothing(db_en
     first = yuqing_here(args, db_env)
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout) == {"imported": valid, "updated": 0,
-                                        "rejected": len(errors), "errors": errors}
+                                        "rejected": len(errors), "errors": errors,
+                                        "warnings": []}
     second = yuqing_here(args, db_env)
     assert json.loads(second.stdout) == {"imported": 0, "updated": 0,
-                                         "rejected": len(errors), "errors": errors}
+                                         "rejected": len(errors), "errors": errors,
+                                         "warnings": []}
 
 
 def test_imported_fields_match_the_export(session):
@@ -136,17 +139,33 @@ def test_bad_rows_are_reported_by_row_number_and_reason(session, tmp_path):
         ["1", "A", "重复编号", "2019/4/25 9:32:09", "x", "", "", ""],
         ["6", "A", "点赞不是数", "2019/4/25 9:32:09", "x", "", "", "很多"],
         ["7", "A", "", "2019/4/25 9:32:09", "x", "", "", ""],
+        ["8", "A", "", "2019/4/25 9:32:09", "", "", "", ""],
+        ["9", "A", "没有时间", "", "x", "", "", ""],
+        ["10", "A", "答复没有时间", "2019/4/25 9:32:09", "x", "已答复", "", ""],
+        ["11", "A", "只有答复时间", "2019/4/25 9:32:09", "x", "", "2019/4/26 8:00:00", ""],
+        ["12", "A", "答复时间坏了", "2019/4/25 9:32:09", "x", "已答复", "下周", ""],
     ], "utf-8")
     report = import_messages(session, ensure_import_source(session, "bad"), path)
-    assert report.imported == 1
+    assert report.imported == 6  # every row that can be a message is kept
     assert report.errors == [
         {"row": 3, "reason": "missing 留言编号"},
         {"row": 4, "reason": "留言时间 is not a date: '2019/13/45 9:32:09'"},
         {"row": 5, "reason": "reply before receipt"},
         {"row": 6, "reason": "duplicate 留言编号 1 (first in row 2)"},
-        {"row": 7, "reason": "点赞数 is not a number: '很多'"},
-        {"row": 8, "reason": "missing 留言主题"},
+        {"row": 9, "reason": "missing 留言主题 and 留言详情"},
+        {"row": 10, "reason": "missing 留言时间"},
     ]
+    assert report.warnings == [
+        {"row": 7, "reason": "点赞数 is not a number: '很多', left empty"},
+        {"row": 8, "reason": "missing 留言主题; titled from 留言详情: 'x'"},
+        {"row": 11, "reason": f"答复意见 without 答复时间; {NO_REPLY}"},
+        {"row": 12, "reason": f"答复时间 without 答复意见; {NO_REPLY}"},
+        {"row": 13, "reason": f"答复时间 is not a date: '下周'; {NO_REPLY}"},
+    ]
+    cases = {c.external_id: c for c in session.scalars(select(MessageCase))}
+    assert cases["6"].likes == 0 and cases["7"].title == "x"
+    assert all(cases[i].replied_at is None and cases[i].reply_text is None
+               for i in ("10", "11", "12"))
 
 
 def test_a_file_without_the_needed_columns_is_refused(session, tmp_path):
@@ -163,3 +182,33 @@ def test_command_line_errors_are_one_line(db_env, tmp_path):
     assert len(lines) == 1 and "missing column(s) 留言编号" in lines[0] and "--map" in lines[0]
     mapped = yuqing_here(["import-messages", str(path), "--map", "标题=题目"], db_env)
     assert mapped.exit_code != 0 and "not a standard header" in mapped.output
+
+
+def test_a_real_letter_without_a_title_gets_one_from_its_text(session, tmp_path):
+    from tests.tracker.collection.test_import_ledger import UNTITLED, gbk_export
+
+    path, row = gbk_export(tmp_path / "gbk.csv")
+    report = import_messages(session, ensure_import_source(session, "gbk"), path)
+    assert (report.imported, report.rejected, [w["row"] for w in report.warnings]) == (40, 0,
+                                                                                        [row])
+    case = session.scalar(select(MessageCase).where(MessageCase.external_id == "3692"))
+    assert case.title == UNTITLED
+    assert case.body.startswith("胡书记：您好，我想请问一下") and case.replied_at is not None
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("尊敬的领导：我们是贵省A市芒果金融的出借人，最近芒果金融平台因出借人恐慌被挤兑。",
+     "我们是贵省A市芒果金融的出借人"),
+    ("易书记：\u3000\u3000干洗店要不要经过环保部门的验收通过之后才能正式营业？小区里",
+     "干洗店要不要经过环保部门的验收通过之后才能正式营业？"),
+    ("胡书记好！根据规划，洋湖新城和顺路两侧都有15米左右的公共绿化带，沿路两侧小区均已完成建设。",
+     "根据规划，洋湖新城和顺路两侧都有15米左右的公共绿化带"),
+    ("2016年下半年新开铺路全线开通后给市民行车带来了极大的方便但在路口一直未拆除",
+     "2016年下半年新开铺路全线开通后给市民行车带来了极大的方…"),
+    ("路灯不亮", "路灯不亮"),
+    ("尊敬的领导：", "尊敬的领导"),
+])
+def test_derived_titles_skip_the_salutation_and_stay_short(text, title):
+    from tracker.collection.textclean import TITLE_LIMIT, derive_title
+
+    assert derive_title(text) == title and len(title) <= TITLE_LIMIT

@@ -172,10 +172,11 @@ def ding_spec(port: int) -> str:
 
 @pytest.fixture
 def cfg(settings, smtp, robot):
-    """Settings pointing at the local receivers."""
+    """Settings pointing at the local receivers (webhooks to 127.0.0.1 allowed)."""
     return dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=smtp.port,
                                smtp_sender="yuqing@gov.example",
-                               webhook_urls=(wecom_spec(robot.port), ding_spec(robot.port)))
+                               webhook_urls=(wecom_spec(robot.port), ding_spec(robot.port)),
+                               webhook_allow_private=True)
 
 
 def add_user(session, username: str, role: str, email: str | None = None) -> User:

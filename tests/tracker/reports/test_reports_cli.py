@@ -37,6 +37,8 @@ def home(tmp_path_factory):
 def yuqing(home: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the command against the test database."""
     env = {"PATH": os.environ["PATH"], "HOME": str(home), "YUQING_DATA_DIR": str(home / "var")}
+    if os.environ.get("PYTHONPATH"):  # a worktree under test, not the installed checkout
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run([YUQING, *args], env=env, cwd=home, capture_output=True, text=True,
                           timeout=300, stdin=subprocess.DEVNULL)
 
