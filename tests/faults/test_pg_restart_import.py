@@ -39,7 +39,7 @@ def valid_ids() -> set[str]:
             columns = map_headers(row, {})
             continue
         try:
-            item = row_to_item({name: row[i] if i < len(row) else None
+            item, _warnings = row_to_item({name: row[i] if i < len(row) else None
                                 for name, i in columns.items()})
         except Rejected:
             continue
@@ -128,6 +128,13 @@ def test_import_during_a_postgres_restart_fails_whole_or_resumes_and_reruns_clea
     problems = incomplete_messages(engine)
     assert not problems, f"killed: {what}; checked: every message whole after the rerun — " \
                          f"{problems}"
+    with engine.connect() as conn:
+        unledgered = conn.execute(text(
+            "SELECT count(*) FROM message_cases m WHERE NOT EXISTS (SELECT 1 FROM "
+            "ledger_entries e WHERE e.message_case_id = m.id)")).scalar()
+    assert unledgered == 0, (
+        f"killed: {what}; checked: the rerun leaves every message in the ledger (counted by "
+        f"the metrics) — {unledgered} without an entry")
     engine.dispose()
     first_line = (first.stderr.strip().splitlines() or ["-"])[0][:90]
     report(f"import + pg restart -m {mode}", first_exit=first.returncode,
