@@ -1,4 +1,7 @@
-"""Sign-in, CSRF, role checks and the per-role home pages."""
+"""Sign-in, CSRF (tokens expire), role checks and the per-role home pages."""
+
+import time
+from dataclasses import replace
 
 import pytest
 
@@ -80,3 +83,47 @@ def test_open_redirects_are_not_followed(client, auth, demo_users):
     response = client.post("/login?next=https://evil.example/", data={
         "username": "admin", "password": demo_users["admin"].password, "csrf_token": token})
     assert response.headers["Location"] == "/"
+
+
+# --- Hardening: same answer for every name, per-client slow-down, CSRF expiry ---
+
+
+@pytest.fixture
+def make_app(settings, migrated_engines, backend, sessions):
+    """Build the app with some settings changed, bound to the test transaction."""
+    from web import create_app
+
+    def make(**changes):
+        app = create_app(replace(settings, **changes), engine=migrated_engines[backend],
+                         test_config={"TESTING": True})
+        app.extensions["yuqing.sessions"] = sessions
+        return app
+
+    return make
+
+
+def attempt(client, username, password, address="127.0.0.1", forwarded=None):
+    """Post the sign-in form from ``address`` (optionally through a proxy naming
+    ``forwarded``); only the POST is timed, in ``response.seconds``."""
+    client.environ_base["REMOTE_ADDR"] = address
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    token = csrf_token(client)
+    started = time.perf_counter()
+    response = client.post("/login", headers=headers, data={
+        "username": username, "password": password, "csrf_token": token})
+    response.seconds = time.perf_counter() - started
+    return response
+
+
+def test_csrf_tokens_expire(make_app, demo_users):
+    assert make_app().config["WTF_CSRF_TIME_LIMIT"] == 8 * 3600  # the default setting
+    client = make_app(csrf_time_limit=1).test_client()
+    fresh = attempt(client, "leader", demo_users["leader"].password)
+    assert fresh.status_code == 302
+    client = make_app(csrf_time_limit=1).test_client()
+    token = csrf_token(client)
+    time.sleep(2.1)  # itsdangerous counts whole seconds: the token is now 2 seconds old
+    late = client.post("/login", data={"username": "leader", "csrf_token": token,
+                                       "password": demo_users["leader"].password})
+    assert late.status_code == 400
+    assert client.get("/leader").status_code == 302
