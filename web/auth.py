@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,10 +11,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.accounts import authenticate
+from tracker.accounts import LoginResult, authenticate
 from tracker.models import User
 from web.db import get_db, get_settings
 
@@ -53,6 +55,20 @@ def load_user(user_id: str) -> LoginUser | None:
     return LoginUser(user) if user is not None and user.active else None
 
 
+@bp.record_once
+def trust_proxies(state: Any) -> None:
+    """Behind ``proxy_hops`` trusted proxies, take the client's address from X-Forwarded-For
+    (the sign-in slow-down counts failures per address)."""
+    hops = state.app.extensions["yuqing.settings"].proxy_hops
+    if hops:
+        state.app.wsgi_app = ProxyFix(state.app.wsgi_app, x_for=hops)
+
+
+def client_address() -> str:
+    """The address failed sign-ins are counted against."""
+    return request.remote_addr or ""
+
+
 def roles_required(*codes: str) -> Callable:
     """Allow the view only to signed-in users holding one of ``codes`` (else 403)."""
 
@@ -84,27 +100,36 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
+def _check(username: str, password: str) -> LoginResult:
+    """Authenticate from this client with the configured slow-down; the failure is committed."""
+    settings, db = get_settings(), get_db()
+    result = authenticate(db, username, password, client=client_address(),
+                          max_failures=settings.login_max_failures,
+                          delay_seconds=settings.login_delay_seconds)
+    db.commit()
+    return result
+
+
+def _refusal(result: LoginResult, wrong: str) -> int:
+    """Flash why the password was refused; the status to answer with."""
+    if result.retry_after > 0:
+        flash(f"登录失败次数过多，请 {math.ceil(result.retry_after)} 秒后再试。", "error")
+        return 429
+    flash(wrong, "error")
+    return 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Show the sign-in form and sign the user in."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        settings = get_settings()
-        db = get_db()
-        result = authenticate(db, form.username.data, form.password.data,
-                              max_failures=settings.login_max_failures,
-                              delay_seconds=settings.login_delay_seconds)
-        db.commit()
+        result = _check(form.username.data, form.password.data)
         if result.ok:
             login_user(LoginUser(result.user))
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-        if result.retry_after > 0:
-            flash(f"登录失败次数过多，请 {int(result.retry_after) + 1} 秒后再试。", "error")
-            status = 429
-        else:
-            flash("用户名或密码错误。", "error")
-            status = 401
+        status = _refusal(result, "用户名或密码错误。")
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -1,11 +1,16 @@
-"""Sign-in, CSRF (tokens expire), role checks and the per-role home pages."""
+"""Sign-in, CSRF (tokens expire), role checks and the per-role home pages; the sign-in
+slow-down per client and the same answer for every user name."""
 
+import re
+import statistics
 import time
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import csrf_token
+from tracker.models import User
 
 ROLE_PAGES = {"opinion_staff": "/staff", "responder": "/responder", "leader": "/leader",
               "admin": "/admin"}
@@ -87,6 +92,8 @@ def test_open_redirects_are_not_followed(client, auth, demo_users):
 
 # --- Hardening: same answer for every name, per-client slow-down, CSRF expiry ---
 
+FLASH = re.compile(r'class="flash flash-(?:error|info)" role="alert">([^<]*)<')
+
 
 @pytest.fixture
 def make_app(settings, migrated_engines, backend, sessions):
@@ -113,6 +120,88 @@ def attempt(client, username, password, address="127.0.0.1", forwarded=None):
         "username": username, "password": password, "csrf_token": token})
     response.seconds = time.perf_counter() - started
     return response
+
+
+def flashes(response) -> list[str]:
+    """The flashed messages on a page."""
+    return FLASH.findall(response.get_data(as_text=True))
+
+
+def test_unknown_names_take_as_long_as_known_ones(client, demo_users):
+    attempt(client, "nobody-warm-up", "wrong-password", "10.9.9.9")  # first use builds a hash
+    unknown, known = [], []
+    for n in range(5):  # interleaved, each from its own address, so none is slowed down
+        unknown.append(attempt(client, f"nobody-{n}", "wrong-password", f"10.9.1.{n}").seconds)
+        known.append(attempt(client, "leader", "wrong-password", f"10.9.2.{n}").seconds)
+    assert statistics.median(unknown) >= 0.5 * statistics.median(known), (unknown, known)
+
+
+SLOW = {"login_delay_seconds": 60}  # a lockout that cannot end while the test runs
+
+
+def test_unknown_and_known_names_get_the_same_answers(make_app, demo_users):
+    app = make_app(**SLOW)
+    known, unknown = app.test_client(), app.test_client()
+    seen = []
+    for _ in range(6):
+        answers = [attempt(known, "leader", "wrong-password", "10.8.0.1"),
+                   attempt(unknown, "no-such-user", "wrong-password", "10.8.0.2")]
+        assert answers[0].status_code == answers[1].status_code
+        assert flashes(answers[0]) == flashes(answers[1])
+        seen.append(answers[0].status_code)
+    assert seen == [401] * 4 + [429] * 2
+    assert "登录失败次数过多" in flashes(answers[1])[0]
+
+
+def test_one_password_sprayed_over_many_accounts_is_slowed(make_app, session, demo_users):
+    client = make_app(**SLOW).test_client()
+    hashed = session.scalar(select(User.password_hash).where(User.username == "leader"))
+    for n in range(20):
+        session.add(User(username=f"spray-{n}", display_name=f"用户{n}", role_code="leader",
+                         password_hash=hashed, active=True))
+    session.commit()
+    statuses = [attempt(client, f"spray-{n}", "Summer2025!", "10.7.0.1").status_code
+                for n in range(20)]
+    assert statuses[:9] == [401] * 9 and statuses[-1] == 429, statuses
+    # the client is slowed for every account, even with that account's right password
+    assert attempt(client, "admin", demo_users["admin"].password, "10.7.0.1").status_code == 429
+
+
+def test_a_right_password_from_another_address_signs_in_at_once(make_app, demo_users):
+    app = make_app(**SLOW)
+    attacker, owner = app.test_client(), app.test_client()
+    right = demo_users["leader"].password
+    for _ in range(8):
+        attempt(attacker, "leader", "wrong-password", "10.6.0.66")
+    assert attempt(attacker, "leader", right, "10.6.0.66").status_code == 429
+    assert attempt(owner, "leader", right, "10.6.0.7").status_code == 302
+    assert owner.get("/leader").status_code == 200
+
+
+def test_unknown_names_lock_the_client_like_known_ones(make_app):
+    client = make_app(**SLOW).test_client()
+    statuses = [attempt(client, "ghost", "guess-123", "10.5.0.1").status_code for _ in range(6)]
+    assert statuses == [401] * 4 + [429] * 2
+
+
+def test_a_right_password_resets_the_count_for_that_name(client, demo_users):
+    right = demo_users["leader"].password
+    for _ in range(4):
+        assert attempt(client, "leader", "wrong-password", "10.5.1.1").status_code == 401
+    assert attempt(client, "leader", right, "10.5.1.1").status_code == 302
+    for _ in range(4):
+        assert attempt(client, "leader", "wrong-password", "10.5.1.1").status_code == 401
+
+
+@pytest.mark.parametrize(("hops", "expected"), [(0, 429), (1, 302)])
+def test_forwarded_addresses_count_only_behind_trusted_proxies(make_app, demo_users, hops,
+                                                                expected):
+    client = make_app(proxy_hops=hops, **SLOW).test_client()
+    proxy = f"10.4.0.{hops + 1}"
+    for _ in range(5):
+        attempt(client, "leader", "wrong-password", proxy, forwarded="10.4.1.66")
+    right = attempt(client, "leader", demo_users["leader"].password, proxy, forwarded="10.4.1.7")
+    assert right.status_code == expected
 
 
 def test_csrf_tokens_expire(make_app, demo_users):

@@ -1,12 +1,16 @@
-"""Accounts: hashed passwords, unique names, the slow-down after failures."""
+"""Accounts: hashed passwords, unique names, the slow-down after failures (per client), the
+same cost for every name."""
 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
 
-from tracker.accounts.users import AccountError, authenticate, create_user, lockout_remaining
+from tracker.accounts import AccountError, authenticate, create_user
+from tracker.accounts.throttle import FORGET_AFTER, lockout_remaining
 from tracker.models import AuditEvent, User, utcnow
+from tracker.models.accounts import LoginThrottle
 
 
 def test_password_is_hashed_and_checked(session):
@@ -55,7 +59,8 @@ def test_five_failures_slow_the_next_attempt_even_with_the_right_password(sessio
     later = authenticate(session, "eve", "right password", max_failures=5, delay_seconds=2,
                          now=now + timedelta(seconds=3))
     assert later.ok
-    assert session.scalar(select(User.failed_logins).where(User.username == "eve")) == 0
+    assert session.scalar(select(func.count()).select_from(LoginThrottle).where(
+        LoginThrottle.username == "eve")) == 0
 
 
 def test_unknown_user_fails_without_retry_hint(session):
@@ -69,3 +74,69 @@ def test_lockout_doubles_per_extra_failure():
     assert lockout_remaining(5, now, now, 5, 2) == 2
     assert lockout_remaining(7, now, now, 5, 2) == 8
     assert lockout_remaining(7, now - timedelta(seconds=8), now, 5, 2) == 0
+
+
+LIMITS = {"max_failures": 5, "delay_seconds": 2}
+
+
+@pytest.fixture
+def verify_calls(monkeypatch):
+    """Count argon2 password checks."""
+    calls = []
+    original = PasswordHasher.verify
+
+    def counted(self, hashed, password):
+        calls.append(password)
+        return original(self, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return calls
+
+
+def test_every_refusal_costs_one_password_check(session, verify_calls):
+    create_user(session, "frank", "right password", "admin")
+    create_user(session, "gone", "right password", "admin")
+    session.scalar(select(User).where(User.username == "gone")).active = False
+    for name, password in (("frank", "wrong"), ("nobody", "wrong"), ("gone", "right password")):
+        verify_calls.clear()
+        result = authenticate(session, name, password, client="10.0.0.1", **LIMITS)
+        assert not result.ok and result.retry_after == 0
+        assert verify_calls == [password], name
+
+
+def test_failures_count_per_client_not_per_account(session):
+    create_user(session, "hana", "right password", "admin")
+    now = utcnow()
+    for _ in range(5):
+        authenticate(session, "hana", "wrong", client="10.0.0.66", now=now, **LIMITS)
+    assert authenticate(session, "hana", "right password", client="10.0.0.66", now=now,
+                        **LIMITS).retry_after > 0
+    assert authenticate(session, "hana", "right password", client="10.0.0.7", now=now,
+                        **LIMITS).ok
+
+
+def test_a_client_failing_over_many_names_is_slowed_for_all(session, verify_calls):
+    create_user(session, "ivan", "right password", "admin")
+    now = utcnow()
+    results = [authenticate(session, f"name-{n}", "Summer2025!", client="10.0.0.9", now=now,
+                            **LIMITS) for n in range(11)]
+    assert [r.retry_after > 0 for r in results] == [False] * 9 + [True] * 2
+    verify_calls.clear()
+    assert not authenticate(session, "ivan", "right password", client="10.0.0.9", now=now,
+                            **LIMITS).ok
+    assert verify_calls == []  # a slowed client costs no password check
+    later = now + timedelta(seconds=3)
+    assert authenticate(session, "ivan", "right password", client="10.0.0.9", now=later,
+                        **LIMITS).ok
+
+
+def test_old_counters_are_forgotten_and_their_rows_deleted(session):
+    long_ago = utcnow() - FORGET_AFTER - timedelta(minutes=1)
+    for _ in range(7):
+        authenticate(session, "kim", "wrong", client="10.0.0.5", now=long_ago, **LIMITS)
+    now = utcnow()
+    assert authenticate(session, "kim", "wrong", client="10.0.0.6", now=now, **LIMITS)
+    clients = set(session.scalars(select(LoginThrottle.client)))
+    assert "10.0.0.5" not in clients and "10.0.0.6" in clients
+    first = authenticate(session, "kim", "wrong", client="10.0.0.5", now=now, **LIMITS)
+    assert first.retry_after == 0  # counting starts again
