@@ -1,4 +1,9 @@
-"""Sign-in, sign-out and the role check shared by every blueprint."""
+"""Sign-in, sign-out, the password page and the role check shared by every blueprint.
+
+A session holds the user's id and session version ("id:version", Flask-Login's alternative
+id); raising the version in the database (``tracker.accounts.end_sessions``: sign-out, a new
+password, disabling, a new role) ends every session of that user.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from flask_wtf import FlaskForm
 from werkzeug.middleware.proxy_fix import ProxyFix
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from tracker.accounts import LoginResult, authenticate
+from tracker.accounts import LoginResult, authenticate, change_password, end_sessions
 from tracker.models import User
 from web.db import get_db, get_settings
 
@@ -35,13 +40,14 @@ class LoginUser:
         self.display_name = user.display_name
         self.role_code = user.role_code
         self.department_id = user.department_id
+        self.session_version = user.session_version
         self.is_active = user.active
         self.is_authenticated = True
         self.is_anonymous = False
 
     def get_id(self) -> str:
-        """The id stored in the session."""
-        return str(self.id)
+        """The id stored in the session: the user's id and session version."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *codes: str) -> bool:
         """True when the user's role is one of ``codes``."""
@@ -49,10 +55,15 @@ class LoginUser:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> LoginUser | None:
-    """Reload the user on each request; inactive users are signed out."""
-    user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
-    return LoginUser(user) if user is not None and user.active else None
+def load_user(session_id: str) -> LoginUser | None:
+    """Reload the user on each request; inactive users and stale sessions are signed out."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = get_db().get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return LoginUser(user)
 
 
 @bp.record_once
@@ -90,6 +101,19 @@ class LoginForm(FlaskForm):
 
     username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    """The signed-in user's current password and the new one, twice."""
+
+    current = PasswordField("当前密码", validators=[
+        DataRequired(message="请填写当前密码"), Length(max=256)])
+    new = PasswordField("新密码", validators=[
+        DataRequired(message="请填写新密码"),
+        Length(min=8, max=256, message="新密码须为 8 至 256 个字符")])
+    confirm = PasswordField("再次输入新密码", validators=[
+        DataRequired(message="请再次输入新密码"),
+        EqualTo("new", message="两次输入的新密码不一致")])
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -138,7 +162,34 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Any:
-    """Sign out (POST only, so the CSRF token protects it)."""
+    """Sign out everywhere (POST only, so the CSRF token protects it)."""
+    db = get_db()
+    user = db.get(User, current_user.id)
+    if user is not None:
+        end_sessions(db, user)
+        db.commit()
     logout_user()
     flash("已退出登录。", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """修改密码: the current password, then the new one; other sessions of the user end."""
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        result = _check(current_user.username, form.current.data)
+        if result.ok:
+            db = get_db()
+            change_password(db, result.user, form.new.data, actor_id=result.user.id)
+            db.commit()
+            login_user(LoginUser(result.user))  # this session goes on, with the new version
+            flash("密码已修改，其他设备上的登录已失效。", "info")
+            return redirect(url_for("home.index"), 303)
+        status = _refusal(result, "当前密码错误。")
+        status = 400 if status == 401 else status  # signed in: a wrong password is bad input
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/password.html", form=form), status

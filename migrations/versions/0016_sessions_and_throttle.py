@@ -1,4 +1,4 @@
-"""Sign-in hardening: login_throttles (failed sign-ins counted per client address).
+"""Sign-in hardening: users.session_version (ends sessions) and login_throttles (per client).
 
 Revision ID: 0016
 Revises: 0015
@@ -19,6 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("session_version", sa.Integer(), nullable=False,
+                                   server_default="1"))
     op.create_table(
         "login_throttles",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -36,3 +39,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_login_throttles_last_failure_at", table_name="login_throttles")
     op.drop_table("login_throttles")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("session_version")

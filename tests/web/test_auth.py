@@ -1,5 +1,5 @@
-"""Sign-in, CSRF (tokens expire), role checks and the per-role home pages; the sign-in
-slow-down per client and the same answer for every user name."""
+"""Sign-in, CSRF, role checks and the per-role home pages; the sign-in slow-down per client,
+the same answer for every user name, ending sessions, the password page."""
 
 import re
 import statistics
@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import AuthActions, csrf_token
 from tracker.models import User
 
 ROLE_PAGES = {"opinion_staff": "/staff", "responder": "/responder", "leader": "/leader",
@@ -90,7 +90,7 @@ def test_open_redirects_are_not_followed(client, auth, demo_users):
     assert response.headers["Location"] == "/"
 
 
-# --- Hardening: same answer for every name, per-client slow-down, CSRF expiry ---
+# --- Hardening: same answer for every name, per-client slow-down, sessions, CSRF expiry ---
 
 FLASH = re.compile(r'class="flash flash-(?:error|info)" role="alert">([^<]*)<')
 
@@ -202,6 +202,86 @@ def test_forwarded_addresses_count_only_behind_trusted_proxies(make_app, demo_us
         attempt(client, "leader", "wrong-password", proxy, forwarded="10.4.1.66")
     right = attempt(client, "leader", demo_users["leader"].password, proxy, forwarded="10.4.1.7")
     assert right.status_code == expected
+
+
+def signed_in(client) -> bool:
+    """True when the client's session still counts (the ledger list is open to every role)."""
+    return client.get("/ledger/").status_code == 200
+
+
+def test_a_session_cookie_saved_before_logout_is_refused_after_it(app, client, auth, demo_users):
+    assert auth.login("leader", demo_users["leader"].password).status_code == 302
+    saved = client.get_cookie("yuqing_session").value
+    assert auth.logout().status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("yuqing_session", saved)
+    response = replay.get("/leader")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _change_in_another_session(sessions, change: str) -> None:
+    from tracker.accounts import change_password, find_user, set_active, set_role
+
+    with sessions() as other:
+        user = find_user(other, "leader")
+        if change == "password":
+            change_password(other, user, "a-brand-new-password")
+        elif change == "disable":
+            set_active(other, user, False)
+        else:
+            set_role(other, user, "admin")
+        other.commit()
+
+
+@pytest.mark.parametrize("change", ["logout", "password", "disable", "role"])
+def test_every_session_of_the_user_ends(app, sessions, demo_users, change):
+    clients = [app.test_client() for _ in range(2)]
+    for one in clients:
+        assert attempt(one, "leader", demo_users["leader"].password).status_code == 302
+        assert signed_in(one)
+    saved = clients[0].get_cookie("yuqing_session").value
+    if change == "logout":
+        assert AuthActions(clients[1]).logout().status_code == 302
+    else:
+        _change_in_another_session(sessions, change)
+    assert not any(signed_in(one) for one in clients)
+    replay = app.test_client()
+    replay.set_cookie("yuqing_session", saved)
+    assert not signed_in(replay)
+
+
+def test_the_password_page_changes_it_and_ends_the_other_sessions(app, client, auth,
+                                                                     demo_users):
+    old = demo_users["opinion_staff"].password
+    other = app.test_client()
+    assert attempt(other, "staff", old).status_code == 302
+    assert auth.login("staff", old).status_code == 302
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/account/password"' in home and "修改密码" in home
+    page = client.get("/account/password")
+    assert page.status_code == 200 and "当前密码" in page.get_data(as_text=True)
+
+    def post(current, new, confirm):
+        return client.post("/account/password", data={
+            "csrf_token": csrf_token(client, "/account/password"), "current": current,
+            "new": new, "confirm": confirm})
+
+    for answer, needle in ((post("wrong-password", "new-password-1", "new-password-1"),
+                            "当前密码错误"),
+                           (post(old, "short", "short"), "8 至 256 个字符"),
+                           (post(old, "new-password-1", "new-password-2"), "不一致")):
+        assert answer.status_code == 400 and needle in answer.get_data(as_text=True)
+    done = post(old, "new-password-1", "new-password-1")
+    assert done.status_code == 303
+    assert signed_in(client) and not signed_in(other)
+    fresh = app.test_client()
+    assert attempt(fresh, "staff", old, "10.3.0.1").status_code == 401
+    assert attempt(fresh, "staff", "new-password-1", "10.3.0.1").status_code == 302
+
+
+def test_the_password_page_needs_a_sign_in(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_csrf_tokens_expire(make_app, demo_users):

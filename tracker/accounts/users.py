@@ -1,4 +1,4 @@
-"""Account services: create users and sign them in, at the same cost for every name."""
+"""Account services: create and change users, sign them in, end their sessions."""
 
 from __future__ import annotations
 
@@ -86,3 +86,64 @@ def authenticate(
         return LoginResult(user)
     record_failure(session, client, username, now)
     return LoginResult(None, retry_after=client_wait(session, client, username, now, **limits))
+
+
+def find_user(session: Session, username: str) -> User:
+    """The user called ``username``; AccountError when there is none."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of ``user``: the session version in their cookies goes stale."""
+    user.session_version = User.session_version + 1  # in SQL: two requests may do it at once
+    session.flush()
+
+
+def change_password(session: Session, user: User, password: str,
+                    actor_id: int | None = None) -> None:
+    """Set a new password and end the user's sessions; the caller commits."""
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    user.set_password(password)
+    end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id, action="password",
+                 actor_id=actor_id)
+
+
+def set_active(session: Session, user: User, active: bool,
+               actor_id: int | None = None) -> bool:
+    """Enable or disable a user (disabling ends their sessions); False when nothing changed."""
+    if user.active == active:
+        return False
+    user.active = active
+    if not active:
+        end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id,
+                 action="enable" if active else "disable", actor_id=actor_id,
+                 changes={"active": (not active, active)})
+    return True
+
+
+def set_role(session: Session, user: User, role: str, department: str | None = None,
+             actor_id: int | None = None) -> bool:
+    """Give a user another role (and department) and end their sessions; False when the same."""
+    if role not in set(RoleCode):
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(RoleCode)}")
+    dept = get_or_create_department(session, department) if department else user.department
+    if role == RoleCode.RESPONDER and dept is None:
+        raise AccountError("a department responder needs --department")
+    changes = {}
+    if role != user.role_code:
+        changes["role"] = (user.role_code, role)
+    if dept is not None and dept.id != user.department_id:
+        changes["department_id"] = (user.department_id, dept.id)
+    if not changes:
+        return False
+    user.role_code, user.department = role, dept
+    end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id, action="role",
+                 actor_id=actor_id, changes=changes)
+    return True

@@ -63,6 +63,8 @@ class User(Base):
     # No longer read or written: sign-in failures are counted per client in login_throttles.
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None]
+    # Part of the session's user id; raising it ends every session of the user.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     role: Mapped[Role] = relationship(lazy="joined")

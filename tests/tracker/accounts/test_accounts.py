@@ -1,5 +1,5 @@
 """Accounts: hashed passwords, unique names, the slow-down after failures (per client), the
-same cost for every name."""
+same cost for every name, ending sessions through password, active and role changes."""
 
 from datetime import timedelta
 
@@ -7,7 +7,16 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from tracker.accounts import AccountError, authenticate, create_user
+from tracker.accounts import (
+    AccountError,
+    authenticate,
+    change_password,
+    create_user,
+    end_sessions,
+    find_user,
+    set_active,
+    set_role,
+)
 from tracker.accounts.throttle import FORGET_AFTER, lockout_remaining
 from tracker.models import AuditEvent, User, utcnow
 from tracker.models.accounts import LoginThrottle
@@ -140,3 +149,48 @@ def test_old_counters_are_forgotten_and_their_rows_deleted(session):
     assert "10.0.0.5" not in clients and "10.0.0.6" in clients
     first = authenticate(session, "kim", "wrong", client="10.0.0.5", now=now, **LIMITS)
     assert first.retry_after == 0  # counting starts again
+
+
+def _version(session, user: User) -> int:
+    session.flush()
+    return session.scalar(select(User.session_version).where(User.id == user.id))
+
+
+def _audited(session, user: User) -> list[tuple[str, str | None, str | None]]:
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "user",
+                                                    AuditEvent.entity_id == str(user.id))
+                           .order_by(AuditEvent.id))
+    return [(row.action, row.field, row.new_value) for row in rows]
+
+
+def test_password_active_and_role_changes_end_sessions_and_are_audited(session):
+    user = create_user(session, "lena", "right password", "leader")
+    assert find_user(session, "lena") is user and _version(session, user) == 1
+    change_password(session, user, "another password")
+    assert user.check_password("another password") and _version(session, user) == 2
+    assert set_active(session, user, False) and _version(session, user) == 3
+    assert not set_active(session, user, False) and _version(session, user) == 3
+    assert set_active(session, user, True)
+    assert set_role(session, user, "responder", department="市交通运输局")
+    assert user.department.name == "市交通运输局" and _version(session, user) == 4
+    assert not set_role(session, user, "responder")
+    end_sessions(session, user)
+    assert _version(session, user) == 5
+    assert _audited(session, user) == [
+        ("create", "role", "leader"), ("password", None, None),
+        ("disable", "active", "False"), ("enable", "active", "True"),
+        ("role", "role", "responder"), ("role", "department_id", str(user.department_id))]
+
+
+@pytest.mark.parametrize(("change", "args", "needle"), [
+    (change_password, ("short",), "at least 8"),
+    (set_role, ("king",), "unknown role"),
+    (set_role, ("responder",), "needs --department"),
+])
+def test_bad_account_changes_are_refused(session, change, args, needle):
+    user = create_user(session, "mia", "right password", "leader")
+    with pytest.raises(AccountError, match=needle):
+        change(session, user, *args)
+    assert _version(session, user) == 1
+    with pytest.raises(AccountError, match="no user"):
+        find_user(session, "nobody")
