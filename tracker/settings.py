@@ -110,6 +110,8 @@ class Settings:
     receipt_day_counts: bool = False
     login_max_failures: int = 5
     login_delay_seconds: int = 2
+    proxy_hops: int = 0
+    csrf_time_limit: int = 8 * 3600
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
@@ -166,6 +168,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         receipt_day_counts=parse_bool(env, "RECEIPT_DAY_COUNTS", False),
         login_max_failures=parse_int(env, "LOGIN_MAX_FAILURES", 5, minimum=1),
         login_delay_seconds=parse_int(env, "LOGIN_DELAY_SECONDS", 2),
+        proxy_hops=parse_int(env, "PROXY_HOPS", 0),
+        csrf_time_limit=parse_int(env, "CSRF_TIME_LIMIT", 8 * 3600, minimum=1),
         smtp_host=_get(env, "SMTP_HOST"),
         smtp_port=parse_int(env, "SMTP_PORT", 25, minimum=1),
         smtp_user=_get(env, "SMTP_USER"),

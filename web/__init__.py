@@ -29,7 +29,7 @@ def create_app(
         SESSION_COOKIE_NAME="yuqing_session",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
-        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_TIME_LIMIT=settings.csrf_time_limit,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     if test_config:

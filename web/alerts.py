@@ -174,13 +174,15 @@ def escalate(alert_id: int) -> Any:
 @bp.post("/<int:alert_id>/mentions/<int:mention_id>/sentiment")
 @roles_required(*ACTORS)
 def sentiment(alert_id: int, mention_id: int) -> Any:
-    """Correct one mention's sentiment (kept for retraining)."""
-    _alert(alert_id)
-    form = SentimentForm()
+    """Correct the sentiment of one of the alert's mentions (kept for retraining)."""
+    alert, form = _alert(alert_id), SentimentForm()
     if not form.validate_on_submit():
         return _refused(alert_id, "情感修正无效")
     try:
-        correct_sentiment(get_db(), mention_id, form.label.data == "positive", current_user.id)
+        correct_sentiment(get_db(), mention_id, form.label.data == "positive", current_user.id,
+                          event_id=alert.event_id)
+    except LookupError:  # not a mention of this alert's event
+        abort(404)
     except TriageError as exc:
         return _refused(alert_id, str(exc))
     label = "正面" if form.label.data == "positive" else "负面"

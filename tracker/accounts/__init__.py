@@ -1,11 +1,31 @@
-"""Accounts: users, password hashing and sign-in with a slow-down."""
+"""Accounts: users, password hashing, sign-in with a per-client slow-down, ending sessions.
+
+- :mod:`tracker.accounts.users`: create and change users, ``authenticate``, ``end_sessions``
+- :mod:`tracker.accounts.throttle`: failed sign-ins counted per client address
+"""
 
 from __future__ import annotations
 
-from tracker.accounts.users import AccountError, authenticate, create_user
+from tracker.accounts.users import (
+    AccountError,
+    LoginResult,
+    authenticate,
+    change_password,
+    create_user,
+    end_sessions,
+    find_user,
+    set_active,
+    set_role,
+)
 
 __all__ = [
     "AccountError",
+    "LoginResult",
     "authenticate",
+    "change_password",
     "create_user",
+    "end_sessions",
+    "find_user",
+    "set_active",
+    "set_role",
 ]

@@ -1,4 +1,4 @@
-"""Account services: create users and authenticate them with a slow-down after failures."""
+"""Account services: create and change users, sign them in, end their sessions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.accounts.throttle import client_wait, record_failure, record_success
 from tracker.models import Department, User, audit, utcnow
+from tracker.models.accounts import check_dummy_password
 from tracker.vocabulary import RoleCode
 
 
@@ -27,18 +29,6 @@ class LoginResult:
     def ok(self) -> bool:
         """True when the credentials were right and the user may sign in."""
         return self.user is not None
-
-
-def lockout_remaining(
-    failures: int, last_failure: datetime | None, now: datetime,
-    max_failures: int, delay_seconds: int,
-) -> float:
-    """Seconds the next attempt must wait: doubling per failure past ``max_failures``."""
-    if failures < max_failures or last_failure is None or delay_seconds <= 0:
-        return 0.0
-    wait = delay_seconds * 2 ** min(failures - max_failures, 8)
-    elapsed = (now - last_failure).total_seconds()
-    return max(0.0, wait - elapsed)
 
 
 def get_or_create_department(session: Session, name: str) -> Department:
@@ -78,24 +68,82 @@ def create_user(
 
 
 def authenticate(
-    session: Session, username: str, password: str, *,
+    session: Session, username: str, password: str, *, client: str = "",
     max_failures: int = 5, delay_seconds: int = 2, now: datetime | None = None,
 ) -> LoginResult:
-    """Check credentials, counting failures; after too many, refuse until a delay passes."""
+    """Check credentials; every refusal costs one password check and says the same, whether
+    the name exists or not, and a client that keeps failing must wait (``throttle``)."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        return LoginResult(None)
-    wait = lockout_remaining(user.failed_logins, user.last_failed_login_at, now,
-                             max_failures, delay_seconds)
+    limits = {"max_failures": max_failures, "delay_seconds": delay_seconds}
+    wait = client_wait(session, client, username, now, **limits)
     if wait > 0:
         return LoginResult(None, retry_after=wait)
-    if not user.active or not user.check_password(password):
-        user.failed_logins += 1
-        user.last_failed_login_at = now
-        wait = lockout_remaining(user.failed_logins, now, now, max_failures, delay_seconds)
-        return LoginResult(None, retry_after=wait)
-    user.failed_logins = 0
-    user.last_failed_login_at = None
-    return LoginResult(user)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        check_dummy_password(password)
+    elif user.check_password(password):
+        record_success(session, client, username)
+        return LoginResult(user)
+    record_failure(session, client, username, now)
+    return LoginResult(None, retry_after=client_wait(session, client, username, now, **limits))
 
+
+def find_user(session: Session, username: str) -> User:
+    """The user called ``username``; AccountError when there is none."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of ``user``: the session version in their cookies goes stale."""
+    user.session_version = User.session_version + 1  # in SQL: two requests may do it at once
+    session.flush()
+
+
+def change_password(session: Session, user: User, password: str,
+                    actor_id: int | None = None) -> None:
+    """Set a new password and end the user's sessions; the caller commits."""
+    if len(password) < 8:
+        raise AccountError("password must have at least 8 characters")
+    user.set_password(password)
+    end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id, action="password",
+                 actor_id=actor_id)
+
+
+def set_active(session: Session, user: User, active: bool,
+               actor_id: int | None = None) -> bool:
+    """Enable or disable a user (disabling ends their sessions); False when nothing changed."""
+    if user.active == active:
+        return False
+    user.active = active
+    if not active:
+        end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id,
+                 action="enable" if active else "disable", actor_id=actor_id,
+                 changes={"active": (not active, active)})
+    return True
+
+
+def set_role(session: Session, user: User, role: str, department: str | None = None,
+             actor_id: int | None = None) -> bool:
+    """Give a user another role (and department) and end their sessions; False when the same."""
+    if role not in set(RoleCode):
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(RoleCode)}")
+    dept = get_or_create_department(session, department) if department else user.department
+    if role == RoleCode.RESPONDER and dept is None:
+        raise AccountError("a department responder needs --department")
+    changes = {}
+    if role != user.role_code:
+        changes["role"] = (user.role_code, role)
+    if dept is not None and dept.id != user.department_id:
+        changes["department_id"] = (user.department_id, dept.id)
+    if not changes:
+        return False
+    user.role_code, user.department = role, dept
+    end_sessions(session, user)
+    audit.record(session, entity_type="user", entity_id=user.id, action="role",
+                 actor_id=actor_id, changes=changes)
+    return True

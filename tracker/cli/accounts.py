@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-import click
+from collections.abc import Callable
 
-from tracker.accounts import AccountError, create_user
+import click
+from sqlalchemy.orm import Session
+
+from tracker.accounts import (
+    AccountError,
+    change_password,
+    create_user,
+    find_user,
+    set_active,
+    set_role,
+)
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
+from tracker.models import User
 from tracker.vocabulary import RoleCode
 
 
@@ -32,3 +43,63 @@ def user_add(ctx: Context, username: str, role: str, password: str,
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {role} user {username}")
+
+
+def _change(ctx: Context, username: str, change: Callable[[Session, User], str]) -> None:
+    """Apply ``change`` to the named user in one transaction and print what it says."""
+    try:
+        with session_scope(ctx.sessions, write=True) as session:
+            message = change(session, find_user(session, username))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(message)
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="the new password (asked for twice when not given)")
+@pass_context
+def user_password(ctx: Context, username: str, password: str) -> None:
+    """Set a user's password; every session of the user ends."""
+
+    def change(session: Session, account: User) -> str:
+        change_password(session, account, password)
+        return f"changed the password of {username}"
+
+    _change(ctx, username, change)
+
+
+user.add_command(user_password, "passwd")  # the name docs/DESIGN.md lists
+
+
+@user.command("disable")
+@click.argument("username")
+@pass_context
+def user_disable(ctx: Context, username: str) -> None:
+    """Disable a user: no more sign-ins, and every session of the user ends."""
+    _change(ctx, username, lambda session, account: (
+        f"disabled {username}" if set_active(session, account, False)
+        else f"{username} was already disabled"))
+
+
+@user.command("enable")
+@click.argument("username")
+@pass_context
+def user_enable(ctx: Context, username: str) -> None:
+    """Let a disabled user sign in again."""
+    _change(ctx, username, lambda session, account: (
+        f"enabled {username}" if set_active(session, account, True)
+        else f"{username} was already enabled"))
+
+
+@user.command("role")
+@click.argument("username")
+@click.argument("role")
+@click.option("--department", help="department name (required for a responder without one)")
+@pass_context
+def user_role(ctx: Context, username: str, role: str, department: str | None) -> None:
+    """Give a user another role (and department); every session of the user ends."""
+    _change(ctx, username, lambda session, account: (
+        f"{username} is now {role}" if set_role(session, account, role, department)
+        else f"{username} already is {role}"))

@@ -94,9 +94,16 @@ def merge_events(session: Session, source: Event, target: Event, actor_id: int |
 
 
 def correct_sentiment(session: Session, mention_id: int, positive: bool,
-                      actor_id: int | None, config: HotConfig | None = None) -> None:
-    """Set a mention's sentiment by hand; keep the correction for retraining."""
+                      actor_id: int | None, config: HotConfig | None = None, *,
+                      event_id: int | None = None) -> None:
+    """Set a mention's sentiment by hand; keep the correction for retraining.
+
+    With ``event_id`` (a correction made on an alert's page) a mention that is not one of
+    that event's raises LookupError and nothing is stored.
+    """
     result = session.get(MentionAnalysis, mention_id)
+    if event_id is not None and (result is None or result.event_id != event_id):
+        raise LookupError(f"mention {mention_id} is not in event {event_id}")
     mention = session.get(Mention, mention_id)
     if result is None or mention is None:
         raise TriageError("找不到该信息的分析结果")

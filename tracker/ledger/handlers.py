@@ -121,14 +121,25 @@ def _set_co_departments(step: Step, wanted: set[int]) -> None:
                                           ",".join(map(str, after)) or None)
 
 
+def _responsible_user(session: Session, user_id: Any, lead: Department) -> User | None:
+    """The responsible person's account: an active user of the lead department, or none."""
+    if str(user_id or "").strip() == "":
+        return None
+    user = session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    if user is None or not user.active:
+        raise LedgerError("找不到该责任人账号")
+    if user.department_id != lead.id:
+        raise LedgerError(f"责任人须为牵头单位（{lead.name}）的人员")
+    return user
+
+
 def assign(step: Step) -> None:
     """交办: lead department, co-handling departments, responsible person."""
     lead = _department(step.session, step.data.get("lead_department_id"), "牵头单位")
     step.set("lead_department_id", lead.id)
     co = {int(d) for d in step.data.get("co_department_ids") or () if str(d).isdigit()}
     _set_co_departments(step, co - {lead.id})
-    user_id = step.data.get("responsible_user_id")
-    user = step.session.get(User, int(user_id)) if str(user_id or "").isdigit() else None
+    user = _responsible_user(step.session, step.data.get("responsible_user_id"), lead)
     step.set("responsible_user_id", user.id if user else None)
     person = step.text("responsible_person") or (user.display_name if user else None)
     step.set("responsible_person", person)

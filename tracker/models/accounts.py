@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, utcnow
 
 _hasher = PasswordHasher()
+_dummy_hash: list[str] = []  # made on first use: hashing costs as much as checking
+
+
+def check_dummy_password(password: str) -> bool:
+    """Spend what a password check costs, for a user that does not exist; always False."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash(secrets.token_hex(16)))
+    try:
+        _hasher.verify(_dummy_hash[0], password)
+    except (VerifyMismatchError, InvalidHashError):
+        pass
+    return False
 
 
 class Role(Base):
@@ -47,8 +60,11 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     email: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
+    # No longer read or written: sign-in failures are counted per client in login_throttles.
     failed_logins: Mapped[int] = mapped_column(default=0)
     last_failed_login_at: Mapped[datetime | None]
+    # Part of the session's user id; raising it ends every session of the user.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     role: Mapped[Role] = relationship(lazy="joined")
@@ -68,3 +84,23 @@ class User(Base):
     def has_role(self, *codes: str) -> bool:
         """True when the user's role is one of ``codes``."""
         return self.role_code in codes
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one client address: for one user name, or for all (``username=""``).
+
+    Rows live in the database so that every web process sees the same counts; rows whose
+    last failure is old are deleted (``tracker.accounts.throttle``).
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        UniqueConstraint("client", "username", name="uq_login_throttles_client_username"),
+        Index("ix_login_throttles_last_failure_at", "last_failure_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]

@@ -153,8 +153,9 @@ def _action_form(entry, action: str, formdata=None):
         form.co_department_ids.choices = options(depts)
         users = get_db().scalars(select(User).where(User.role_code == RoleCode.RESPONDER,
                                                     User.active.is_(True)))
-        form.responsible_user_id.choices = options(
-            [("", "—")] + [(u.id, u.display_name) for u in users])
+        form.responsible_user_id.choices = options(  # the service checks the department
+            [("", "—")] + [(u.id, f"{u.display_name}（{u.department.name}）" if u.department
+                             else u.display_name) for u in users])
     if hasattr(form, "channel"):
         channels = OPINION_CHANNELS if entry.kind == Kind.OPINION else MESSAGE_CHANNELS
         form.channel.choices = options((c, c) for c in channels)
@@ -177,7 +178,10 @@ def _linked(entry) -> tuple[list[Mention], MessageCase | None]:
 @roles_required(*EVERYONE)
 def entry(entry_id: int) -> str:
     """One entry: facts, deadline and its explanation, timeline, links, allowed actions."""
-    item = _visible_entry(entry_id)
+    return _entry_page(_visible_entry(entry_id))
+
+
+def _entry_page(item) -> str:
     allowed = access(item, current_actor(), current_context()).actions
     forms = {action: _action_form(item, action) for action in allowed}
     mentions, case = _linked(item)
@@ -191,7 +195,8 @@ def entry(entry_id: int) -> str:
 @bp.post("/<int:entry_id>/<action>")
 @roles_required(*EVERYONE)
 def act(entry_id: int, action: str) -> Any:
-    """Perform one workflow action; refused roles get 403, bad input a message."""
+    """Perform one workflow action; refused roles get 403, bad input a message (a refusal
+    by the ledger: the entry page with the message, status 400)."""
     item = _visible_entry(entry_id)
     if action not in ACTION_FORMS:
         abort(404)
@@ -209,10 +214,10 @@ def act(entry_id: int, action: str) -> Any:
                 ctx=current_context())
     except PermissionDenied:
         abort(403)
-    except LedgerError as exc:
+    except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
         db.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("ledger.entry", entry_id=entry_id), 303)
+        return _entry_page(_visible_entry(entry_id)), 400
     db.commit()
     flash(f"已{action_label(item.kind, action)}。", "info")
     return redirect(url_for("ledger.entry", entry_id=entry_id), 303)
