@@ -3,11 +3,8 @@ in full, from the State Council notice or confirmed by an admin) and, on each en
 the notice year it was imported from (``holiday_overrides.schedule_year``).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04
-
-``down_revision`` is 0015 while 0016 is on another branch; the lead rebases this onto 0016
-when both land.
 """
 
 from collections.abc import Sequence
@@ -18,7 +15,7 @@ from alembic import op
 from tracker.models.base import UTCDateTime
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
