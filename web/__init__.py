@@ -41,6 +41,7 @@ def create_app(
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_error_pages(app)
     return app
 
 
@@ -76,3 +77,10 @@ def register_template_helpers(app: Flask) -> None:
     from web import filters
 
     filters.init_app(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Chinese error pages (and JSON errors for API clients)."""
+    from web import errors
+
+    errors.init_app(app)
