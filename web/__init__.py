@@ -38,11 +38,19 @@ def create_app(
     engine = engine or engine_from_settings(settings)
     app.extensions["yuqing.engine"] = engine
     app.extensions["yuqing.sessions"] = session_factory(engine)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """Route converters, before any rule is added: ``<int:...>`` holds only storable ids."""
+    from web.inputs import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

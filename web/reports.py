@@ -22,6 +22,7 @@ from tracker.reports import (
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import YEARS_TEXT, month_ok
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -40,9 +41,11 @@ def default_month() -> str:
 def index() -> Any:
     """The report of the chosen month, in the page, with download links."""
     month = request.args.get("month") or default_month()
-    if not MONTH.fullmatch(month):
+    if not MONTH.fullmatch(month) or not month_ok(month):
+        error = (f"月份超出范围（须在 {YEARS_TEXT}之间）" if MONTH.fullmatch(month)
+                 else "月份格式应为 YYYY-MM")
         return render_template("reports/index.html", month=default_month(), report=None,
-                               error="月份格式应为 YYYY-MM"), 400
+                               error=error), 400
     report = build_monthly_report(get_db(), Period.parse_month(month), get_settings())
     return render_template("reports/index.html", month=month, report=report,
                            body=render_fragment(report), css=Markup(report_css()),
@@ -53,7 +56,7 @@ def index() -> Any:
 @roles_required(*READERS)
 def download(month: str, fmt: str) -> Response:
     """The report of ``month`` as a file."""
-    if fmt not in FORMATS or not MONTH.fullmatch(month):
+    if fmt not in FORMATS or not MONTH.fullmatch(month) or not month_ok(month):
         abort(404)
     session, settings = get_db(), get_settings()
     report = build_monthly_report(session, Period.parse_month(month), settings)
