@@ -43,6 +43,7 @@ def create_app(
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
+    register_security_headers(app, settings)
     return app
 
 
@@ -92,3 +93,10 @@ def register_error_pages(app: Flask) -> None:
     from web import errors
 
     errors.init_app(app)
+
+
+def register_security_headers(app: Flask, settings: Settings) -> None:
+    """Content-Security-Policy, X-Frame-Options, nosniff, Referrer-Policy, HSTS in production."""
+    from web import headers
+
+    headers.init_app(app, settings)

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
-from markupsafe import Markup
 
 from tracker.metrics import Period
 from tracker.reports import (
@@ -48,8 +47,18 @@ def index() -> Any:
                                error=error), 400
     report = build_monthly_report(get_db(), Period.parse_month(month), get_settings())
     return render_template("reports/index.html", month=month, report=report,
-                           body=render_fragment(report), css=Markup(report_css()),
-                           formats=FORMATS, error=None)
+                           body=render_fragment(report), formats=FORMATS, error=None)
+
+
+@bp.route("/report.css")
+@roles_required(*READERS)
+def stylesheet() -> Response:
+    """The report's stylesheet, from the one file the standalone and PDF reports inline
+    (a page may not carry inline style under the Content-Security-Policy)."""
+    response = Response(report_css(), mimetype="text/css")
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.route("/<month>.<fmt>")

@@ -9,10 +9,12 @@ disabled.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -113,3 +115,40 @@ def build_world(session: Session) -> dict[str, Any]:
     ids.update(_admin(session, tag))
     session.commit()
     return ids
+
+
+# The values of each rule's URL parameters: the world's rows ({name}) or fixed words.
+URL_ARGS = {
+    "alerts.detail": {"alert_id": "{alert}"}, "alerts.dismiss": {"alert_id": "{alert}"},
+    "alerts.merge": {"alert_id": "{alert}"}, "alerts.escalate": {"alert_id": "{other_alert}"},
+    "alerts.sentiment": {"alert_id": "{alert}", "mention_id": "{mention}"},
+    "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
+    "ledger.act": {"entry_id": "{entry}", "action": "accept"},
+    "admin.sla_toggle": {"rule_id": "{sla}"},
+    "admin.job_runs": {"job_id": "analyze"},
+    "admin.job_action": {"job_id": "analyze", "action": "pause"},
+    "admin.rule_action": {"rule_id": "{rule}", "action": "toggle"},
+    "admin.toggle_webhook": {"hook_id": "{hook}"},
+    "admin.delete_contact": {"contact_id": "{contact}"},
+    "reports.download": {"month": "2025-09", "fmt": "xlsx"},
+    "static": {"filename": "app.css"},
+}
+
+
+def fill(text: str, ids: dict) -> str:
+    """``text`` with {name} replaced by the world's ids."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), text)
+
+
+def requests_of(app, ids: dict) -> list[tuple[str, str, str, str]]:
+    """(rule, method, endpoint, URL) of every rule and method the matrix checks, GETs first
+    and signing out last."""
+    out = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            args = {k: fill(v, ids) for k, v in URL_ARGS.get(rule.endpoint, {}).items()}
+            url = url_for(rule.endpoint, **args)
+            methods = rule.methods - {"HEAD", "OPTIONS"}
+            for method in ["GET"] if "GET" in methods else sorted(methods):
+                out.append((rule.rule, method, rule.endpoint, url))
+    return sorted(out, key=lambda r: (r[1] == "POST", r[0] == "/logout", r[0]))
