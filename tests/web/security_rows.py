@@ -1,7 +1,7 @@
 """Real rows for the security tests: one of each thing a URL can name (an alert with its
 event and mentions, ledger entries, admin settings), so that a route answers from its real
 view rather than with a 404; and the URL of every rule over those rows (``URL_ARGS``,
-``requests_of``), which the matrix, the header checks and the browser test share.
+``requests_of``), which the matrix and the header checks share.
 
 Rows that would change other tests' behaviour if left behind are inert: the SLA rule is
 inactive and bound to a board that does not exist, the notification rule and the robot are
