@@ -38,10 +38,20 @@ def create_app(
     engine = engine or engine_from_settings(settings)
     app.extensions["yuqing.engine"] = engine
     app.extensions["yuqing.sessions"] = session_factory(engine)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_error_pages(app)
+    register_security_headers(app, settings)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """Route converters, before any rule is added: ``<int:...>`` holds only storable ids."""
+    from web.inputs import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -76,3 +86,17 @@ def register_template_helpers(app: Flask) -> None:
     from web import filters
 
     filters.init_app(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Chinese error pages (and JSON errors for API clients)."""
+    from web import errors
+
+    errors.init_app(app)
+
+
+def register_security_headers(app: Flask, settings: Settings) -> None:
+    """Content-Security-Policy, X-Frame-Options, nosniff, Referrer-Policy, HSTS in production."""
+    from web import headers
+
+    headers.init_app(app, settings)

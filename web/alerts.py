@@ -34,6 +34,7 @@ from tracker.models import Alert, Event
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import parse_id
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts")
 READERS = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)
@@ -147,7 +148,8 @@ def merge(alert_id: int) -> Any:
     if not form.validate_on_submit() or not form.target.data:
         return _refused(alert_id, "请选择要并入的事件")
     db = get_db()
-    target = db.get(Event, form.target.data)
+    target_id = parse_id(form.target.data)  # a tampered select may carry any number
+    target = db.get(Event, target_id) if target_id else None
     if target is None:
         return _refused(alert_id, "找不到要并入的事件")
     try:

@@ -81,14 +81,16 @@ def client_address() -> str:
 
 
 def roles_required(*codes: str) -> Callable:
-    """Allow the view only to signed-in users holding one of ``codes`` (else 403)."""
+    """Allow the view only to signed-in users holding one of ``codes``; others get a 403
+    whose page names, in Chinese, the roles that may use it."""
+    from web.errors import roles_message
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*codes):
-                abort(403)
+                abort(403, description=roles_message(codes))
             return view(*args, **kwargs)
 
         return wrapped

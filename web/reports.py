@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
-from markupsafe import Markup
 
 from tracker.metrics import Period
 from tracker.reports import (
@@ -22,6 +21,7 @@ from tracker.reports import (
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import YEARS_TEXT, month_ok
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -40,20 +40,32 @@ def default_month() -> str:
 def index() -> Any:
     """The report of the chosen month, in the page, with download links."""
     month = request.args.get("month") or default_month()
-    if not MONTH.fullmatch(month):
+    if not MONTH.fullmatch(month) or not month_ok(month):
+        error = (f"月份超出范围（须在 {YEARS_TEXT}之间）" if MONTH.fullmatch(month)
+                 else "月份格式应为 YYYY-MM")
         return render_template("reports/index.html", month=default_month(), report=None,
-                               error="月份格式应为 YYYY-MM"), 400
+                               error=error), 400
     report = build_monthly_report(get_db(), Period.parse_month(month), get_settings())
     return render_template("reports/index.html", month=month, report=report,
-                           body=render_fragment(report), css=Markup(report_css()),
-                           formats=FORMATS, error=None)
+                           body=render_fragment(report), formats=FORMATS, error=None)
+
+
+@bp.route("/report.css")
+@roles_required(*READERS)
+def stylesheet() -> Response:
+    """The report's stylesheet, from the one file the standalone and PDF reports inline
+    (a page may not carry inline style under the Content-Security-Policy)."""
+    response = Response(report_css(), mimetype="text/css")
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.route("/<month>.<fmt>")
 @roles_required(*READERS)
 def download(month: str, fmt: str) -> Response:
     """The report of ``month`` as a file."""
-    if fmt not in FORMATS or not MONTH.fullmatch(month):
+    if fmt not in FORMATS or not MONTH.fullmatch(month) or not month_ok(month):
         abort(404)
     session, settings = get_db(), get_settings()
     report = build_monthly_report(session, Period.parse_month(month), settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -39,6 +39,7 @@ from tracker.models import Source
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import OutOfRange, parse_day
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 VIEW_ROLES = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)
@@ -114,9 +115,10 @@ class Criteria:
 
 
 def _day(value: str, tz, *, end: bool) -> datetime | None:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
+    """The start (or the end) of a day; not a date is ignored, a year out of range refused
+    (OutOfRange, with the Chinese message: 9999-12-31 has no next day to end at)."""
+    day = parse_day(value)
+    if day is None:
         return None
     return datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
 
@@ -165,6 +167,8 @@ def _run(c: Criteria) -> tuple[SearchResult | None, str | None, bool]:
         search = build_request(c, settings.timezone, settings.tz)
     except QuerySyntaxError as exc:
         return None, f"检索式有误：{exc}", False
+    except OutOfRange as exc:
+        return None, str(exc), False
     try:
         return mention_index().search(search), None, False
     except SearchIndexError as exc:

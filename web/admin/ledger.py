@@ -28,6 +28,7 @@ from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, RoleCode, parse_level
 from web.admin import bp
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import YEARS_TEXT, year_ok
 from web.ledger.forms import HolidayForm, NoteForm, NoticeForm, SlaForm
 from web.ledger.present import current_actor
 
@@ -37,17 +38,26 @@ from web.ledger.present import current_actor
 def calendar() -> Any:
     """List entered days, show each year's source, enter a day."""
     form, db = HolidayForm(), get_db()
+    status = 400 if request.method == "POST" else 200  # unless the day is saved below
     if form.validate_on_submit():
         try:
             day = date.fromisoformat(form.day.data.strip())
         except ValueError:
+            day = None
             flash("日期格式应为 YYYY-MM-DD", "error")
-        else:
+        if day is not None and not year_ok(day):
+            flash(f"日期超出范围（须在 {YEARS_TEXT}之间）", "error")
+        elif day is not None:
             set_override(db, day, form.workday.data == "1", form.name.data or None,
                          form.note.data or None, actor_id=current_actor().id)
             db.commit()
             flash(f"已录入 {day.isoformat()}。", "info")
             return redirect(url_for("admin.calendar"), 303)
+    return render_calendar(form, db), status
+
+
+def render_calendar(form: HolidayForm, db) -> str:
+    """The calendar page: each year's source and the days entered."""
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.day)))
     tz = get_settings().tz
     return render_template("admin/calendar.html", form=form, rows=rows, confirm=NoteForm(),

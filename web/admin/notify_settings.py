@@ -10,10 +10,11 @@ from sqlalchemy import select
 from tracker import notify
 from tracker.models import Department, EscalationContact, NotificationRule, User, WebhookEndpoint
 from tracker.notify import ROBOT_LABELS, RobotKind, mask_url
-from tracker.vocabulary import RoleCode
+from tracker.vocabulary import LEVEL_LABELS, RoleCode
 from web.admin import TIERS, bp
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import parse_id
 
 
 @bp.route("/admin/ops/notify")
@@ -51,6 +52,8 @@ def add_rule() -> Any:
     name, kind = form.get("name", "").strip()[:64], form.get("event_kind", "")
     if not name or kind not in {*notify.KIND_LABELS, "*"}:
         return _back("请填写规则名称并选择事件类型。", "error")
+    if form.get("min_level") and form.get("min_level") not in {lv.value for lv in LEVEL_LABELS}:
+        return _back("最低等级无效，请重新选择。", "error")
     if get_db().scalar(select(NotificationRule.id).where(NotificationRule.name == name)):
         return _back(f"已有名为“{name}”的规则。", "error")
     get_db().add(NotificationRule(
@@ -119,11 +122,14 @@ def toggle_webhook(hook_id: int) -> Any:
 @roles_required(RoleCode.ADMIN)
 def add_contact() -> Any:
     """Name a department head or a supervising leader for escalations."""
-    form = request.form
-    tier, user_id = form.get("tier"), form.get("user_id", type=int)
-    department_id = form.get("department_id", type=int) or None
-    if tier not in TIERS or user_id is None or get_db().get(User, user_id) is None:
+    form, db = request.form, get_db()
+    tier, user_id = form.get("tier"), parse_id(form.get("user_id"))
+    department_id = parse_id(form.get("department_id")) if form.get("department_id") else None
+    if tier not in TIERS or user_id is None or db.get(User, user_id) is None:
         return _back("请选择督办层级和人员。", "error")
+    if form.get("department_id") and (department_id is None
+                                      or db.get(Department, department_id) is None):
+        return _back("所选部门不存在，请重新选择。", "error")
     exists = get_db().scalar(select(EscalationContact.id).where(
         EscalationContact.tier == tier, EscalationContact.user_id == user_id,
         EscalationContact.department_id.is_(None) if department_id is None

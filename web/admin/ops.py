@@ -22,6 +22,8 @@ from web.admin import ACTION_LABELS, DELIVERY_STATUS, bp
 from web.auth import roles_required
 from web.db import get_db, get_settings
 
+JOB_ID_MAX = 191  # the length of job_commands.job_id
+
 
 @bp.route("/admin/ops/jobs")
 @roles_required(RoleCode.ADMIN)
@@ -47,7 +49,7 @@ def job_runs(job_id: str) -> str:
 @roles_required(RoleCode.ADMIN)
 def job_action(job_id: str, action: str) -> Any:
     """Queue a pause, resume or run-now request for the scheduler process."""
-    if action not in ops.ACTIONS:
+    if action not in ops.ACTIONS or len(job_id) > JOB_ID_MAX:  # no such job could exist
         abort(404)
     db = get_db()
     ops.request(db, job_id, action, current_user.id)

@@ -16,11 +16,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.deadlines import CLOCK_START_LABELS, UNIT_LABELS
 from tracker.ledger import APPLICANT_TYPES, MESSAGE_CHANNELS, OPINION_CHANNELS, RECEIPT_CHANNELS
 from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, REPLY_TYPES, SATISFACTION
+from web.inputs import YEARS_TEXT, year_ok
 
 
 class LedgerForm(FlaskForm):
@@ -40,9 +41,15 @@ LEVEL_CHOICES = [("", "未定级")] + [(k.value, v) for k, v in LEVEL_LABELS.ite
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
+def in_years(_form: FlaskForm, field) -> None:
+    """Refuse a time the deadline code cannot count from (0001-01-01, 9999-12-31, ...)."""
+    if not year_ok(field.data):
+        raise ValidationError(f"{field.label.text}超出范围（须在 {YEARS_TEXT}之间）")
+
+
 def _time(label: str, required: bool = False) -> DateTimeLocalField:
     checks = [DataRequired(message="请填写时间")] if required else [Optional()]
-    return DateTimeLocalField(label, format=TIME_FORMATS, validators=checks)
+    return DateTimeLocalField(label, format=TIME_FORMATS, validators=[*checks, in_years])
 
 
 def _note(label: str = "备注", required: bool = False) -> TextAreaField:

@@ -46,6 +46,7 @@ from tracker.vocabulary import (
 )
 from web.auth import roles_required
 from web.db import get_db, get_settings
+from web.inputs import OutOfRange, parse_day, parse_id
 from web.ledger import bp
 from web.ledger.forms import (
     ACTION_FORMS,
@@ -80,25 +81,36 @@ def helpers() -> dict[str, Any]:
             "OVERDUE_CHOICES": OVERDUE_CHOICES}
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+def _department(value: str | None) -> int | None:
+    """The department filter: empty, or the id of a department (else a 400)."""
+    if not value:
         return None
+    dept = parse_id(value)
+    if dept is None or get_db().get(Department, dept) is None:
+        abort(400, description="部门参数无效，请从列表中选择部门。")
+    return dept
+
+
+def _date(value: str | None) -> date | None:
+    """A date filter: not a date is ignored, a year the app cannot count with is a 400."""
+    try:
+        return parse_day(value)
+    except OutOfRange as exc:
+        abort(400, description=str(exc))
 
 
 def parse_filters(args) -> tuple[LedgerFilter, str, int]:
-    """Filters, sort and page from the query string; unknown values are ignored."""
+    """Filters, sort and page from the query string; unknown values are ignored, values out
+    of range (a department that does not exist, a year beyond the calendars) are a 400."""
     kind = args.get("kind") if args.get("kind") in set(Kind) else None
     statuses = {s for labels in STATUS_LABELS.values() for s in labels}
-    dept = args.get("department", "")
     sort = args.get("sort", "-received")
     page = args.get("page", "1")
     filters = LedgerFilter(
         kind=kind, status=args.get("status") if args.get("status") in statuses else None,
         level=args.get("level") if args.get("level") in {lv.value for lv in LEVEL_LABELS}
         else None,
-        department_id=int(dept) if dept.isdigit() else None,
+        department_id=_department(args.get("department")),
         overdue=args.get("overdue") if args.get("overdue") in OVERDUE_CHOICES else None,
         date_from=_date(args.get("from")), date_to=_date(args.get("to")),
         q=(args.get("q") or "").strip()[:100] or None)
@@ -227,7 +239,10 @@ def _mention_ids(text: str | None) -> list[int]:
     parts = [p.strip() for p in (text or "").replace("，", ",").split(",") if p.strip()]
     if not all(p.isdigit() for p in parts):
         raise LedgerError("关联信息编号须为数字，用逗号分隔")
-    return [int(p) for p in parts]
+    ids = [parse_id(p) for p in parts]
+    if None in ids:
+        raise LedgerError("关联信息编号无效：没有这样的信息")
+    return ids
 
 
 @bp.route("/new/opinion", methods=["GET", "POST"])

@@ -1,0 +1,155 @@
+"""Real rows for the security tests: one of each thing a URL can name (an alert with its
+event and mentions, ledger entries, admin settings), so that a route answers from its real
+view rather than with a 404; and the URL of every rule over those rows (``URL_ARGS``,
+``requests_of``), which the matrix and the header checks share.
+
+Rows that would change other tests' behaviour if left behind are inert: the SLA rule is
+inactive and bound to a board that does not exist, the notification rule and the robot are
+disabled.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.tracker.events.factory import MATTER, fresh_epoch, mention
+from tests.tracker.ledger.factory import HOUSING, actor, context, department_id, local
+from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
+from tracker.models import (
+    EscalationContact,
+    JobRun,
+    Notification,
+    NotificationRule,
+    SlaRuleRow,
+    User,
+    WebhookEndpoint,
+)
+from tracker.models.events import Alert, Event, MentionAnalysis
+
+
+def _event(session: Session, tag: str, start, texts: list[str], level: str) -> tuple:
+    """An open event with mentions over three days and one new alert at ``level``."""
+    event = Event(cluster_key=f"sec-{tag}-{uuid.uuid4().hex[:6]}", title=f"{texts[0][:20]} {tag}",
+                  keywords=["搅拌站", "噪音"], first_seen_at=start,
+                  last_seen_at=start + timedelta(days=2), mention_count=len(texts),
+                  hotness=42.0, level=level, reason="信息量增长较快")
+    session.add(event)
+    session.flush()
+    rows = []
+    for n, text in enumerate(texts):
+        row = mention(session, text, start + timedelta(days=n % 3, minutes=n))
+        session.add(MentionAnalysis(mention_id=row.id, event_id=event.id,
+                                    sentiment=0.1 if n % 2 else 0.8, keywords=["搅拌站"]))
+        rows.append(row)
+    alert = Alert(event_id=event.id, level=level, level_rank=1, hotness=42.0,
+                  reason="信息量增长较快", department=HOUSING)
+    session.add(alert)
+    session.flush()
+    return event, alert, rows
+
+
+def _ledger(session: Session, tag: str) -> dict[str, int]:
+    """A new opinion, an opinion assigned to the demo responder's department, and a replied
+    disclosure application of that department."""
+    staff, ctx = actor(session, "staff"), context()
+
+    def opinion(title: str):
+        return open_opinion_entry(session, title=title, summary="内容", source="本地论坛",
+                                  url=None, found_at=local("2025-09-30 09:00"),
+                                  first_published_at=None, level="一般", mention_ids=[],
+                                  actor_id=staff.id, ctx=ctx)
+
+    fresh = opinion(f"新登记舆情 {tag}")
+    assigned = opinion(f"住建舆情 {tag}")
+    perform(session, assigned, "assess", staff, ctx=ctx, now=local("2025-09-30 09:10"))
+    perform(session, assigned, "assign", staff, ctx=ctx, now=local("2025-09-30 09:20"),
+            data={"lead_department_id": department_id(session, HOUSING)})
+    disclosure = open_disclosure_entry(
+        session, title=f"申请公开改造资金 {tag}", request="请公开资金明细", applicant="张三",
+        applicant_type="自然人", receipt_channel="网络", received_at=local("2025-09-26 10:00"),
+        actor_id=staff.id, ctx=ctx)
+    for action, data in (("review", {}),
+                         ("assign", {"lead_department_id": department_id(session, HOUSING)}),
+                         ("reply", {"reply_type": "not_held", "content": "经检索不存在",
+                                    "search_done": "检索了档案室和业务系统",
+                                    "legal_basis": "条例第三十六条第（四）项"})):
+        perform(session, disclosure, action, staff, data=data, ctx=ctx,
+                now=local("2025-10-09 10:00"))
+    return {"fresh": fresh.id, "entry": assigned.id, "disclosure": disclosure.id}
+
+
+def _admin(session: Session, tag: str) -> dict[str, int]:
+    """Admin settings a URL can name; every one of them inert."""
+    leader = session.scalar(select(User).where(User.username == "leader"))
+    sla = SlaRuleRow(kind="message", board=f"no-such-board-{tag}", unit="working_days",
+                     time_limit=9, clock_start="found", active=False)
+    rule = NotificationRule(name=f"测试规则-{tag}", event_kind="alert", enabled=False)
+    hook = WebhookEndpoint(name=f"测试机器人-{tag}", kind="dingtalk", enabled=False,
+                           url="https://127.0.0.1:9/robot/send?access_token=0000")
+    contact = EscalationContact(department_id=department_id(session, HOUSING), tier="leader",
+                                user_id=leader.id)
+    session.add_all([sla, rule, hook, contact, JobRun(job_id="analyze", status="ok")])
+    for user in session.scalars(select(User).where(User.username.in_(
+            ["staff", "responder", "leader", "admin"]))):
+        session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
+                                 body=f"测试通知 {tag}"))
+    session.flush()
+    return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id}
+
+
+def build_world(session: Session) -> dict[str, Any]:
+    """Create one of everything (needs the demo accounts) and commit; returns the ids."""
+    tag = uuid.uuid4().hex[:8]
+    start = fresh_epoch()
+    event, alert, rows = _event(session, tag, start, MATTER, "一般")
+    other, other_alert, _ = _event(session, tag, start + timedelta(hours=1), MATTER[:3], "较大")
+    ids = {"alert": alert.id, "event": event.id, "mention": rows[0].id,
+           "other_alert": other_alert.id, "other_event": other.id, "tag": tag}
+    ids.update(_ledger(session, tag))
+    ids.update(_admin(session, tag))
+    session.commit()
+    return ids
+
+
+# The values of each rule's URL parameters: the world's rows ({name}) or fixed words.
+URL_ARGS = {
+    "alerts.detail": {"alert_id": "{alert}"}, "alerts.dismiss": {"alert_id": "{alert}"},
+    "alerts.merge": {"alert_id": "{alert}"}, "alerts.escalate": {"alert_id": "{other_alert}"},
+    "alerts.sentiment": {"alert_id": "{alert}", "mention_id": "{mention}"},
+    "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
+    "ledger.act": {"entry_id": "{entry}", "action": "accept"},
+    "admin.sla_toggle": {"rule_id": "{sla}"},
+    "admin.job_runs": {"job_id": "analyze"},
+    "admin.job_action": {"job_id": "analyze", "action": "pause"},
+    "admin.rule_action": {"rule_id": "{rule}", "action": "toggle"},
+    "admin.toggle_webhook": {"hook_id": "{hook}"},
+    "admin.delete_contact": {"contact_id": "{contact}"},
+    "reports.download": {"month": "2025-09", "fmt": "xlsx"},
+    "static": {"filename": "app.css"},
+}
+
+
+def fill(text: str, ids: dict) -> str:
+    """``text`` with {name} replaced by the world's ids."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), text)
+
+
+def requests_of(app, ids: dict) -> list[tuple[str, str, str, str]]:
+    """(rule, method, endpoint, URL) of every rule and method the matrix checks, GETs first
+    and signing out last."""
+    out = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            args = {k: fill(v, ids) for k, v in URL_ARGS.get(rule.endpoint, {}).items()}
+            url = url_for(rule.endpoint, **args)
+            methods = rule.methods - {"HEAD", "OPTIONS"}
+            for method in ["GET"] if "GET" in methods else sorted(methods):
+                out.append((rule.rule, method, rule.endpoint, url))
+    return sorted(out, key=lambda r: (r[1] == "POST", r[0] == "/logout", r[0]))

@@ -1,0 +1,378 @@
+"""The app's security in one place, on SQLite and PostgreSQL:
+
+(a) a role × route matrix over every rule of ``app.url_map``: the status each role gets,
+    in one table; a new route fails the test until the table gives it its expectations;
+(b) CSRF on every POST: without the token a signed-in POST is a Chinese 400 and changes
+    nothing in the database;
+(c) hostile input (ids no column holds, years no calendar knows) is a 404 or a Chinese 400,
+    never a 500.
+
+URLs name real rows (``tests/web/security_rows.py``), so each route answers from its view.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tests.tracker.ledger.factory import HOUSING, department_id
+from tests.web.security_rows import URL_ARGS, build_world, fill, requests_of
+from tracker.models import Base, User
+
+ROLES = ("anonymous", "opinion_staff", "responder", "leader", "admin")
+
+# Numbers no id column holds: SQLite stores at most 2**63 - 1, PostgreSQL's INTEGER 2**31 - 1.
+TOO_BIG = str(2**63)
+THIRTY_DIGITS = "9" * 30
+LONGEST = str(2**63 - 1)
+INT4_OVER = str(2**31)
+
+
+@pytest.fixture
+def world(session, demo_users):
+    """One row of everything a URL can name, and the ids the forms need."""
+    ids = build_world(session)
+    ids["housing"] = department_id(session, HOUSING)
+    ids["leader"] = session.scalar(select(User.id).where(User.username == "leader"))
+    return ids
+
+
+def sign_in(auth, demo_users, role: str) -> None:
+    """Sign in as the demo account of ``role`` (nothing for ``anonymous``)."""
+    if role != "anonymous":
+        account = demo_users[role]
+        assert auth.login(account.username, account.password).status_code == 302
+
+
+def session_token(client) -> str:
+    """The CSRF token of the client's session (signed in or not)."""
+    return csrf_token(client, "/notifications")
+
+
+def assert_chinese_error(response, status: int) -> None:
+    """The answer is ``status`` with a Chinese page and no English error text."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, (status, response.status_code, html[:300])
+    assert re.search(r"[\u4e00-\u9fff]", html), html[:300]
+    for english in ("Werkzeug", "Traceback", "Not Found", "Bad Request", "Internal Server Error",
+                    "The CSRF token"):
+        assert english not in html, (english, html[:300])
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) Who gets what. One row per rule and method: GET for every rule that takes it, POST for
+# rules that take only POST. 302 for a visitor is the way to the login page; for a signed-in
+# user, a redirect after the action (or, for "/", to the role's home page).
+# ---------------------------------------------------------------------------------------------
+MATRIX = {
+    # rule                                                method   anon staff resp lead admin
+    ("/",                                                  "GET"): (302, 302, 302, 302, 302),
+    ("/login",                                             "GET"): (200, 200, 200, 200, 200),
+    ("/staff",                                             "GET"): (302, 200, 403, 403, 403),
+    ("/responder",                                         "GET"): (302, 403, 200, 403, 403),
+    ("/leader",                                            "GET"): (302, 403, 403, 200, 403),
+    ("/admin",                                             "GET"): (302, 403, 403, 403, 200),
+    ("/dashboard/wall",                                    "GET"): (302, 200, 403, 200, 200),
+    ("/alerts/",                                           "GET"): (302, 200, 403, 200, 200),
+    ("/alerts/<int:alert_id>",                             "GET"): (302, 200, 403, 200, 200),
+    ("/search/",                                           "GET"): (302, 200, 403, 200, 200),
+    ("/reports/",                                          "GET"): (302, 200, 403, 200, 200),
+    ("/reports/report.css",                                "GET"): (302, 200, 403, 200, 200),
+    ("/reports/<month>.<fmt>",                             "GET"): (302, 200, 403, 200, 200),
+    ("/ledger/",                                           "GET"): (302, 200, 200, 200, 200),
+    ("/ledger/export.xlsx",                                "GET"): (302, 200, 200, 200, 200),
+    ("/ledger/<int:entry_id>",                             "GET"): (302, 200, 200, 200, 200),
+    ("/ledger/<int:entry_id>/reply",                       "GET"): (302, 200, 200, 200, 200),
+    ("/ledger/new/opinion",                                "GET"): (302, 200, 403, 403, 200),
+    ("/ledger/new/disclosure",                             "GET"): (302, 200, 403, 403, 200),
+    ("/ledger/calendar",                                   "GET"): (302, 403, 403, 403, 200),
+    ("/ledger/sla",                                        "GET"): (302, 403, 403, 403, 200),
+    ("/notifications",                                     "GET"): (302, 200, 200, 200, 200),
+    ("/admin/ops/jobs",                                    "GET"): (302, 403, 403, 403, 200),
+    ("/admin/ops/jobs/<job_id>",                           "GET"): (302, 403, 403, 403, 200),
+    ("/admin/ops/sources",                                 "GET"): (302, 403, 403, 403, 200),
+    ("/admin/ops/deliveries",                              "GET"): (302, 403, 403, 403, 200),
+    ("/admin/ops/notify",                                  "GET"): (302, 403, 403, 403, 200),
+    ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
+    # POST-only rules
+    ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
+    ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
+    ("/alerts/<int:alert_id>/escalate",                    "POST"): (302, 303, 403, 403, 303),
+    ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment",
+                                                           "POST"): (302, 303, 403, 403, 303),
+    ("/search/rules",                                      "POST"): (302, 302, 403, 403, 302),
+    ("/ledger/<int:entry_id>/<action>",                    "POST"): (302, 303, 303, 403, 303),
+    ("/ledger/sla/<int:rule_id>/toggle",                   "POST"): (302, 403, 403, 403, 303),
+    ("/notifications/preferences",                         "POST"): (302, 302, 302, 302, 302),
+    ("/notifications/read",                                "POST"): (302, 302, 302, 302, 302),
+    ("/admin/ops/jobs/<job_id>/<action>",                  "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/rules",                            "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/rules/<int:rule_id>/<action>",     "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/webhooks",                         "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/webhooks/<int:hook_id>/toggle",    "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/contacts",                         "POST"): (302, 403, 403, 403, 302),
+    ("/admin/ops/notify/contacts/<int:contact_id>/delete", "POST"): (302, 403, 403, 403, 302),
+    ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
+}
+
+# What each POST sends besides the CSRF token: what its form would.
+POST_DATA = {
+    "alerts.dismiss": {"reason": "误报"},
+    "alerts.merge": {"target": "{other_event}"},
+    "alerts.sentiment": {"label": "positive"},
+    "search.save": {"name": "矩阵方案{tag}", "query": "搅拌站 噪音", "back": "/search/"},
+    "ledger.act": {"accept-note": "已签收"},
+    "admin.notification_preferences": {"channels": "inapp"},
+    "admin.add_rule": {"name": "矩阵规则{tag}", "event_kind": "alert", "min_level": ""},
+    "admin.add_webhook": {"name": "矩阵机器人{tag}", "kind": "dingtalk",
+                          "url": "https://127.0.0.1:9/robot/send?access_token=1"},
+    "admin.add_contact": {"tier": "head", "user_id": "{leader}", "department_id": "{housing}"},
+}
+
+
+def test_the_matrix_lists_every_route(app):
+    with app.test_request_context():
+        rules = {(rule.rule, method) for rule in app.url_map.iter_rules()
+                 for method in (["GET"] if "GET" in rule.methods
+                                else sorted(rule.methods - {"HEAD", "OPTIONS"}))}
+    assert rules - MATRIX.keys() == set(), "new routes: give them their expected statuses"
+    assert MATRIX.keys() - rules == set(), "routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_matrix_says(client, auth, demo_users, world, role):
+    sign_in(auth, demo_users, role)
+    token = session_token(client)
+    column = ROLES.index(role)
+    wrong = []
+    for rule, method, endpoint, url in requests_of(client.application, world):
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data = {k: fill(v, world) for k, v in POST_DATA.get(endpoint, {}).items()}
+            response = client.post(url, data={**data, "csrf_token": token})
+        expected = MATRIX[(rule, method)][column]
+        if response.status_code != expected:
+            wrong.append((method, url, expected, response.status_code))
+        if response.status_code in (400, 403, 404, 500):
+            assert_chinese_error(response, response.status_code)
+        if method == "POST" and response.status_code in (302, 303) and role != "anonymous":
+            assert "/login" not in response.location or rule == "/logout", (url, role)
+    assert wrong == [], wrong
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) CSRF: every POST without the token is a Chinese 400 and changes nothing.
+# ---------------------------------------------------------------------------------------------
+def snapshot(session) -> dict[str, list]:
+    """Every row of every table, as plain sorted values."""
+    session.expire_all()
+    return {table.name: sorted(map(repr, session.execute(select(table)).all()))
+            for table in Base.metadata.sorted_tables}
+
+
+def post_rules(app) -> list[tuple[str, str]]:
+    """(rule, endpoint) of every rule that takes POST."""
+    return sorted((rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()
+                  if "POST" in rule.methods)
+
+
+def allowed_role(rule: str) -> str:
+    """The first role the matrix lets use ``rule`` (its POST row, else its GET row); a
+    visitor only where the page itself answers (the login form)."""
+    statuses = MATRIX.get((rule, "POST")) or MATRIX[(rule, "GET")]
+    return next(role for role, status in zip(ROLES, statuses, strict=True)
+                if status < 400 and (role != "anonymous" or status == 200))
+
+
+# Rules taking GET and POST: what their forms send (the POST-only ones use POST_DATA).
+FORM_DATA = {
+    "auth.login": {"username": "staff", "password": "staff-demo-123"},
+    "admin.calendar": {"day": "2031-10-02", "workday": "0", "name": "国庆节"},
+    "admin.sla": {"kind": "message", "level": "", "unit": "working_days", "time_limit": "5",
+                  "clock_start": "found"},
+    "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
+    "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
+                              "applicant_type": "自然人", "receipt_channel": "网络",
+                              "received_at": "2025-10-01T09:00"},
+}
+# Every rule taking POST, with its endpoint.
+CSRF_CASES = [
+    ("/admin/ops/jobs/<job_id>/<action>", "admin.job_action"),
+    ("/admin/ops/notify/contacts", "admin.add_contact"),
+    ("/admin/ops/notify/contacts/<int:contact_id>/delete", "admin.delete_contact"),
+    ("/admin/ops/notify/rules", "admin.add_rule"),
+    ("/admin/ops/notify/rules/<int:rule_id>/<action>", "admin.rule_action"),
+    ("/admin/ops/notify/webhooks", "admin.add_webhook"),
+    ("/admin/ops/notify/webhooks/<int:hook_id>/toggle", "admin.toggle_webhook"),
+    ("/alerts/<int:alert_id>/dismiss", "alerts.dismiss"),
+    ("/alerts/<int:alert_id>/escalate", "alerts.escalate"),
+    ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment", "alerts.sentiment"),
+    ("/alerts/<int:alert_id>/merge", "alerts.merge"),
+    ("/ledger/<int:entry_id>/<action>", "ledger.act"),
+    ("/ledger/calendar", "admin.calendar"),
+    ("/ledger/new/disclosure", "ledger.new_disclosure"),
+    ("/ledger/new/opinion", "ledger.new_opinion"),
+    ("/ledger/sla", "admin.sla"),
+    ("/ledger/sla/<int:rule_id>/toggle", "admin.sla_toggle"),
+    ("/login", "auth.login"),
+    ("/logout", "auth.logout"),
+    ("/notifications/preferences", "admin.notification_preferences"),
+    ("/notifications/read", "admin.notifications_read"),
+    ("/search/rules", "search.save"),
+]
+
+
+def test_every_post_rule_has_its_csrf_case(app):
+    assert {endpoint for _, endpoint in post_rules(app)} == {e for _, e in CSRF_CASES}
+
+
+@pytest.mark.parametrize("rule, endpoint", CSRF_CASES)
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+        client, auth, demo_users, world, session, rule, endpoint):
+    role = allowed_role(rule)
+    sign_in(auth, demo_users, role)
+    with client.application.test_request_context():
+        args = {k: fill(v, world) for k, v in URL_ARGS.get(endpoint, {}).items()}
+        url = url_for(endpoint, **args)
+    data = {k: fill(v, world) for k, v in {**POST_DATA, **FORM_DATA}.get(endpoint, {}).items()}
+    before = snapshot(session)
+    response = client.post(url, data=data)
+    assert_chinese_error(response, 400)
+    assert "表单安全校验未通过" in response.get_data(as_text=True)
+    assert snapshot(session) == before
+    # still as signed in (or out) as before
+    assert client.get("/notifications").status_code == (302 if role == "anonymous" else 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) Hostile input.
+# (role, method, path, form data, expected status, what the page says). Paths name the
+# world's rows as {alert}, {entry}, ...; a POST gets the session's CSRF token. 404: there is no
+# such thing; 400: a value the app cannot take, said in Chinese; 302/303: the form's own
+# refusal, whose Chinese message the page it returns to shows.
+# ---------------------------------------------------------------------------------------------
+NOW = "2025-10-01T09:00"
+OPINION = {"title": "标题", "found_at": NOW, "level": ""}
+DISCLOSURE = {"title": "标题", "request": "内容", "applicant": "张三", "applicant_type": "自然人",
+              "receipt_channel": "网络"}
+FAR, EARLY = "9999-12-31T23:59", "0001-01-01T00:00"
+NO_SUCH = "页面不存在"
+RANGE = "超出范围（须在 2000—2099 年之间）"
+HOSTILE = [
+    # ids in the path
+    ("opinion_staff", "GET", f"/ledger/{TOO_BIG}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/ledger/{THIRTY_DIGITS}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/ledger/{LONGEST}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/ledger/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/ledger/{TOO_BIG}/reply", {}, 404, NO_SUCH),
+    ("responder", "GET", f"/ledger/{INT4_OVER}/reply", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/alerts/{TOO_BIG}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/alerts/{LONGEST}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/alerts/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/alerts/{TOO_BIG}/dismiss", {"reason": "x"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/alerts/{INT4_OVER}/escalate", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/alerts/{INT4_OVER}/merge", {"target": "{other_event}"}, 404,
+     NO_SUCH),
+    ("opinion_staff", "POST", f"/alerts/{{alert}}/mentions/{TOO_BIG}/sentiment",
+     {"label": "positive"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/alerts/{{alert}}/mentions/{INT4_OVER}/sentiment",
+     {"label": "positive"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/ledger/{TOO_BIG}/assess", {"assess-note": "x"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/ledger/{INT4_OVER}/assess", {"assess-note": "x"}, 404, NO_SUCH),
+    ("admin", "POST", f"/ledger/sla/{TOO_BIG}/toggle", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/ledger/sla/{INT4_OVER}/toggle", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/ops/notify/rules/{INT4_OVER}/toggle", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/ops/notify/webhooks/{INT4_OVER}/toggle", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/ops/notify/contacts/{INT4_OVER}/delete", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/ops/notify/contacts/{TOO_BIG}/delete", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/ops/jobs/{'j' * 300}/pause", {}, 404, NO_SUCH),
+    # ids in forms (select and hidden fields)
+    ("opinion_staff", "POST", "/alerts/{alert}/merge", {"target": THIRTY_DIGITS}, 303,
+     "找不到要并入的事件"),
+    ("opinion_staff", "POST", "/alerts/{alert}/merge", {"target": INT4_OVER}, 303,
+     "找不到要并入的事件"),
+    ("opinion_staff", "POST", "/ledger/{fresh}/assess", {"assess-level": THIRTY_DIGITS}, 303,
+     "flash-error"),
+    ("admin", "POST", "/ledger/{entry}/reassign", {"reassign-lead_department_id": INT4_OVER},
+     303, "flash-error"),
+    ("admin", "POST", "/ledger/{entry}/reassign",
+     {"reassign-lead_department_id": "{housing}", "reassign-co_department_ids": TOO_BIG,
+      "reassign-responsible_user_id": THIRTY_DIGITS}, 303, "flash-error"),
+    ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "mention_ids": THIRTY_DIGITS},
+     400, "关联信息编号无效"),
+    ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "mention_ids": INT4_OVER},
+     400, "关联信息编号无效"),
+    ("admin", "POST", "/admin/ops/notify/contacts", {"tier": "head", "user_id": THIRTY_DIGITS},
+     302, "请选择督办层级和人员"),
+    ("admin", "POST", "/admin/ops/notify/contacts", {"tier": "head", "user_id": INT4_OVER},
+     302, "请选择督办层级和人员"),
+    ("admin", "POST", "/admin/ops/notify/contacts",
+     {"tier": "head", "user_id": "{leader}", "department_id": INT4_OVER}, 302, "所选部门不存在"),
+    ("admin", "POST", "/admin/ops/notify/contacts",
+     {"tier": "head", "user_id": "{leader}", "department_id": "999999"}, 302, "所选部门不存在"),
+    ("admin", "POST", "/admin/ops/notify/contacts",
+     {"tier": "head", "user_id": "{leader}", "department_id": TOO_BIG}, 302, "所选部门不存在"),
+    ("admin", "POST", "/admin/ops/notify/rules",
+     {"name": "规则{tag}", "event_kind": "alert", "min_level": "z" * 40}, 302, "最低等级无效"),
+    # query parameters
+    ("leader", "GET", "/ledger/?department=99999999999999999999", {}, 400, "部门参数无效"),
+    ("leader", "GET", f"/ledger/?department={INT4_OVER}", {}, 400, "部门参数无效"),
+    ("leader", "GET", "/ledger/?department=999999", {}, 400, "部门参数无效"),
+    ("leader", "GET", "/ledger/export.xlsx?department=99999999999999999999", {}, 400,
+     "部门参数无效"),
+    ("leader", "GET", "/ledger/?from=0001-01-01&to=9999-12-31", {}, 400, RANGE),
+    ("leader", "GET", "/ledger/export.xlsx?to=9999-12-31", {}, 400, RANGE),
+    ("leader", "GET", "/ledger/?page=99999999999999999999", {}, 200, "回应台账"),
+    ("leader", "GET", f"/alerts/?page={THIRTY_DIGITS}", {}, 200, "舆情预警"),
+    ("leader", "GET", "/alerts/?page=-5", {}, 200, "舆情预警"),
+    ("leader", "GET", "/search/?q=噪音&from=9999-12-31&to=9999-12-31", {}, 400, RANGE),
+    ("leader", "GET", "/search/?q=噪音&from=0001-01-01", {}, 400, RANGE),
+    ("leader", "GET", f"/search/?q=噪音&event={THIRTY_DIGITS}", {}, 200, "全文检索"),
+    ("leader", "GET", f"/search/?q=噪音&page={THIRTY_DIGITS}", {}, 200, "全文检索"),
+    ("leader", "GET", "/reports/?month=0000-01", {}, 400, "月份" + RANGE),
+    ("leader", "GET", "/reports/?month=9999-12", {}, 400, "月份" + RANGE),
+    ("leader", "GET", "/reports/0000-01.xlsx", {}, 404, NO_SUCH),
+    ("leader", "GET", "/reports/9999-12.html", {}, 404, NO_SUCH),
+    # times in the ledger forms
+    ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "found_at": FAR}, 400,
+     "发现时间" + RANGE),
+    ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "found_at": EARLY}, 400,
+     "发现时间" + RANGE),
+    ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "first_published_at": EARLY},
+     400, "首发时间" + RANGE),
+    ("opinion_staff", "POST", "/ledger/new/disclosure", {**DISCLOSURE, "received_at": FAR},
+     400, "收到时间" + RANGE),
+    ("opinion_staff", "POST", "/ledger/new/disclosure", {**DISCLOSURE, "received_at": EARLY},
+     400, "收到时间" + RANGE),
+    ("opinion_staff", "POST", "/ledger/{disclosure}/follow_up",
+     {"follow_up-at": FAR, "follow_up-method": "电话", "follow_up-outcome": "满意"}, 303,
+     "反馈时间" + RANGE),
+    ("admin", "POST", "/ledger/calendar", {"day": "9999-12-31", "workday": "0"}, 400,
+     "日期" + RANGE),
+    ("admin", "POST", "/ledger/calendar", {"day": "0001-01-01", "workday": "0"}, 400,
+     "日期" + RANGE),
+]
+
+
+@pytest.mark.parametrize("role, method, path, data, expected, says", HOSTILE,
+                         ids=[f"{c[1]} {c[2][:60]} {sorted(c[3].values())}"[:120]
+                              for c in HOSTILE])
+def test_hostile_input_is_a_404_or_a_chinese_400(client, auth, demo_users, world, session,
+                                                  role, method, path, data, expected, says):
+    sign_in(auth, demo_users, role)
+    url = fill(path, world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        form = {k: fill(v, world) for k, v in data.items()}
+        response = client.post(url, data={**form, "csrf_token": session_token(client)})
+    if expected in (302, 303):  # the form's refusal: the page it returns to says why
+        assert response.status_code == expected, response.get_data(as_text=True)[:300]
+        response, expected = client.get(response.location), 200
+    assert_chinese_error(response, expected)
+    assert says in response.get_data(as_text=True)
