@@ -126,6 +126,7 @@ URL_ARGS = {
     "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
     "ledger.act": {"entry_id": "{entry}", "action": "accept"},
     "admin.sla_toggle": {"rule_id": "{sla}"},
+    "admin.calendar_complete": {"year": "2031"},
     "admin.job_runs": {"job_id": "analyze"},
     "admin.job_action": {"job_id": "analyze", "action": "pause"},
     "admin.rule_action": {"rule_id": "{rule}", "action": "toggle"},
