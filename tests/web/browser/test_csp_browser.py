@@ -32,7 +32,7 @@ def pages(world: dict) -> list[str]:
             "/ledger/new/opinion", "/search/?q=搅拌站", "/reports/?month=2025-09",
             "/dashboard/wall", "/notifications", "/admin/ops/jobs", "/admin/ops/sources",
             "/admin/ops/deliveries", "/admin/ops/notify", "/ledger/calendar", "/ledger/sla",
-            "/no/such/page"]
+            "/ledger/calendar/notice", "/account/password", "/no/such/page"]
 
 
 @pytest.fixture
