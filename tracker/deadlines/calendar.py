@@ -56,8 +56,8 @@ class DaySource(enum.StrEnum):
 
 SOURCE_LABELS = {
     DaySource.OVERRIDE: "管理员录入（全年安排完整）",
-    DaySource.CHINESE_CALENDAR: "chinesecalendar（国务院放假安排）",
-    DaySource.HOLIDAYS: "holidays（国务院放假安排）",
+    DaySource.CHINESE_CALENDAR: "内置日历（国务院放假安排）",
+    DaySource.HOLIDAYS: "内置日历（国务院放假安排，备用数据）",
     DaySource.ESTIMATE: "推算（该年放假安排未知）",
 }
 
