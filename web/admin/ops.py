@@ -15,7 +15,14 @@ from sqlalchemy import func, select
 
 from tracker import notify, ops
 from tracker.collection import STATE_LABELS, State
-from tracker.models import Delivery, JobCommand, JobRun, Source, SourceHealth
+from tracker.models import (
+    Delivery,
+    JobCommand,
+    JobRun,
+    Source,
+    SourceHealth,
+    WebhookEndpoint,
+)
 from tracker.notify import ROBOT_LABELS, RobotKind, mask_url
 from tracker.vocabulary import RoleCode
 from web.admin import ACTION_LABELS, DELIVERY_STATUS, bp
@@ -93,7 +100,8 @@ def deliveries() -> str:
     if status in DELIVERY_STATUS:
         query = query.where(Delivery.status == status)
     counts = dict(db.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
-    endpoints = [{"key": key, "kind": ROBOT_LABELS[RobotKind(spec.kind)],
+    names = {f"webhook:{row.id}": row.name for row in db.scalars(select(WebhookEndpoint))}
+    endpoints = [{"name": names.get(key, "系统配置"), "kind": ROBOT_LABELS[RobotKind(spec.kind)],
                   "url": mask_url(spec.url), "signed": bool(spec.secret)}
                  for key, spec in notify.endpoints(db, get_settings()).items()]
     return render_template("admin/ops_deliveries.html", deliveries=db.scalars(query).all(),

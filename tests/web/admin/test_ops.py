@@ -116,9 +116,19 @@ def test_deliveries_page_masks_secrets(client, auth, demo_users, session):
     html = client.get("/admin/ops/deliveries").get_data(as_text=True)
     assert "【较大】测试预警" in html and "重试中" in html and "钉钉群机器人" in html
     assert "access_token=c0ff****" in html and "已设置" in html
+    assert "系统配置" in html and "env:" not in html  # the robot's name, never its key
     assert SECRET_TOKEN not in html and SIGN_SECRET not in html
     filtered = client.get("/admin/ops/deliveries?status=sent").get_data(as_text=True)
     assert "【较大】测试预警" not in filtered
+
+
+def test_no_robots_points_to_the_notify_settings_page(client, auth, demo_users, app):
+    settings = app.extensions["yuqing.settings"]
+    app.extensions["yuqing.settings"] = dataclasses.replace(settings, webhook_urls=())
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/deliveries").get_data(as_text=True)
+    assert "未配置群机器人，可在" in html and 'href="/admin/ops/notify">通知设置</a>页添加' in html
+    assert "YUQING_" not in html
 
 
 def test_each_user_reads_their_own_notifications(client, auth, demo_users, session):
