@@ -118,15 +118,26 @@ def _value(value: Any) -> str:
     return text
 
 
+def _nothing(value: Any) -> bool:
+    return value is None or value is False or value == 0 or value in ([], {}, "")
+
+
 def describe_summary(summary: Any) -> list[tuple[str, str]]:
     """A run summary as (label, value) pairs in Chinese; nested counts are prefixed with their
     section (分析·预警), unknown keys read 其他 and the health job's per-source states are
-    counted by state."""
+    counted by state. Zero counts are left out (a run that changed nothing says so)."""
+    pairs = _describe(summary, nested=False)
+    if not pairs and isinstance(summary, dict) and summary:
+        return [("结果", "无新增或变化")]
+    return pairs
+
+
+def _describe(summary: Any, nested: bool) -> list[tuple[str, str]]:
     if not isinstance(summary, dict):
         return [] if summary in (None, "", {}) else [(OTHER, _value(summary))]
     pairs: list[tuple[str, str]] = []
     for key, value in summary.items():
-        if key in HIDDEN_KEYS:
+        if key in HIDDEN_KEYS or _nothing(value) or (nested and key == "seconds"):
             continue
         label = SUMMARY_LABELS.get(key, OTHER)
         if key == "states" and isinstance(value, dict):
@@ -136,9 +147,9 @@ def describe_summary(summary: Any) -> list[tuple[str, str]]:
                 counts[word] = counts.get(word, 0) + 1
             pairs.append((label, "、".join(f"{k} {n}" for k, n in counts.items()) or "无"))
         elif isinstance(value, dict):
-            pairs.extend((f"{label}·{inner}", text) for inner, text in describe_summary(value))
+            pairs.extend((f"{label}·{inner}", text) for inner, text in _describe(value, True))
         elif key == "health":
             pairs.append((label, HEALTH_LABELS.get(str(value), OTHER)))
-        elif value is not None:
+        else:
             pairs.append((label, _value(value)))
     return pairs

@@ -52,6 +52,10 @@ def test_describe_summary_names_each_count_in_chinese():
     assert pairs["耗时（秒）"] == "1.5" and pairs["分析·已分析"] == "3"
     assert pairs["分析·预警"] == "1" and pairs["分析·新事件"] == "2"
     assert pairs["索引同步·错误"] == "1 项" and pairs["已发预警通知"] == "1"
+    assert "转入台账" not in pairs and "索引同步·待同步" not in pairs  # zero: left out
+    assert ops.describe_summary({"crawl_runs": 0, "log_files": 0}) == [("结果", "无新增或变化")]
+    assert ops.describe_summary({"index": {"indexed": 1, "seconds": 0.3}}) == [
+        ("索引同步·已入索引", "1")]
 
 
 def test_describe_summary_hides_codes_and_unknown_keys():
