@@ -141,3 +141,11 @@ def test_help_gives_a_real_source_with_its_title(client, auth, demo_users, index
     first = min(session.execute(select(Source.title, Source.name)).all())
     assert f"<code>source:{first.name}</code>" in row and f"例中即“{first.title}”" in row
     assert "留言板 <code>board</code>" in help_ and "新闻 <code>news</code>" in help_
+
+
+def test_a_bad_query_is_explained_in_chinese(client, auth, demo_users, index):
+    _login(auth, demo_users)
+    html = client.get("/search/?q=(物业|噪音").get_data(as_text=True)
+    assert "检索式有误：括号没有配对：缺少“)”" in html and "parenthesis" not in html
+    html = client.get("/search/?q=foo:bar").get_data(as_text=True)
+    assert "“foo:”无法识别" in html and "unknown field" not in html
