@@ -1,10 +1,10 @@
 """Every page a role reaches from the nav speaks Simplified Chinese: no internal codes, ids,
 JSON or English in the visible text (issue 16).
 
-The crawl signs in as the admin and as the 舆情专员, opens each nav link and the pages those
-link to (one level, same site), with real rows (ledger entries, job runs, deliveries, a
-notification), and checks the text a reader sees: tags, scripts, styles and attribute values
-are stripped.
+The crawl signs in as the admin, the 舆情专员, the leader and a responder, opens each nav
+link and the pages those link to (one level, same site), with real rows (ledger entries,
+alerts, job runs, deliveries, a source's health), and checks the text a reader sees: tags,
+scripts, styles and attribute values are stripped.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def rows(session, world, alerts):  # noqa: F811 (the ledger's and the alerts' fi
     return world
 
 
-@pytest.mark.parametrize("role", ["admin", "opinion_staff"])
+@pytest.mark.parametrize("role", ["admin", "opinion_staff", "leader", "responder"])
 def test_pages_speak_chinese(client, auth, demo_users, rows, index, role):  # noqa: F811
     sign_in(auth, demo_users, role)
     found = crawl(client, rows["tag"])
