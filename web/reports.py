@@ -42,7 +42,7 @@ def index() -> Any:
     month = request.args.get("month") or default_month()
     if not MONTH.fullmatch(month) or not month_ok(month):
         error = (f"月份超出范围（须在 {YEARS_TEXT}之间）" if MONTH.fullmatch(month)
-                 else "月份格式应为 YYYY-MM")
+                 else "月份格式应为“年-月”，如 2026-10")
         return render_template("reports/index.html", month=default_month(), report=None,
                                error=error), 400
     report = build_monthly_report(get_db(), Period.parse_month(month), get_settings())

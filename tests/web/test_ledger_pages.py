@@ -232,3 +232,31 @@ def test_the_written_reply_states_search_type_basis_and_remedies(client, auth, d
     for text in ("政府信息公开申请答复书", "检索了档案室和业务系统", "本机关不掌握相关政府信息",
                  "第三十六条第（四）项", "60 日内", "6 个月内", "市住房和城乡建设局"):
         assert text in html, text
+
+
+def test_timeline_names_people_and_departments_never_ids(client, auth, demo_users, world,
+                                                          session):
+    from sqlalchemy import select
+
+    from tracker.models import AuditEvent, Department, User
+
+    responder = session.scalar(select(User).where(User.username == demo_users["responder"]
+                                                  .username))
+    housing = department_id(session, HOUSING)
+    at = local("2025-10-01 09:00")
+    for field, old, new in (("responsible_user_id", None, str(responder.id)),
+                            ("lead_department_id", None, str(housing)),
+                            ("co_departments", None, f"{housing},999999"),
+                            ("mystery_field", "a", "b")):
+        session.add(AuditEvent(at=at, actor_id=responder.id, entity_type="ledger_entry",
+                               entity_id=str(world["housing"]), action="assign", field=field,
+                               old_value=old, new_value=new))
+    session.commit()
+    sign_in(auth, demo_users, "opinion_staff")
+    html = client.get(f"/ledger/{world['housing']}").get_data(as_text=True)
+    housing_name = session.get(Department, housing).name
+    assert f"指定责任人：— → {responder.display_name}" in html
+    assert f"牵头单位：— → {housing_name}" in html
+    assert f"协办单位：— → {housing_name}、已删除的单位" in html
+    assert "其他信息：a → b" in html and "mystery_field" not in html
+    assert f"→ {responder.id}<" not in html and "责任人账号" not in html

@@ -125,3 +125,27 @@ def test_the_page_says_search_is_unavailable_when_the_server_is_down(
     assert response.status_code == 503
     assert "检索服务暂不可用" in response.get_data(as_text=True)
     assert isinstance(app.extensions["yuqing.index"], ElasticIndex)
+
+
+def test_help_gives_a_real_source_with_its_title(client, auth, demo_users, index, session):
+    from tracker.models import Source
+
+    session.add(Source(name="aaa_help_board", title="〇〇区书记信箱", kind="board",
+                       base_url="http://127.0.0.1:1/", config={}))
+    session.flush()
+    _login(auth, demo_users)
+    html = client.get("/search/").get_data(as_text=True)
+    help_ = html.split("data-search-help", 1)[1].split("</details>", 1)[0]
+    row = help_.split('data-help="source"', 1)[1].split("</tr>", 1)[0]
+    assert "〇〇区书记信箱 <code>aaa_help_board</code>" in row
+    first = min(session.execute(select(Source.title, Source.name)).all())
+    assert f"<code>source:{first.name}</code>" in row and f"例中即“{first.title}”" in row
+    assert "留言板 <code>board</code>" in help_ and "新闻 <code>news</code>" in help_
+
+
+def test_a_bad_query_is_explained_in_chinese(client, auth, demo_users, index):
+    _login(auth, demo_users)
+    html = client.get("/search/?q=(物业|噪音").get_data(as_text=True)
+    assert "检索式有误：括号没有配对：缺少“)”" in html and "parenthesis" not in html
+    html = client.get("/search/?q=foo:bar").get_data(as_text=True)
+    assert "“foo:”无法识别" in html and "unknown field" not in html

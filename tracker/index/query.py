@@ -100,7 +100,7 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
         elif ch == '"':
             end = text.find('"', i + 1)
             if end < 0:
-                raise QuerySyntaxError(f"unclosed quote at position {i + 1}")
+                raise QuerySyntaxError(f"第 {i + 1} 个字符处的引号没有配对")
             out.append(("phrase", text[i + 1:end].strip(), i))
             i = end + 1
         elif ch in "+-" and i + 1 < len(text) and not text[i + 1].isspace():
@@ -115,7 +115,7 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
             if match and j < len(text) and text[j] == '"' and not match.group(2):
                 end = text.find('"', j + 1)
                 if end < 0:
-                    raise QuerySyntaxError(f"unclosed quote at position {j + 1}")
+                    raise QuerySyntaxError(f"第 {j + 1} 个字符处的引号没有配对")
                 word += text[j + 1:end]
                 j = end + 1
             out.append(("word", word, i))
@@ -146,12 +146,12 @@ class _Parser:
         """A bare word or a quoted phrase."""
         token = self.peek()
         if token is None or token[0] not in ("word", "phrase"):
-            where = f"at position {token[2] + 1}" if token else "at the end"
-            raise QuerySyntaxError(f"expected a word {where}")
+            where = f"第 {token[2] + 1} 个字符处" if token else "末尾"
+            raise QuerySyntaxError(f"{where}缺少检索词")
         kind, value, at = self.take()
         if kind == "word" and (match := _FIELD_RE.fullmatch(value)):
-            raise QuerySyntaxError(f"{match.group(1)}: cannot be used inside a group "
-                                   f"(position {at + 1})")
+            raise QuerySyntaxError(f"{match.group(1)}: 不能写在括号或“|”中"
+                                   f"（第 {at + 1} 个字符处）")
         return _checked_word(value, at)
 
     def alternatives(self, closing: bool) -> list[str]:
@@ -163,7 +163,7 @@ class _Parser:
         if closing:
             token = self.peek()
             if token is None or token[:2] != ("op", ")"):
-                raise QuerySyntaxError("unbalanced parenthesis: missing ')'")
+                raise QuerySyntaxError("括号没有配对：缺少“)”")
             self.take()
         return words
 
@@ -175,10 +175,10 @@ class _Parser:
             self.take()
             words = self.alternatives(closing=True)
         elif kind == "op":
-            raise QuerySyntaxError(f"unexpected '{value}' at position {at + 1}")
+            raise QuerySyntaxError(f"第 {at + 1} 个字符处不应出现“{value}”")
         elif kind == "word" and (match := _FIELD_RE.fullmatch(value)):
             if sign:
-                raise QuerySyntaxError(f"'{sign}' cannot be used before {match.group(1)}:")
+                raise QuerySyntaxError(f"“{sign}”不能写在 {match.group(1)}: 前面")
             self.take()
             self.field(match.group(1).lower(), match.group(2), at)
             return
@@ -194,14 +194,14 @@ class _Parser:
     def field(self, name: str, raw: str, at: int) -> None:
         """``region:``, ``source:`` or ``kind:`` with its values."""
         if name not in FIELDS:
-            raise QuerySyntaxError(f"unknown field '{name}:' at position {at + 1} "
-                                   f"(use region:, source: or kind:)")
+            raise QuerySyntaxError(f"第 {at + 1} 个字符处的“{name}:”无法识别"
+                                   f"（可用 region: 地域、source: 来源、kind: 类型）")
         values = [v.strip() for v in re.split(r"[|,]", raw) if v.strip()]
         while (token := self.peek()) and token[:2] == ("op", "|"):
             self.take()
             values.append(self.word())
         if not values:
-            raise QuerySyntaxError(f"{name}: needs a value (position {at + 1})")
+            raise QuerySyntaxError(f"{name}: 后面缺少内容（第 {at + 1} 个字符处）")
         if name == "region":
             values = [_checked_word(v, at) for v in values]
         self.parts[name].extend(values)
@@ -210,22 +210,22 @@ class _Parser:
         """The whole query."""
         while (token := self.peek()) is not None:
             if token[:2] == ("op", ")"):
-                raise QuerySyntaxError(f"unbalanced parenthesis: ')' at position {token[2] + 1}")
+                raise QuerySyntaxError(f"括号没有配对：第 {token[2] + 1} 个字符处多了“)”")
             self.item()
         p = self.parts
         count = len(p["all"]) + len(p["none"]) + len(p["region"]) + sum(map(len, p["any"]))
         if count > MAX_WORDS:
-            raise QuerySyntaxError(f"too many words ({count}; at most {MAX_WORDS})")
+            raise QuerySyntaxError(f"检索词太多（{count} 个，最多 {MAX_WORDS} 个）")
         return Query(*(tuple(dict.fromkeys(p[k])) for k in ("all", "any", "none", "region",
                                                              "source", "kind")))
 
 
 def _checked_word(word: str, at: int) -> str:
     if not word:
-        raise QuerySyntaxError(f"empty phrase at position {at + 1}")
+        raise QuerySyntaxError(f"第 {at + 1} 个字符处的引号中没有内容")
     if not is_searchable(word):
-        raise QuerySyntaxError(f"'{word}' has no letters, digits or Chinese characters "
-                               f"(position {at + 1})")
+        raise QuerySyntaxError(f"“{word}”中没有文字或数字"
+                               f"（第 {at + 1} 个字符处）")
     return word
 
 
@@ -233,6 +233,6 @@ def parse_query(text: str) -> Query:
     """Parse the watch-rule syntax; raise :class:`QuerySyntaxError` with a one-line reason."""
     text = (text or "").translate(_FOLD)
     if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"query too long ({len(text)} characters; "
-                               f"at most {MAX_QUERY_CHARS})")
+        raise QuerySyntaxError(f"检索式太长（{len(text)} 个字，"
+                               f"最多 {MAX_QUERY_CHARS} 个）")
     return _Parser(text).parse()

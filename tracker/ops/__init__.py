@@ -7,6 +7,7 @@ data retention.
 - :mod:`tracker.ops.jobs`: the scheduled job functions
 - :mod:`tracker.ops.definitions`, :mod:`tracker.ops.scheduler`, :mod:`tracker.ops.status`:
   the job list, the scheduler process, and what ``yuqing jobs`` and the admin page show
+- :mod:`tracker.ops.describe`: triggers and run summaries in words (每 5 分钟；已分析：3)
 - :mod:`tracker.ops.retention`: deleting old operational data
 
 The SQLite writer turn the jobs take is :func:`tracker.db.sqlite_writer`.
@@ -31,6 +32,7 @@ _HOMES = {
     "jobs": ("sync_index",),
     "definitions": ("JobDef", "Timing", "job_definitions"),
     "scheduler": ("ACTIONS", "Process", "SchedulerBusy", "request", "serve"),
+    "describe": ("SUMMARY_LABELS", "describe_summary", "describe_trigger"),
     "status": ("JobInfo", "list_jobs", "scheduler_status"),
     "retention": ("RetentionPolicy", "apply_retention"),
 }

@@ -74,7 +74,7 @@ def crawl(source: str) -> dict:
         summary = in_transaction(check)
     if code != 0:
         last = [line for line in tail.splitlines() if line.strip()][-1:] or [""]
-        raise JobFailed(f"crawl of {source} exited with {_exit_text(code)}: {last[0][:300]}")
+        raise JobFailed(f"抓取进程异常结束（{_exit_text(code)}）：{last[0][:300]}")
     return summary
 
 
@@ -85,7 +85,7 @@ def _default_policy():
 
 
 def _exit_text(code: int) -> str:
-    return f"signal {-code}" if code < 0 else f"code {code}"
+    return f"被信号 {-code} 终止" if code < 0 else f"退出码 {code}"
 
 
 @recorded("analyze")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.models import utcnow
 from tracker.models.ops import JobRun, SchedulerBeat, scheduler_jobs
 from tracker.ops.definitions import Timing, job_definitions
+from tracker.ops.describe import describe_trigger
 from tracker.settings import Settings
 
 #: A heartbeat older than this means the scheduler is gone (on SQLite it waits its turn
@@ -32,6 +33,7 @@ class JobInfo:
     paused: bool
     last_run: JobRun | None
     scheduled: bool = True
+    schedule: str = ""  # the trigger in words (每 5 分钟), see describe_trigger
 
     def as_json(self) -> dict:
         """The ``yuqing jobs --json`` shape."""
@@ -66,9 +68,11 @@ def list_jobs(session: Session, settings: Settings,
     states = stored_jobs(session)
     if states:
         infos = [JobInfo(s["id"], s["name"], str(s["trigger"]), s["next_run_time"],
-                         s["next_run_time"] is None, runs.get(s["id"])) for s in states]
+                         s["next_run_time"] is None, runs.get(s["id"]),
+                         schedule=describe_trigger(s["trigger"])) for s in states]
     else:
-        infos = [JobInfo(d.id, d.name, str(d.trigger), None, False, runs.get(d.id), False)
+        infos = [JobInfo(d.id, d.name, str(d.trigger), None, False, runs.get(d.id), False,
+                         describe_trigger(d.trigger))
                  for d in job_definitions(session, settings, timing or Timing())]
     return sorted(infos, key=lambda i: (i.next_run is None, i.next_run or utcnow(), i.id))
 

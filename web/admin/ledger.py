@@ -44,7 +44,7 @@ def calendar() -> Any:
             day = date.fromisoformat(form.day.data.strip())
         except ValueError:
             day = None
-            flash("日期格式应为 YYYY-MM-DD", "error")
+            flash("日期格式应为“年-月-日”，如 2026-10-01", "error")
         if day is not None and not year_ok(day):
             flash(f"日期超出范围（须在 {YEARS_TEXT}之间）", "error")
         elif day is not None:

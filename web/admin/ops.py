@@ -15,7 +15,14 @@ from sqlalchemy import func, select
 
 from tracker import notify, ops
 from tracker.collection import STATE_LABELS, State
-from tracker.models import Delivery, JobCommand, JobRun, Source, SourceHealth
+from tracker.models import (
+    Delivery,
+    JobCommand,
+    JobRun,
+    Source,
+    SourceHealth,
+    WebhookEndpoint,
+)
 from tracker.notify import ROBOT_LABELS, RobotKind, mask_url
 from tracker.vocabulary import RoleCode
 from web.admin import ACTION_LABELS, DELIVERY_STATUS, bp
@@ -32,8 +39,20 @@ def jobs() -> str:
     db = get_db()
     infos = ops.list_jobs(db, get_settings())
     commands = db.scalars(select(JobCommand).order_by(JobCommand.id.desc()).limit(10)).all()
+    names = {info.id: info.name for info in infos}
     return render_template("admin/ops_jobs.html", jobs=infos, status=ops.scheduler_status(db),
-                           commands=commands)
+                           commands=commands, names=names, describe=ops.describe_summary)
+
+
+def job_name(job_id: str) -> str:
+    """A job's Chinese name (抓取：某市长信箱), never its id."""
+    for info in ops.list_jobs(get_db(), get_settings()):
+        if info.id == job_id:
+            return info.name or "未命名任务"
+    if job_id.startswith("crawl:"):
+        title = get_db().scalar(select(Source.title).where(Source.name == job_id[6:]))
+        return f"抓取：{title}" if title else "已删除的抓取任务"
+    return "已不存在的任务"
 
 
 @bp.route("/admin/ops/jobs/<job_id>")
@@ -42,7 +61,8 @@ def job_runs(job_id: str) -> str:
     """The recent runs of one job."""
     runs = get_db().scalars(select(JobRun).where(JobRun.job_id == job_id)
                             .order_by(JobRun.id.desc()).limit(100)).all()
-    return render_template("admin/ops_job_runs.html", job_id=job_id, runs=runs)
+    return render_template("admin/ops_job_runs.html", job_id=job_id, job_name=job_name(job_id),
+                           runs=runs, describe=ops.describe_summary)
 
 
 @bp.route("/admin/ops/jobs/<job_id>/<action>", methods=["POST"])
@@ -56,7 +76,7 @@ def job_action(job_id: str, action: str) -> Any:
     db.commit()
     running = ops.scheduler_status(db)["running"]
     note = "调度进程将在几秒内执行。" if running else "调度进程未运行，将在下次启动时执行。"
-    flash(f"已提交“{ACTION_LABELS[action]}”任务 {job_id}：{note}", "info")
+    flash(f"已提交“{ACTION_LABELS[action]}”任务“{job_name(job_id)}”：{note}", "info")
     return redirect(url_for("admin.jobs"))
 
 
@@ -80,7 +100,8 @@ def deliveries() -> str:
     if status in DELIVERY_STATUS:
         query = query.where(Delivery.status == status)
     counts = dict(db.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
-    endpoints = [{"key": key, "kind": ROBOT_LABELS[RobotKind(spec.kind)],
+    names = {f"webhook:{row.id}": row.name for row in db.scalars(select(WebhookEndpoint))}
+    endpoints = [{"name": names.get(key, "系统配置"), "kind": ROBOT_LABELS[RobotKind(spec.kind)],
                   "url": mask_url(spec.url), "signed": bool(spec.secret)}
                  for key, spec in notify.endpoints(db, get_settings()).items()]
     return render_template("admin/ops_deliveries.html", deliveries=db.scalars(query).all(),

@@ -225,7 +225,7 @@ def form_data(form: FlaskForm, tz: tzinfo) -> dict[str, Any]:
 class HolidayForm(LedgerForm):
     """One day of the official schedule, entered by an admin."""
 
-    day = StringField("日期（YYYY-MM-DD）", validators=[DataRequired(), Length(max=10)])
+    day = StringField("日期（如 2026-10-01）", validators=[DataRequired(), Length(max=10)])
     workday = SelectField("类型", choices=options([("0", "放假"), ("1", "调休上班")]))
     name = StringField("节日名称", validators=[Optional(), Length(max=64)])
     note = StringField("备注", validators=[Optional(), Length(max=256)])

@@ -27,7 +27,7 @@ from web.db import get_db, get_settings
 FIELD_LABELS = {
     "status": "状态", "due_at": "截止时间", "second_due_at": "发布会截止", "level": "等级",
     "lead_department_id": "牵头单位", "co_departments": "协办单位",
-    "responsible_user_id": "责任人账号", "responsible_person": "责任人",
+    "responsible_user_id": "指定责任人", "responsible_person": "责任人",
     "first_ack_at": "签收时间", "replied_at": "答复时间", "published_at": "公开时间",
     "closed_at": "办结时间", "reply_channel": "回应方式", "reply_summary": "回应内容",
     "reply_has_promise": "含承诺事项", "satisfaction": "满意度", "follow_up_count": "反馈次数",
@@ -38,6 +38,8 @@ FIELD_LABELS = {
 TIME_FIELDS = {"due_at", "second_due_at", "first_ack_at", "replied_at", "published_at",
                "closed_at", "last_follow_up_at", "paused_since", "clock_restarted_at"}
 DEPARTMENT_FIELDS = {"lead_department_id", "proposed_department_id"}
+USER_FIELDS = {"responsible_user_id"}
+YES_NO = {"true": "是", "1": "是", "false": "否", "0": "否"}
 RESPONSE_STATES = {"draft": "草稿", "submitted": "待审签", "approved": "已审签",
                    "rejected": "已退回"}
 EVENT_LABELS = {"create": "登记", "sync_create": "自动登记（留言同步）",
@@ -97,6 +99,7 @@ class ValueNames:
     def __init__(self, session: Session, entry: LedgerEntry) -> None:
         self.entry = entry
         self.departments = dict(session.execute(select(Department.id, Department.name)).all())
+        self.users = dict(session.execute(select(User.id, User.display_name)).all())
         self.tz = get_settings().tz
 
     def value(self, name: str | None, raw: str | None) -> str:
@@ -110,9 +113,14 @@ class ValueNames:
         if name == "reply_type":
             return reply_type_label(raw)
         if name in DEPARTMENT_FIELDS and raw.isdigit():
-            return self.departments.get(int(raw), raw)
+            return self.departments.get(int(raw), "已删除的单位")
+        if name in USER_FIELDS and raw.isdigit():  # a person by name, never an account id
+            return self.users.get(int(raw)) or "已删除的用户"
         if name == "co_departments":
-            return "、".join(self.departments.get(int(d), d) for d in raw.split(",") if d)
+            return "、".join(self.departments.get(int(d), "已删除的单位") if d.isdigit() else d
+                            for d in raw.split(",") if d) or "—"
+        if name == "reply_has_promise":
+            return YES_NO.get(raw.lower(), raw)
         if name in TIME_FIELDS:
             try:
                 return datetime.fromisoformat(raw).astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
@@ -135,7 +143,7 @@ def timeline(session: Session, entry: LedgerEntry, events: list[AuditEvent]) -> 
                                                users.get(event.actor_id, "系统"),
                                                detail=event.detail or {})
         if event.field and event.field != "reply_summary":
-            item.changes.append((FIELD_LABELS.get(event.field, event.field),
+            item.changes.append((FIELD_LABELS.get(event.field, "其他信息"),
                                  names.value(event.field, event.old_value),
                                  names.value(event.field, event.new_value)))
     items = list(grouped.values())

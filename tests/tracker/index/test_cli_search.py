@@ -55,7 +55,7 @@ def test_bad_syntax_is_one_clear_line_and_a_failure(env):
     result = run(env, "search", "(物业|噪音", "--json")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "Error: bad query: unbalanced parenthesis: missing ')'"]
+        "Error: bad query: 括号没有配对：缺少“)”"]
 
 
 def test_index_sync_and_status(env):

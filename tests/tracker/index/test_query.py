@@ -30,18 +30,18 @@ def test_parse(text, expected):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('"物业', "unclosed quote"),
-    ("(学校|医院", "missing ')'"),
-    ("学校)", "unbalanced parenthesis"),
-    ("()", "expected a word"),
-    ("学校|", "expected a word"),
-    ("foo:bar", "unknown field 'foo:'"),
-    ("-source:a", "cannot be used before source:"),
-    ("region:", "needs a value"),
-    ("！！", "no letters"),
-    ('""', "empty phrase"),
-    ("(a|region:b)", "cannot be used inside a group"),
-    ("词" * 1001, "too long"),
+    ('"物业', "引号没有配对"),
+    ("(学校|医院", "缺少“)”"),
+    ("学校)", "多了“)”"),
+    ("()", "第 2 个字符处缺少检索词"),
+    ("学校|", "末尾缺少检索词"),
+    ("foo:bar", "“foo:”无法识别"),
+    ("-source:a", "不能写在 source: 前面"),
+    ("region:", "后面缺少内容"),
+    ("！！", "没有文字或数字"),
+    ('""', "引号中没有内容"),
+    ("(a|region:b)", "不能写在括号或“|”中"),
+    ("词" * 1001, "检索式太长"),
 ])
 def test_syntax_errors_say_what_is_wrong(text, message):
     with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -15,6 +15,7 @@ from tracker.models.ops import (
     Delivery,
     EscalationContact,
     JobCommand,
+    JobRun,
     Notification,
     NotificationPreference,
     NotificationRule,
@@ -54,20 +55,40 @@ def test_only_admins_open_the_ops_pages(client, auth, demo_users, page):
 def test_jobs_page_lists_jobs_and_queues_commands(client, auth, demo_users, session):
     login(auth, demo_users, "admin")
     html = client.get("/admin/ops/jobs").get_data(as_text=True)
-    assert 'data-job="monthly-report"' in html and "cron[day=&#39;1&#39;, hour=&#39;8&#39;" in html
+    assert 'data-job="monthly-report"' in html and "每月 1 日 08:00" in html
+    assert "每天 03:30" in html and "每 5 分钟" in html
+    assert "cron[" not in html and "interval[" not in html
     assert 'data-scheduler="stopped"' in html and "定时任务" in html
     job = f"crawl:test-{uuid.uuid4().hex[:6]}"
     token = csrf_token(client, "/admin/ops/jobs")
     assert client.post(f"/admin/ops/jobs/{job}/pause").status_code == 400  # no CSRF token
     response = client.post(f"/admin/ops/jobs/{job}/pause", data={"csrf_token": token},
                            follow_redirects=True)
-    assert "已提交“暂停”任务" in response.get_data(as_text=True)
+    assert "已提交“暂停”任务“已删除的抓取任务”" in response.get_data(as_text=True)
     assert client.post(f"/admin/ops/jobs/{job}/explode",
                        data={"csrf_token": token}).status_code == 404
     commands = session.scalars(select(JobCommand).where(JobCommand.job_id == job)).all()
     admin_id = session.scalar(select(User.id).where(User.username == "admin"))
     assert [(c.action, c.requested_by, c.done_at) for c in commands] == [
         ("pause", admin_id, None)]
+
+
+def test_job_runs_show_their_summary_in_words(client, auth, demo_users, session):
+    summary = {"seconds": 1.5, "result": {"analyzed": 3, "alerts": 1}, "announced": 1,
+               "ledger": 2, "index": {"indexed": 3, "errors": []}, "mystery_key": 7}
+    now = utcnow()
+    session.add(JobRun(job_id="analyze", started_at=now, finished_at=now, status="ok",
+                       summary=summary))
+    session.flush()
+    login(auth, demo_users, "admin")
+    for page in ("/admin/ops/jobs", "/admin/ops/jobs/analyze"):
+        html = client.get(page).get_data(as_text=True)
+        assert "分析·已分析：3" in html and "分析·预警：1" in html and "转入台账：2" in html
+        assert "mystery_key" not in html and "索引同步·错误" not in html  # zero: left out
+        assert "{&#34;" not in html and '{"' not in html and "&#34;seconds" not in html
+        if page == "/admin/ops/jobs":  # the list shows the first five, the runs page all
+            assert "；……" in html and "其他：7" not in html
+    assert "运行记录：舆情分析" in html and "其他：7" in html and "……" not in html
 
 
 def test_sources_page_shows_health(client, auth, demo_users, session):
@@ -82,6 +103,8 @@ def test_sources_page_shows_health(client, auth, demo_users, session):
     html = client.get("/admin/ops/sources").get_data(as_text=True)
     assert f'data-source="{source.name}" data-state="quiet"' in html
     assert "无数据（疑似改版或屏蔽）" in html and "25.0%" in html and "已提醒" in html
+    row = html.split(f'data-source="{source.name}"', 1)[1].split("</tr>", 1)[0]
+    assert "某市长信箱" in row and source.name not in row  # the title, never the code
 
 
 def test_deliveries_page_masks_secrets(client, auth, demo_users, session):
@@ -95,9 +118,19 @@ def test_deliveries_page_masks_secrets(client, auth, demo_users, session):
     html = client.get("/admin/ops/deliveries").get_data(as_text=True)
     assert "【较大】测试预警" in html and "重试中" in html and "钉钉群机器人" in html
     assert "access_token=c0ff****" in html and "已设置" in html
+    assert "系统配置" in html and "env:" not in html  # the robot's name, never its key
     assert SECRET_TOKEN not in html and SIGN_SECRET not in html
     filtered = client.get("/admin/ops/deliveries?status=sent").get_data(as_text=True)
     assert "【较大】测试预警" not in filtered
+
+
+def test_no_robots_points_to_the_notify_settings_page(client, auth, demo_users, app):
+    settings = app.extensions["yuqing.settings"]
+    app.extensions["yuqing.settings"] = dataclasses.replace(settings, webhook_urls=())
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/deliveries").get_data(as_text=True)
+    assert "未配置群机器人，可在" in html and 'href="/admin/ops/notify">通知设置</a>页添加' in html
+    assert "YUQING_" not in html
 
 
 def test_each_user_reads_their_own_notifications(client, auth, demo_users, session):
