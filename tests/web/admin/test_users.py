@@ -40,7 +40,7 @@ def test_the_list_shows_users_in_chinese(client, admin):
     assert "用户管理" in html and "新增用户" in html
     row = re.search(r'<tr data-user="responder".*?</tr>', html, re.S).group(0)
     assert "部门办理人" in row and "启用" in row and "编辑" in row and "重置密码" in row
-    assert "<td>部门办理人</td>" in row  # the role in Chinese, never its code
+    assert '<td data-label="角色">部门办理人</td>' in row  # in Chinese, never its code
     assert "<style" not in html and "style=" not in html and "<script" not in html
 
 
