@@ -95,13 +95,17 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
                            url="https://127.0.0.1:9/robot/send?access_token=0000")
     contact = EscalationContact(department_id=department_id(session, HOUSING), tier="leader",
                                 user_id=leader.id)
-    session.add_all([sla, rule, hook, contact, JobRun(job_id="analyze", status="ok")])
+    member = User(username=f"member-{tag}", display_name="矩阵成员", role_code="opinion_staff",
+                  active=True, failed_logins=0)
+    member.set_password("member-pass-123")
+    session.add_all([sla, rule, hook, contact, member, JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
         session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
                                  body=f"测试通知 {tag}"))
     session.flush()
-    return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id}
+    return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
+            "member": member.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -132,6 +136,8 @@ URL_ARGS = {
     "admin.rule_action": {"rule_id": "{rule}", "action": "toggle"},
     "admin.toggle_webhook": {"hook_id": "{hook}"},
     "admin.delete_contact": {"contact_id": "{contact}"},
+    "admin.edit": {"user_id": "{member}"}, "admin.toggle_user": {"user_id": "{member}"},
+    "admin.reset_password": {"user_id": "{member}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

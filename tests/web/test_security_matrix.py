@@ -99,6 +99,8 @@ MATRIX = {
     ("/admin/ops/sources",                                 "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/deliveries",                              "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/notify",                                  "GET"): (302, 403, 403, 403, 200),
+    ("/admin/users",                                       "GET"): (302, 403, 403, 403, 200),
+    ("/admin/users/<int:user_id>",                         "GET"): (302, 403, 403, 403, 200),
     ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
@@ -119,6 +121,9 @@ MATRIX = {
     ("/admin/ops/notify/webhooks/<int:hook_id>/toggle",    "POST"): (302, 403, 403, 403, 302),
     ("/admin/ops/notify/contacts",                         "POST"): (302, 403, 403, 403, 302),
     ("/admin/ops/notify/contacts/<int:contact_id>/delete", "POST"): (302, 403, 403, 403, 302),
+    ("/admin/users/new",                                   "POST"): (302, 403, 403, 403, 303),
+    ("/admin/users/<int:user_id>/active",                  "POST"): (302, 403, 403, 403, 303),
+    ("/admin/users/<int:user_id>/password",                "POST"): (302, 403, 403, 403, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -134,6 +139,9 @@ POST_DATA = {
     "admin.add_webhook": {"name": "矩阵机器人{tag}", "kind": "dingtalk",
                           "url": "https://127.0.0.1:9/robot/send?access_token=1"},
     "admin.add_contact": {"tier": "head", "user_id": "{leader}", "department_id": "{housing}"},
+    "admin.add_user": {"username": "matrix-{tag}", "display_name": "矩阵用户", "role": "leader",
+                       "department": "", "email": "", "password": "matrix-pass-123"},
+    "admin.reset_password": {"password": "matrix-pass-456"},
 }
 
 
@@ -201,6 +209,7 @@ FORM_DATA = {
                       "confirm": "another-pass-123"},
     "admin.sla": {"kind": "message", "level": "", "unit": "working_days", "time_limit": "5",
                   "clock_start": "found"},
+    "admin.edit": {"display_name": "矩阵成员", "role": "leader", "department": "", "email": ""},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
@@ -215,6 +224,10 @@ CSRF_CASES = [
     ("/admin/ops/notify/rules/<int:rule_id>/<action>", "admin.rule_action"),
     ("/admin/ops/notify/webhooks", "admin.add_webhook"),
     ("/admin/ops/notify/webhooks/<int:hook_id>/toggle", "admin.toggle_webhook"),
+    ("/admin/users/<int:user_id>", "admin.edit"),
+    ("/admin/users/<int:user_id>/active", "admin.toggle_user"),
+    ("/admin/users/<int:user_id>/password", "admin.reset_password"),
+    ("/admin/users/new", "admin.add_user"),
     ("/alerts/<int:alert_id>/dismiss", "alerts.dismiss"),
     ("/alerts/<int:alert_id>/escalate", "alerts.escalate"),
     ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment", "alerts.sentiment"),
@@ -300,6 +313,13 @@ HOSTILE = [
     ("admin", "POST", f"/admin/ops/notify/contacts/{INT4_OVER}/delete", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/ops/notify/contacts/{TOO_BIG}/delete", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/ops/jobs/{'j' * 300}/pause", {}, 404, NO_SUCH),
+    ("admin", "GET", f"/admin/users/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/users/{TOO_BIG}/active", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/users/{INT4_OVER}/password", {"password": "x" * 9}, 404,
+     NO_SUCH),
+    ("admin", "POST", "/admin/users/new", {"username": "u{tag}", "display_name": "某",
+                                           "role": "z" * 40, "password": "long-password"},
+     303, "flash-error"),
     # ids in forms (select and hidden fields)
     ("opinion_staff", "POST", "/alerts/{alert}/merge", {"target": THIRTY_DIGITS}, 303,
      "找不到要并入的事件"),

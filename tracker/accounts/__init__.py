@@ -12,8 +12,10 @@ from tracker.accounts.users import (
     authenticate,
     change_password,
     create_user,
+    edit_user,
     end_sessions,
     find_user,
+    list_users,
     set_active,
     set_role,
 )
@@ -24,8 +26,10 @@ __all__ = [
     "authenticate",
     "change_password",
     "create_user",
+    "edit_user",
     "end_sessions",
     "find_user",
+    "list_users",
     "set_active",
     "set_role",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import click
@@ -11,7 +12,9 @@ from tracker.accounts import (
     AccountError,
     change_password,
     create_user,
+    edit_user,
     find_user,
+    list_users,
     set_active,
     set_role,
 )
@@ -103,3 +106,38 @@ def user_role(ctx: Context, username: str, role: str, department: str | None) ->
     _change(ctx, username, lambda session, account: (
         f"{username} is now {role}" if set_role(session, account, role, department)
         else f"{username} already is {role}"))
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON list")
+@pass_context
+def user_list(ctx: Context, as_json: bool) -> None:
+    """List users: username, name, role, department, e-mail, active."""
+    with session_scope(ctx.sessions) as session:
+        rows = [{"username": u.username, "name": u.display_name, "role": u.role_code,
+                 "department": u.department.name if u.department else None,
+                 "email": u.email, "active": u.active} for u in list_users(session)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo("\t".join([row["username"], row["name"], row["role"],
+                              row["department"] or "-", row["email"] or "-",
+                              "active" if row["active"] else "disabled"]))
+
+
+@user.command("edit")
+@click.argument("username")
+@click.option("--name", "display_name", help="name shown in the UI")
+@click.option("--email", help='e-mail address ("" clears it)')
+@click.option("--department", help='department name ("" clears it)')
+@click.option("--role", type=click.Choice([r.value for r in RoleCode]))
+@pass_context
+def user_edit(ctx: Context, username: str, display_name: str | None, email: str | None,
+              department: str | None, role: str | None) -> None:
+    """Change a user's name, e-mail, department or role; a new role or department ends
+    every session of the user."""
+    _change(ctx, username, lambda session, account: (
+        f"updated {username}" if edit_user(session, account, display_name, email, department,
+                                           role)
+        else f"{username} is unchanged"))

@@ -70,3 +70,37 @@ def test_user_password_asks_twice_when_not_given(db_env, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.count("New password") == 1 and "Repeat" in result.output
     assert account(db_env).check_password("typed-password")
+
+
+def test_user_list_and_edit(db_env, tmp_path):
+    import json
+
+    run(["db", "upgrade"], db_env, tmp_path)
+    run(["user", "add", "wang", "--role", "leader", "--password", "long-password"], db_env,
+        tmp_path)
+    edited = run(["user", "edit", "wang", "--name", "王科长", "--email", "wang@example.cn",
+                  "--role", "responder", "--department", "市水务局"], db_env, tmp_path)
+    assert edited.returncode == 0 and "updated wang" in edited.stdout, edited.stderr
+    again = run(["user", "edit", "wang", "--name", "王科长"], db_env, tmp_path)
+    assert "unchanged" in again.stdout, again.stderr
+    listed = run(["user", "list", "--json"], db_env, tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [{
+        "username": "wang", "name": "王科长", "role": "responder", "department": "市水务局",
+        "email": "wang@example.cn", "active": True}]
+    plain = run(["user", "list"], db_env, tmp_path)
+    assert plain.stdout.split("\t")[:3] == ["wang", "王科长", "responder"]
+    assert account(db_env).session_version == 2
+
+
+def test_the_last_admin_stays_an_admin(db_env, tmp_path):
+    run(["db", "upgrade"], db_env, tmp_path)
+    run(["user", "add", "root", "--role", "admin", "--password", "long-password"], db_env,
+        tmp_path)
+    for args in (["disable", "root"], ["role", "root", "leader"],
+                 ["edit", "root", "--role", "leader"]):
+        result = run(["user", *args], db_env, tmp_path)
+        assert_one_line_error(result, "last active admin")
+        assert result.returncode == 1
+    failed = run(["user", "edit", "nobody", "--name", "x"], db_env, tmp_path)
+    assert_one_line_error(failed, "no user 'nobody'")

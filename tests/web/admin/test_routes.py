@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from tests.conftest import csrf_token
+from tracker.models import User
 
 # (path, method) of every admin rule as it was under the "ops" and "ledger" blueprints.
 OLD_RULES = {
@@ -28,21 +30,26 @@ OLD_RULES = {
 NEW_RULES = {
     ("/ledger/calendar/notice", "GET"), ("/ledger/calendar/notice", "POST"),
     ("/ledger/calendar/<int:year>/complete", "POST"),
+    # 用户管理
+    ("/admin/users", "GET"), ("/admin/users/new", "POST"), ("/admin/users/<int:user_id>", "GET"),
+    ("/admin/users/<int:user_id>", "POST"), ("/admin/users/<int:user_id>/active", "POST"),
+    ("/admin/users/<int:user_id>/password", "POST"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
-               "hook_id": 999_999, "contact_id": 999_999, "year": 2031}
+               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999}
 
 
-def admin_requests(app) -> list[tuple[str, str, str]]:
-    """(endpoint, method, concrete URL) for every method of every admin rule."""
-    out = []
+def admin_requests(app, **args) -> list[tuple[str, str, str]]:
+    """(endpoint, method, concrete URL) for every method of every admin rule (``args``
+    override the sample URL arguments)."""
+    out, args = [], {**SAMPLE_ARGS, **args}
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if rule.endpoint.startswith("admin."):
-                url = url_for(rule.endpoint, **{a: SAMPLE_ARGS[a] for a in rule.arguments})
+                url = url_for(rule.endpoint, **{a: args[a] for a in rule.arguments})
                 out += [(rule.endpoint, m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return out
 
@@ -82,9 +89,10 @@ def test_other_roles_get_403_on_admin_only_rules(client, auth, demo_users, role)
             assert status == 403, (role, endpoint, method, url, status)
 
 
-def test_admins_open_every_admin_page(client, auth, demo_users):
+def test_admins_open_every_admin_page(client, auth, demo_users, session):
     account = demo_users["admin"]
     assert auth.login(account.username, account.password).status_code == 302
-    for endpoint, method, url in admin_requests(client.application):
+    me = session.scalar(select(User.id).where(User.username == account.username))
+    for endpoint, method, url in admin_requests(client.application, user_id=me):
         if method == "GET":
             assert client.get(url).status_code == 200, (endpoint, url)

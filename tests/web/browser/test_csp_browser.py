@@ -32,7 +32,8 @@ def pages(world: dict) -> list[str]:
             "/ledger/new/opinion", "/search/?q=搅拌站", "/reports/?month=2025-09",
             "/dashboard/wall", "/notifications", "/admin/ops/jobs", "/admin/ops/sources",
             "/admin/ops/deliveries", "/admin/ops/notify", "/ledger/calendar", "/ledger/sla",
-            "/ledger/calendar/notice", "/account/password", "/no/such/page"]
+            "/ledger/calendar/notice", "/account/password", "/admin/users",
+            f"/admin/users/{world['member']}", "/no/such/page"]
 
 
 @pytest.fixture
