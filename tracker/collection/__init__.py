@@ -23,6 +23,7 @@ from tracker.collection.sources import (
     list_sources,
     parse_config,
     preview,
+    preview_notes,
     set_enabled,
 )
 from tracker.collection.textclean import normalize_line
@@ -40,6 +41,7 @@ __all__ = [
     "list_sources",
     "parse_config",
     "preview",
+    "preview_notes",
     "set_enabled",
     "HealthPolicy",
     "ImportFileError",

@@ -375,3 +375,49 @@ def preview(kind: str, base_url: str, config: dict[str, Any], *, list_url: str |
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1][:300]
         raise SourceError([("url", f"the test fetch failed: {tail}",
                             "测试抓取失败，请检查配置与网址。")]) from None
+
+
+REJECTIONS = {
+    "missing title and text": "标题和正文都没有取到", "missing id": "没有取到编号",
+    "reply without reply time": "取到了答复内容，却没有取到答复时间",
+    "reply time without reply text": "取到了答复时间，却没有取到答复内容",
+    "reply before receipt": "答复时间早于留言时间", "missing submitted time": "没有取到发布时间",
+}
+PAGE_PROBLEMS = {
+    "truncated": "详情页不完整（没有找到“detail.complete”所指的元素）",
+    "no_id": "页面上没有取到编号（检查“id_from_url”或“fields.id”）",
+    "timeout": "页面响应超时", "connection": "无法连接网站", "dns": "网址的主机名无法解析",
+    "too_large": "页面过大", "redirect_loop": "页面循环跳转",
+}
+
+
+def preview_notes(result: dict[str, Any]) -> list[str]:
+    """What a test fetch's result means, in Chinese sentences (empty when all is well)."""
+    notes = [_page_note(p["kind"]) for p in result.get("problems", [])]
+    listing = result.get("list")
+    if listing is not None and not listing.get("entries"):
+        notes.append("列表页上没有找到任何条目（检查“list.entries”）。")
+    if not result.get("items") and not notes:
+        notes.append("没有提取到任何条目。")
+    rejected = result.get("rejected")
+    if rejected:
+        notes.append(f"抓取时这一条不会被保存：{_rejection(rejected)}。")
+    return list(dict.fromkeys(notes))
+
+
+def _page_note(kind: str) -> str:
+    if kind.startswith("http_"):
+        return f"页面返回错误（状态码 {kind[5:]}）。"
+    return PAGE_PROBLEMS.get(kind, "页面无法获取") + "。"
+
+
+def _rejection(reason: str) -> str:
+    if reason in REJECTIONS:
+        return REJECTIONS[reason]
+    name = reason.removeprefix("missing ")
+    if reason.startswith("missing ") and name in FIELD_LABELS:
+        return f"没有取到{FIELD_LABELS[name]}"
+    name = reason.split(":", 1)[0]
+    if name in ("published", "replied"):
+        return f"{FIELD_LABELS[name]}无法识别（检查“date_formats”）"
+    return "内容不符合保存要求"
