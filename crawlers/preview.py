@@ -51,8 +51,7 @@ def preview_class(base: type[ConfigSpider]) -> type[ConfigSpider]:
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.seen: dict[str, Any] = {"list": None, "detail": None, "items": [],
-                                         "problems": []}
+            self.seen: dict[str, Any] = {"list": None, "detail": None, "problems": []}
 
         async def start(self):
             """The list page (its first entry's detail follows) and/or the detail page."""
@@ -69,15 +68,15 @@ def preview_class(base: type[ConfigSpider]) -> type[ConfigSpider]:
         def parse_list(self, response, page: int) -> Iterator[Any]:
             """The crawl's list parsing, keeping the first detail page or record only."""
             self.seen["list"] = list_summary(response, self.config)
-            followed = False
+            taken = False  # the first detail page followed, or the first record read in place
             for result in super().parse_list(response, page):
                 if isinstance(result, Request):
-                    role = result.meta.get("role")
-                    if role == "detail" and not followed and not self.detail_url:
-                        followed = True
+                    if result.meta.get("role") == "detail" and not taken and not self.detail_url:
+                        taken = True
                         self.seen["list"]["followed"] = result.url
                         yield result
-                elif not self.seen["items"]:
+                elif not taken:
+                    taken = True
                     yield result
 
         def parse_detail(self, response) -> Iterator[RawItem]:

@@ -74,3 +74,40 @@ def test_a_test_fetch_is_explained_in_chinese():
         note = preview_notes({"items": 1, "problems": [], "rejected": reason})
         assert note and said in note[0], (reason, note)
         assert not re.search(r"[A-Za-z]{3,}", note[0].replace("date_formats", ""))
+
+
+def test_the_preview_shows_what_the_crawl_stores(demo_site, tmp_path):
+    """Every demo source previews an item, not rejected; a board's preview equals the row
+    the real crawl stores for the same message."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from tests.crawlers.conftest import crawl, drop_crawl_db, make_crawl_db
+    from tracker.collection import preview
+    from tracker.models import MessageCase
+
+    results = {}
+    for name, (_, kind, config) in DEMO_SOURCES.items():
+        result = preview(kind, demo_site.url + "/", config, name=name)
+        assert result["items"] >= 1 and result["rejected"] is None, (name, result)
+        assert result["problems"] == [] and result["fields"].get("title"), (name, result)
+        results[name] = result
+    assert results["demo_board_a"]["list"]["next"] and results["demo_forum"]["detail"][
+        "records"] > 1
+    assert results["demo_rss_xmwb"]["items"] == 1  # a feed: the first record only
+    db = make_crawl_db("sqlite", tmp_path, demo_site.url)
+    try:
+        crawl(db, "demo_board_b")
+        shown = results["demo_board_b"]
+        with db.session() as session:
+            case = session.scalar(select(MessageCase).where(
+                MessageCase.external_id == shown["external_id"]))
+        fields = shown["fields"]
+        assert (case.title, case.body, case.author, case.url) == (
+            fields["title"], fields["text"], fields["author"], shown["url"])
+        assert case.submitted_at == datetime.fromisoformat(fields["published"])
+        assert (case.likes, case.dislikes) == (fields["likes"], fields["dislikes"])
+        assert case.reply_text == fields.get("reply_text")
+    finally:
+        drop_crawl_db(db)
