@@ -79,9 +79,11 @@ class _Checker:
         self.problems: list[tuple[str, str, str]] = []
 
     def add(self, key: str, en: str, zh: str) -> None:
+        """Note one problem with ``key``."""
         self.problems.append((key, en, zh))
 
     def keys(self, where: str, value: dict[str, Any], known: tuple[str, ...]) -> None:
+        """Name every key of ``value`` that is not ``known``."""
         for key in value:
             if key not in known:
                 self.add(f"{where}{key}", f"unknown key (known: {', '.join(known)})",
@@ -104,6 +106,7 @@ class _Checker:
             self.regex(f"{key}.regex", spec["regex"])
 
     def regex(self, key: str, pattern: Any) -> None:
+        """A regular expression that compiles."""
         try:
             re.compile(pattern)
         except (re.error, TypeError) as exc:
