@@ -28,6 +28,7 @@ from tracker.models import (
     Notification,
     NotificationRule,
     SlaRuleRow,
+    Source,
     User,
     WebhookEndpoint,
 )
@@ -98,14 +99,17 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     member = User(username=f"member-{tag}", display_name="矩阵成员", role_code="opinion_staff",
                   active=True, failed_logins=0)
     member.set_password("member-pass-123")
-    session.add_all([sla, rule, hook, contact, member, JobRun(job_id="analyze", status="ok")])
+    source = Source(name=f"matrix_{tag}", title="矩阵信息源", kind="rss", enabled=False,
+                    base_url="http://127.0.0.1:9/", config={})
+    session.add_all([sla, rule, hook, contact, member, source,
+                     JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
         session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
                                  body=f"测试通知 {tag}"))
     session.flush()
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
-            "member": member.id}
+            "member": member.id, "source": source.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -138,6 +142,8 @@ URL_ARGS = {
     "admin.delete_contact": {"contact_id": "{contact}"},
     "admin.edit": {"user_id": "{member}"}, "admin.toggle_user": {"user_id": "{member}"},
     "admin.reset_password": {"user_id": "{member}"},
+    "admin.source_page": {"source_id": "{source}"}, "admin.source_edit": {"source_id": "{source}"},
+    "admin.source_active": {"source_id": "{source}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

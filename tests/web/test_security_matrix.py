@@ -101,6 +101,10 @@ MATRIX = {
     ("/admin/ops/notify",                                  "GET"): (302, 403, 403, 403, 200),
     ("/admin/users",                                       "GET"): (302, 403, 403, 403, 200),
     ("/admin/users/<int:user_id>",                         "GET"): (302, 403, 403, 403, 200),
+    ("/admin/sources",                                     "GET"): (302, 403, 403, 403, 200),
+    ("/admin/sources/new",                                 "GET"): (302, 403, 403, 403, 200),
+    ("/admin/sources/<int:source_id>",                     "GET"): (302, 403, 403, 403, 200),
+    ("/admin/sources/<int:source_id>/edit",                "GET"): (302, 403, 403, 403, 200),
     ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
@@ -124,6 +128,7 @@ MATRIX = {
     ("/admin/users/new",                                   "POST"): (302, 403, 403, 403, 303),
     ("/admin/users/<int:user_id>/active",                  "POST"): (302, 403, 403, 403, 303),
     ("/admin/users/<int:user_id>/password",                "POST"): (302, 403, 403, 403, 303),
+    ("/admin/sources/<int:source_id>/active",              "POST"): (302, 403, 403, 403, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -210,6 +215,16 @@ FORM_DATA = {
     "admin.sla": {"kind": "message", "level": "", "unit": "working_days", "time_limit": "5",
                   "clock_start": "found"},
     "admin.edit": {"display_name": "矩阵成员", "role": "leader", "department": "", "email": ""},
+    "admin.source_new": {"name": "matrix_{tag}", "title": "矩阵信息源", "kind": "rss",
+                         "base_url": "http://127.0.0.1:9/", "interval": "30", "action": "save",
+                         "config": '{"start_urls": ["/f.xml"], "inline": true, "list": '
+                                   '{"entries": "item"}, "fields": {"title": "title", '
+                                   '"id": "guid"}}'},
+    "admin.source_edit": {"title": "矩阵信息源改", "kind": "rss", "base_url": "http://127.0.0.1:9/",
+                          "interval": "30", "action": "save",
+                          "config": '{"start_urls": ["/g.xml"], "inline": true, "list": '
+                                    '{"entries": "item"}, "fields": {"title": "title", '
+                                    '"id": "guid"}}'},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
@@ -228,6 +243,9 @@ CSRF_CASES = [
     ("/admin/users/<int:user_id>/active", "admin.toggle_user"),
     ("/admin/users/<int:user_id>/password", "admin.reset_password"),
     ("/admin/users/new", "admin.add_user"),
+    ("/admin/sources/new", "admin.source_new"),
+    ("/admin/sources/<int:source_id>/edit", "admin.source_edit"),
+    ("/admin/sources/<int:source_id>/active", "admin.source_active"),
     ("/alerts/<int:alert_id>/dismiss", "alerts.dismiss"),
     ("/alerts/<int:alert_id>/escalate", "alerts.escalate"),
     ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment", "alerts.sentiment"),
@@ -317,6 +335,16 @@ HOSTILE = [
     ("admin", "POST", f"/admin/users/{TOO_BIG}/active", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/users/{INT4_OVER}/password", {"password": "x" * 9}, 404,
      NO_SUCH),
+    ("admin", "GET", f"/admin/sources/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("admin", "GET", f"/admin/sources/{TOO_BIG}/edit", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/sources/{INT4_OVER}/active", {}, 404, NO_SUCH),
+    ("admin", "POST", "/admin/sources/new", {"name": "s{tag}", "title": "某", "kind": "board",
+                                             "base_url": "http://127.0.0.1:9/", "interval": "30",
+                                             "config": "{" * 5000, "action": "save"},
+     400, "配置不是有效的格式"),
+    ("admin", "POST", "/admin/sources/{source}/edit",
+     {"title": "某", "kind": "z" * 40, "base_url": "http://127.0.0.1:9/", "interval": "9" * 30,
+      "config": "{}", "action": "test"}, 400, "不是有效的"),
     ("admin", "POST", "/admin/users/new", {"username": "u{tag}", "display_name": "某",
                                            "role": "z" * 40, "password": "long-password"},
      303, "flash-error"),

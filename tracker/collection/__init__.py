@@ -1,5 +1,5 @@
-"""Collection: ingest, message-board import, crawl runs, source health,
-text cleaning and time parsing."""
+"""Collection: ingest, message-board import, crawl runs, source health, sources (add, edit,
+check, test-fetch), text cleaning and time parsing."""
 
 from __future__ import annotations
 
@@ -10,9 +10,39 @@ from tracker.collection.importer import (
     ensure_import_source,
     import_messages,
 )
+from tracker.collection.sources import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    SourceError,
+    SourceRow,
+    add_source,
+    check_config,
+    edit_source,
+    find_source,
+    last_runs,
+    list_sources,
+    parse_config,
+    preview,
+    preview_notes,
+    set_enabled,
+)
 from tracker.collection.textclean import normalize_line
 
 __all__ = [
+    "FIELD_LABELS",
+    "KIND_LABELS",
+    "SourceError",
+    "SourceRow",
+    "add_source",
+    "check_config",
+    "edit_source",
+    "find_source",
+    "last_runs",
+    "list_sources",
+    "parse_config",
+    "preview",
+    "preview_notes",
+    "set_enabled",
     "HealthPolicy",
     "ImportFileError",
     "STANDARD_HEADERS",

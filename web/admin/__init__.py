@@ -3,8 +3,9 @@
 One module per page group: ``ops`` (scheduled jobs, source health, notification deliveries),
 ``notify`` (notification rules, group robots, escalation contacts), ``ledger`` (holiday
 calendar and SLA rules), ``notifications`` (each user's own in-app notifications, open to
-every role) and ``users`` (用户管理). Paths keep their historical prefixes (``/admin/ops``,
-``/ledger``, ``/notifications``) so bookmarks still work; each route carries its own role check.
+every role), ``users`` (用户管理) and ``sources`` (信息源管理). Paths keep their historical
+prefixes (``/admin/ops``, ``/ledger``, ``/notifications``) so bookmarks still work; each route
+carries its own role check.
 """
 
 from __future__ import annotations
@@ -37,4 +38,4 @@ def inject_labels() -> dict[str, Any]:
             "LEVELS": LEVELS, "TIERS": TIERS, "ROLE_NAMES": ROLE_NAMES}
 
 
-from web.admin import ledger, notifications, notify_settings, ops, users  # noqa: E402,F401  (routes register on bp)
+from web.admin import ledger, notifications, notify_settings, ops, sources, users  # noqa: E402,F401  (routes register on bp)

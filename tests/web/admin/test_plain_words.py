@@ -42,7 +42,9 @@ class VisibleText(HTMLParser):
     """The text a reader sees: no tags, attributes, scripts or styles; the hrefs aside.
 
     The ``<code>`` of the search help is left out too: the query syntax a user types
-    (``region:``, ``source:demo_board_a``, ``kind:board``), each code beside its Chinese name.
+    (``region:``, ``source:demo_board_a``, ``kind:board``), each code beside its Chinese name;
+    so are the config keys of the source form's help (``data-config-help``) and what a
+    ``<textarea>`` holds (the value the user typed, e.g. a source's config).
     """
 
     def __init__(self) -> None:
@@ -54,9 +56,9 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "details" and "data-search-help" in attrs:
+        if tag == "details" and ("data-search-help" in attrs or "data-config-help" in attrs):
             self._help = True
-        if tag in ("script", "style", "template") or (tag == "code" and self._help):
+        if tag in ("script", "style", "template", "textarea") or (tag == "code" and self._help):
             self._hidden += 1
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
@@ -64,7 +66,8 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "details":
             self._help = False
-        if (tag in ("script", "style", "template") or (tag == "code" and self._help)) \
+        if (tag in ("script", "style", "template", "textarea")
+                or (tag == "code" and self._help)) \
                 and self._hidden:
             self._hidden -= 1
 

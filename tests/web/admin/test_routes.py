@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tracker.models import User
+from tracker.models import Source, User
 
 # (path, method) of every admin rule as it was under the "ops" and "ledger" blueprints.
 OLD_RULES = {
@@ -34,12 +34,18 @@ NEW_RULES = {
     ("/admin/users", "GET"), ("/admin/users/new", "POST"), ("/admin/users/<int:user_id>", "GET"),
     ("/admin/users/<int:user_id>", "POST"), ("/admin/users/<int:user_id>/active", "POST"),
     ("/admin/users/<int:user_id>/password", "POST"),
+    # 信息源管理
+    ("/admin/sources", "GET"), ("/admin/sources/new", "GET"), ("/admin/sources/new", "POST"),
+    ("/admin/sources/<int:source_id>", "GET"), ("/admin/sources/<int:source_id>/edit", "GET"),
+    ("/admin/sources/<int:source_id>/edit", "POST"),
+    ("/admin/sources/<int:source_id>/active", "POST"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
-               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999}
+               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
+               "source_id": 999_999}
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
@@ -93,6 +99,11 @@ def test_admins_open_every_admin_page(client, auth, demo_users, session):
     account = demo_users["admin"]
     assert auth.login(account.username, account.password).status_code == 302
     me = session.scalar(select(User.id).where(User.username == account.username))
-    for endpoint, method, url in admin_requests(client.application, user_id=me):
+    source = Source(name="routes_board", title="某区网上留言板", kind="board",
+                    base_url="http://127.0.0.1:9/", config={})
+    session.add(source)
+    session.commit()
+    for endpoint, method, url in admin_requests(client.application, user_id=me,
+                                                source_id=source.id):
         if method == "GET":
             assert client.get(url).status_code == 200, (endpoint, url)
