@@ -7,14 +7,17 @@ from tracker.collection.health import STATE_LABELS, HealthPolicy, State, check_a
 from tracker.collection.importer import (
     STANDARD_HEADERS,
     ImportFileError,
+    ImportReport,
     ensure_import_source,
     import_messages,
+    import_records,
 )
 from tracker.collection.textclean import normalize_line
 
 __all__ = [
     "HealthPolicy",
     "ImportFileError",
+    "ImportReport",
     "STANDARD_HEADERS",
     "STATE_LABELS",
     "State",
@@ -22,5 +25,6 @@ __all__ = [
     "check_source",
     "ensure_import_source",
     "import_messages",
+    "import_records",
     "normalize_line",
 ]
