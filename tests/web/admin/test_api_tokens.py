@@ -41,7 +41,8 @@ def test_create_use_and_revoke_a_token_on_the_page(client, auth, demo_users, ses
     listed = client.get(PAGE).get_data(as_text=True)
     assert secret not in listed and "热线对接" in listed and "从未使用" in listed
     pushed = client.post("/api/v1/messages", headers={"Authorization": f"Bearer {secret}"},
-                         json={"number": "P-1", "title": "路灯不亮", "received_at": "2024-05-06 09:00"})
+                         json={"number": "P-1", "title": "路灯不亮",
+                               "received_at": "2024-05-06 09:00"})
     assert pushed.status_code == 201, pushed.get_json()
     assert "从未使用" not in client.get(PAGE).get_data(as_text=True)
     revoked = client.post(f"{PAGE}/{row.id}/revoke", data={"csrf_token": token})
@@ -78,3 +79,18 @@ def test_the_guide_links_the_description(client, auth, demo_users):
     sign_in_admin(auth, demo_users)
     html = client.get(f"{PAGE}/guide").get_data(as_text=True)
     assert 'href="/api/v1/openapi.json"' in html and "每分钟最多调用 60 次" in html
+
+
+def test_the_token_pages_speak_chinese(client, auth, demo_users, session):
+    from tests.web.admin.test_plain_words import problems, visible
+
+    sign_in_admin(auth, demo_users)
+    token = csrf_token(client, PAGE)
+    made = client.post(f"{PAGE}/new", data={"csrf_token": token, "name": "热线对接",
+                                             "binding": "source", "new_source": "12345热线"})
+    row = session.scalar(select(ApiToken).where(ApiToken.name == "热线对接"))
+    client.post(f"{PAGE}/{row.id}/revoke", data={"csrf_token": token})
+    for html in (made.get_data(as_text=True), client.get(PAGE).get_data(as_text=True),
+                 client.get(f"{PAGE}/guide").get_data(as_text=True)):
+        text = visible(html)[0]
+        assert problems(text) == [], problems(text)
