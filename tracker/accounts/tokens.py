@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from tracker.collection import ImportFileError, ensure_import_source
+from tracker.collection import ensure_import_source
 from tracker.models import ApiRateWindow, ApiToken, Department, Source, record_audit, utcnow
 
 PREFIX = "yq_"
@@ -74,14 +74,17 @@ def _check_scopes(scopes: tuple[str, ...], source: Source | None,
 
 def _source(session: Session, name: str) -> Source:
     """The board source ``name`` (by name or title), created as an import source if new."""
+    if len(name) > NAME_LENGTH:
+        raise TokenError(f"a source name has at most {NAME_LENGTH} characters",
+                         f"留言来源名称最多 {NAME_LENGTH} 个字符。")
     found = session.scalar(select(Source).where(Source.name == name)) or session.scalar(
         select(Source).where(Source.title == name))
-    try:
-        return found if found is not None and found.kind == "board" else \
-            ensure_import_source(session, name)
-    except ImportFileError:
+    if found is None:
+        return ensure_import_source(session, name)
+    if found.kind != "board":
         raise TokenError(f"source {name!r} is not a message board",
-                         f"“{name}”不是留言板来源，不能推送留言。") from None
+                         f"“{name}”不是留言板来源，不能推送留言。")
+    return found
 
 
 def _department(session: Session, name: str) -> Department:

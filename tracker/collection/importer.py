@@ -43,6 +43,7 @@ ITEM_FIELDS = {"external_id": ID, "title": TITLE, "text": BODY, "published_at": 
 REQUIRED_HEADERS = (ID, TIME)
 TEXT_HEADERS = (TITLE, BODY)
 BATCH = 200
+ID_LENGTH = 64  # message_cases.external_id
 csv.field_size_limit(50_000_000)
 
 
@@ -198,6 +199,8 @@ def row_to_item(cells: dict[str, Any]) -> tuple[CollectedItem, list[str]]:
     external_id = normalize_line(_cell_text(cells.get(ID)))
     if not external_id:
         raise Rejected(f"missing {ID}", field=ID)
+    if len(external_id) > ID_LENGTH:
+        raise Rejected(f"{ID} longer than {ID_LENGTH} characters", field=ID)
     published_at = _time(cells.get(TIME), TIME, required=True)
     title = normalize_line(_cell_text(cells.get(TITLE)))
     text = normalize_text(_cell_text(cells.get(BODY)))

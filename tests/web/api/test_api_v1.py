@@ -111,6 +111,7 @@ def test_a_repeated_push_changes_nothing(client, session, tokens):
 
 @pytest.mark.parametrize("payload, status, code, field", [
     (MESSAGE | {"number": None}, 422, "invalid_field", "number"),
+    (MESSAGE | {"number": "9" * 65}, 422, "invalid_field", "number"),
     ({k: v for k, v in MESSAGE.items() if k != "received_at"}, 422, "invalid_field",
      "received_at"),
     (MESSAGE | {"received_at": "下周二"}, 422, "invalid_field", "received_at"),

@@ -234,7 +234,7 @@ def message_status(number: str) -> Any:
     source = _source_for_number(token)
     entry_id = get_db().scalar(
         select(LedgerEntry.id).join(MessageCase, LedgerEntry.message_case_id == MessageCase.id)
-        .where(MessageCase.source_id == source.id, MessageCase.external_id == number[:128]))
+        .where(MessageCase.source_id == source.id, MessageCase.external_id == number))
     if entry_id is None:
         raise not_found("此来源没有这个编号的留言（或其台账尚未生成）。")
     entry, case = _readable(entry_id, token)
