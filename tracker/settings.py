@@ -120,6 +120,7 @@ class Settings:
     webhook_urls: tuple[str, ...] = field(default=(), repr=False)
     webhook_allow_private: bool = False
     min_rank_sample: int = 5
+    api_rate_limit: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -178,4 +179,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_urls=webhooks,
         webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
         min_rank_sample=parse_int(env, "MIN_RANK_SAMPLE", 5, minimum=1),
+        api_rate_limit=parse_int(env, "API_RATE_LIMIT", 60, minimum=1),
     )

@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     import web.alerts
+    import web.api.v1
     import web.dashboard
     import web.reports
     import web.search
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
+    web.api.v1.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -80,9 +80,16 @@ def page_context(code: int, message: str) -> dict[str, Any]:
             "back": back_link()}
 
 
+#: The English ``code`` of a JSON error, as the API's own errors carry one (web/api/v1).
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+         500: "server_error", 503: "unavailable"}
+
+
 def _json(code: int, message: str) -> Any:
-    return jsonify(error={"status": code, "title": TITLES.get(code, "请求未能完成"),
-                          "message": message}), code
+    return jsonify(error={"code": CODES.get(code, "error"), "status": code,
+                          "title": TITLES.get(code, "请求未能完成"), "message": message,
+                          "field": None}), code
 
 
 def http_error(exc: HTTPException) -> Any:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tests.tracker.events.factory import MATTER, fresh_epoch, mention
 from tests.tracker.ledger.factory import HOUSING, actor, context, department_id, local
+from tracker.accounts import create_token
 from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
 from tracker.models import (
     EscalationContact,
@@ -108,8 +109,10 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
         session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
                                  body=f"测试通知 {tag}"))
     session.flush()
+    token, _secret = create_token(session, f"矩阵令牌-{tag}", scopes=("metrics:read",))
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
-            "member": member.id, "source": source.id}
+            "member": member.id, "source": source.id,
+            "api_token": token.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -144,6 +147,8 @@ URL_ARGS = {
     "admin.reset_password": {"user_id": "{member}"},
     "admin.source_page": {"source_id": "{source}"}, "admin.source_edit": {"source_id": "{source}"},
     "admin.source_active": {"source_id": "{source}"},
+    "admin.revoke_api_token": {"token_id": "{api_token}"},
+    "api.entry_status": {"entry_id": "{entry}"}, "api.message_status": {"number": "1"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

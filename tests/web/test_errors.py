@@ -157,7 +157,7 @@ def test_api_clients_get_json(client, path, headers):
     response = client.get(path, headers=headers)
     assert response.status_code == 404 and response.is_json
     assert response.get_json() == {"error": {
-        "status": 404, "title": "页面不存在",
+        "code": "not_found", "field": None, "status": 404, "title": "页面不存在",
         "message": "您要找的页面或记录不存在，可能链接有误，或该记录已不在您的查看范围内。"}}
 
 

@@ -105,7 +105,15 @@ MATRIX = {
     ("/admin/sources/new",                                 "GET"): (302, 403, 403, 403, 200),
     ("/admin/sources/<int:source_id>",                     "GET"): (302, 403, 403, 403, 200),
     ("/admin/sources/<int:source_id>/edit",                "GET"): (302, 403, 403, 403, 200),
+    ("/admin/api-tokens",                                  "GET"): (302, 403, 403, 403, 200),
+    ("/admin/api-tokens/guide",                            "GET"): (302, 403, 403, 403, 200),
     ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
+    # The API authenticates by token, not by session: a visitor or a signed-in user without
+    # a token gets 401 (JSON); its description is public.
+    ("/api/v1/openapi.json",                               "GET"): (200, 200, 200, 200, 200),
+    ("/api/v1/messages/<number>",                          "GET"): (401, 401, 401, 401, 401),
+    ("/api/v1/entries/<int:entry_id>",                     "GET"): (401, 401, 401, 401, 401),
+    ("/api/v1/metrics",                                    "GET"): (401, 401, 401, 401, 401),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
     ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
@@ -129,6 +137,9 @@ MATRIX = {
     ("/admin/users/<int:user_id>/active",                  "POST"): (302, 403, 403, 403, 303),
     ("/admin/users/<int:user_id>/password",                "POST"): (302, 403, 403, 403, 303),
     ("/admin/sources/<int:source_id>/active",              "POST"): (302, 403, 403, 403, 303),
+    ("/admin/api-tokens/new",                              "POST"): (302, 403, 403, 403, 200),
+    ("/admin/api-tokens/<int:token_id>/revoke",            "POST"): (302, 403, 403, 403, 303),
+    ("/api/v1/messages",                                   "POST"): (401, 401, 401, 401, 401),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -147,6 +158,7 @@ POST_DATA = {
     "admin.add_user": {"username": "matrix-{tag}", "display_name": "矩阵用户", "role": "leader",
                        "department": "", "email": "", "password": "matrix-pass-123"},
     "admin.reset_password": {"password": "matrix-pass-456"},
+    "admin.create_api_token": {"name": "矩阵令牌{tag}", "binding": "none"},
 }
 
 
@@ -246,6 +258,8 @@ CSRF_CASES = [
     ("/admin/sources/new", "admin.source_new"),
     ("/admin/sources/<int:source_id>/edit", "admin.source_edit"),
     ("/admin/sources/<int:source_id>/active", "admin.source_active"),
+    ("/admin/api-tokens/new", "admin.create_api_token"),
+    ("/admin/api-tokens/<int:token_id>/revoke", "admin.revoke_api_token"),
     ("/alerts/<int:alert_id>/dismiss", "alerts.dismiss"),
     ("/alerts/<int:alert_id>/escalate", "alerts.escalate"),
     ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment", "alerts.sentiment"),
@@ -267,8 +281,28 @@ CSRF_CASES = [
 ]
 
 
+# POSTs authenticated by an API token, not by the session (web/api/v1): exempt from CSRF,
+# and refused with 401 to a signed-in browser that has no token.
+TOKEN_POSTS = [("/api/v1/messages", "api.push_messages")]
+
+
 def test_every_post_rule_has_its_csrf_case(app):
-    assert {endpoint for _, endpoint in post_rules(app)} == {e for _, e in CSRF_CASES}
+    assert {endpoint for _, endpoint in post_rules(app)} == {
+        e for _, e in CSRF_CASES + TOKEN_POSTS}
+
+
+@pytest.mark.parametrize("rule, endpoint", TOKEN_POSTS)
+def test_token_posts_ignore_the_session_and_change_nothing(
+        client, auth, demo_users, world, session, rule, endpoint):
+    sign_in(auth, demo_users, "admin")
+    with client.application.test_request_context():
+        url = url_for(endpoint)
+    before = snapshot(session)
+    for data in ({}, {"csrf_token": session_token(client)}):
+        response = client.post(url, data=data)
+        assert response.status_code == 401 and response.is_json
+        assert re.search(r"[\u4e00-\u9fff]", response.get_json()["error"]["message"])
+    assert snapshot(session) == before
 
 
 @pytest.mark.parametrize("rule, endpoint", CSRF_CASES)
@@ -332,6 +366,12 @@ HOSTILE = [
     ("admin", "POST", f"/admin/ops/notify/contacts/{TOO_BIG}/delete", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/ops/jobs/{'j' * 300}/pause", {}, 404, NO_SUCH),
     ("admin", "GET", f"/admin/users/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/api-tokens/{INT4_OVER}/revoke", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/api-tokens/{TOO_BIG}/revoke", {}, 404, NO_SUCH),
+    ("admin", "POST", "/admin/api-tokens/new", {"name": "令牌{tag}", "binding": "department",
+                                                "department": "z" * 300}, 303, "没有部门"),
+    ("admin", "POST", "/admin/api-tokens/new", {"name": "令牌{tag}", "binding": "none",
+                                                "scopes": "z" * 40}, 303, "权限选项无效"),
     ("admin", "POST", f"/admin/users/{TOO_BIG}/active", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/users/{INT4_OVER}/password", {"password": "x" * 9}, 404,
      NO_SUCH),

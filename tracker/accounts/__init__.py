@@ -2,10 +2,25 @@
 
 - :mod:`tracker.accounts.users`: create and change users, ``authenticate``, ``end_sessions``
 - :mod:`tracker.accounts.throttle`: failed sign-ins counted per client address
+- :mod:`tracker.accounts.tokens`: API tokens (hashed, scoped, revocable) and their rate limit
 """
 
 from __future__ import annotations
 
+from tracker.accounts.tokens import (
+    ENTRIES,
+    METRICS,
+    PUSH,
+    SCOPES,
+    TokenError,
+    authenticate_token,
+    count_request,
+    create_token,
+    find_token_by_name,
+    list_tokens,
+    revoke_token,
+    scope_words,
+)
 from tracker.accounts.users import (
     AccountError,
     LoginResult,
@@ -21,7 +36,19 @@ from tracker.accounts.users import (
 )
 
 __all__ = [
+    "ENTRIES",
+    "METRICS",
+    "PUSH",
+    "SCOPES",
     "AccountError",
+    "TokenError",
+    "authenticate_token",
+    "count_request",
+    "create_token",
+    "find_token_by_name",
+    "list_tokens",
+    "revoke_token",
+    "scope_words",
     "LoginResult",
     "authenticate",
     "change_password",

@@ -7,8 +7,10 @@ from tracker.collection.health import STATE_LABELS, HealthPolicy, State, check_a
 from tracker.collection.importer import (
     STANDARD_HEADERS,
     ImportFileError,
+    ImportReport,
     ensure_import_source,
     import_messages,
+    import_records,
 )
 from tracker.collection.sources import (
     FIELD_LABELS,
@@ -45,6 +47,7 @@ __all__ = [
     "set_enabled",
     "HealthPolicy",
     "ImportFileError",
+    "ImportReport",
     "STANDARD_HEADERS",
     "STATE_LABELS",
     "State",
@@ -52,5 +55,6 @@ __all__ = [
     "check_source",
     "ensure_import_source",
     "import_messages",
+    "import_records",
     "normalize_line",
 ]

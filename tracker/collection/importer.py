@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,10 +36,14 @@ STANDARD_HEADERS = (ID, USER, TITLE, TIME, BODY, REPLY, REPLY_TIME, CATEGORY, LI
 ALIASES = {"一级标签": CATEGORY, "留言标题": TITLE, "留言内容": BODY, "回复意见": REPLY,
            "回复内容": REPLY, "回复时间": REPLY_TIME, "答复单位": DEPT, "回复部门": DEPT,
            "点赞": LIKES, "反对": DISLIKES, "留言人": USER}
+# The standard header of each field a rejected item names (tracker.collection.ingest).
+ITEM_FIELDS = {"external_id": ID, "title": TITLE, "text": BODY, "published_at": TIME,
+               "reply_text": REPLY, "replied_at": REPLY_TIME}
 # A title can be derived from the text, so a file needs one of the two, not both.
 REQUIRED_HEADERS = (ID, TIME)
 TEXT_HEADERS = (TITLE, BODY)
 BATCH = 200
+ID_LENGTH = 64  # message_cases.external_id
 csv.field_size_limit(50_000_000)
 
 
@@ -56,6 +60,11 @@ class ImportReport:
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: The standard header at fault in each rejected row (row → header, None when the row
+    #: as a whole is at fault); not part of ``as_json``.
+    error_fields: dict[int, str | None] = field(default_factory=dict)
+    #: What happened to each stored message: 留言编号 → new, updated or unchanged.
+    outcomes: dict[str, str] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -150,9 +159,10 @@ def _time(value: Any, column: str, required: bool) -> datetime | None:
     try:
         parsed = parse_time(value)
     except TimeParseError:
-        raise Rejected(f"{column} is not a date: {_cell_text(value).strip()[:40]!r}") from None
+        raise Rejected(f"{column} is not a date: {_cell_text(value).strip()[:40]!r}",
+                       field=column) from None
     if parsed is None and required:
-        raise Rejected(f"missing {column}")
+        raise Rejected(f"missing {column}", field=column)
     return parsed.value if parsed else None
 
 
@@ -188,12 +198,14 @@ def row_to_item(cells: dict[str, Any]) -> tuple[CollectedItem, list[str]]:
     reason when the row cannot be a message."""
     external_id = normalize_line(_cell_text(cells.get(ID)))
     if not external_id:
-        raise Rejected(f"missing {ID}")
+        raise Rejected(f"missing {ID}", field=ID)
+    if len(external_id) > ID_LENGTH:
+        raise Rejected(f"{ID} longer than {ID_LENGTH} characters", field=ID)
     published_at = _time(cells.get(TIME), TIME, required=True)
     title = normalize_line(_cell_text(cells.get(TITLE)))
     text = normalize_text(_cell_text(cells.get(BODY)))
     if not title and not text:
-        raise Rejected(f"missing {TITLE} and {BODY}")
+        raise Rejected(f"missing {TITLE} and {BODY}", field=TITLE)
     warnings: list[str] = []
     if not title:
         title = derive_title(text)
@@ -225,45 +237,68 @@ def ensure_import_source(session: Session, name: str) -> Source:
     return source
 
 
-def _parse_rows(rows: Iterator[tuple[int, list[Any]]], mapping: dict[str, str],
-                report: ImportReport) -> Iterator[CollectedItem]:
-    header_seen, columns, first_row = False, {}, {}
+def _cell_rows(rows: Iterator[tuple[int, list[Any]]],
+               mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, standard header → cell) of every non-blank row after the header."""
+    header_seen, columns = False, {}
     for number, row in rows:
         if not any(_cell_text(c).strip() for c in row):
             continue  # blank lines and trailing empty spreadsheet rows are not rows
         if not header_seen:
             columns, header_seen = map_headers(row, mapping), True
             continue
-        cells = {name: row[i] if i < len(row) else None for name, i in columns.items()}
+        yield number, {name: row[i] if i < len(row) else None for name, i in columns.items()}
+    if not header_seen:
+        raise ImportFileError("the file is empty")
+
+
+def check_records(records: Iterable[tuple[int, dict[str, Any]]],
+                  report: ImportReport) -> Iterator[CollectedItem]:
+    """The items of the valid records (row number, standard header → value); each rejected
+    record and each warning goes to ``report`` with its row number."""
+    first_row: dict[str, int] = {}
+    for number, cells in records:
         try:
             item, warnings = row_to_item(cells)
             if item.external_id in first_row:
                 raise Rejected(f"duplicate {ID} {item.external_id} "
-                               f"(first in row {first_row[item.external_id]})")
+                               f"(first in row {first_row[item.external_id]})", field=ID)
         except Rejected as exc:
             report.errors.append({"row": number, "reason": str(exc)})
+            report.error_fields[number] = ITEM_FIELDS.get(exc.field or "", exc.field)
             continue
         first_row[item.external_id] = number
         report.warnings.extend({"row": number, "reason": w} for w in warnings)
         yield item
-    if not header_seen:
-        raise ImportFileError("the file is empty")
+
+
+def import_records(session: Session, source: Source,
+                   records: Iterable[tuple[int, dict[str, Any]]], *,
+                   via: str = "import") -> ImportReport:
+    """Store every valid record into ``source`` (the file import and the API's push both
+    come through here); the caller commits, or rolls back when it wants all or nothing."""
+    report = ImportReport()
+    ingestor = Ingestor(session, source, via=via)
+    batch: list[CollectedItem] = []
+
+    def store() -> None:
+        outcomes = ingestor.ingest_many(batch)
+        report.outcomes.update(zip((i.external_id for i in batch), outcomes, strict=True))
+        batch.clear()
+
+    for item in check_records(records, report):
+        batch.append(item)
+        if len(batch) >= BATCH:
+            store()
+    if batch:
+        store()
+    report.imported = ingestor.counts["new"]
+    report.updated = ingestor.counts["updated"]
+    report.unchanged = ingestor.counts["unchanged"]
+    return report
 
 
 def import_messages(session: Session, source: Source, path: Path,
                     mapping: dict[str, str] | None = None) -> ImportReport:
     """Import every valid row of ``path`` into ``source``; the caller commits."""
-    report = ImportReport()
-    ingestor = Ingestor(session, source, via="import")
-    batch: list[CollectedItem] = []
-    for item in _parse_rows(read_rows(path), mapping or {}, report):
-        batch.append(item)
-        if len(batch) >= BATCH:
-            ingestor.ingest_many(batch)
-            batch = []
-    if batch:
-        ingestor.ingest_many(batch)
-    report.imported = ingestor.counts["new"]
-    report.updated = ingestor.counts["updated"]
-    report.unchanged = ingestor.counts["unchanged"]
-    return report
+    return import_records(session, source, _cell_rows(read_rows(path), mapping or {}))

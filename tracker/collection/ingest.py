@@ -31,7 +31,12 @@ AUDITED_CASE_FIELDS = ("title", "body", "author", "category", "submitted_at", "s
 
 
 class Rejected(ValueError):
-    """An item that cannot be stored as it is; the message says why (one line)."""
+    """An item that cannot be stored as it is; the message says why (one line), ``field``
+    names the item's field at fault when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -66,23 +71,23 @@ def mention_uid(source_id: int, external_id: str) -> str:
 def check_item(item: CollectedItem) -> None:
     """Raise :class:`Rejected` unless ``item`` can be stored."""
     if not item.external_id:
-        raise Rejected("missing id")
+        raise Rejected("missing id", field="external_id")
     if not item.title and not item.text:
-        raise Rejected("missing title and text")
+        raise Rejected("missing title and text", field="title")
     if item.kind != BOARD:
         return
     if not item.title:
-        raise Rejected("missing title")
+        raise Rejected("missing title", field="title")
     if item.published_at is None:
-        raise Rejected("missing submitted time")
+        raise Rejected("missing submitted time", field="published_at")
     if item.reply_text and item.replied_at is None:
-        raise Rejected("reply without reply time")
+        raise Rejected("reply without reply time", field="replied_at")
     if item.replied_at is not None and not item.reply_text:
-        raise Rejected("reply time without reply text")
+        raise Rejected("reply time without reply text", field="reply_text")
     if item.replied_at is not None and item.replied_at < item.published_at - timedelta(
         seconds=max(item.published_precision, item.replied_precision)
     ):
-        raise Rejected("reply before receipt")
+        raise Rejected("reply before receipt", field="replied_at")
 
 
 def same_time(old: datetime | None, new: datetime | None, precision: int) -> bool:

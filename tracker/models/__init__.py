@@ -22,9 +22,12 @@ from tracker.models.ops import (  # noqa: F401
     WebhookEndpoint,
 )
 from tracker.models.sources import Source, SourceKind
+from tracker.models.tokens import ApiRateWindow, ApiToken
 from tracker.models.watch import WatchRule  # noqa: F401
 
 __all__ = [
+    "ApiRateWindow",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "CrawlRun",

@@ -39,13 +39,16 @@ NEW_RULES = {
     ("/admin/sources/<int:source_id>", "GET"), ("/admin/sources/<int:source_id>/edit", "GET"),
     ("/admin/sources/<int:source_id>/edit", "POST"),
     ("/admin/sources/<int:source_id>/active", "POST"),
+    # 接口令牌
+    ("/admin/api-tokens", "GET"), ("/admin/api-tokens/new", "POST"),
+    ("/admin/api-tokens/<int:token_id>/revoke", "POST"), ("/admin/api-tokens/guide", "GET"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
                "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
-               "source_id": 999_999}
+               "source_id": 999_999, "token_id": 999_999}
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
