@@ -10,6 +10,12 @@ from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
 from tracker.models.ledger import HolidayOverride, LedgerEntry, LedgerResponse, SlaRuleRow  # noqa: F401
 from tracker.models.metrics import METRICS_INDEX  # noqa: F401
+from tracker.models.routing import (
+    CategoryDepartment,
+    DepartmentReassignment,
+    LedgerRouting,
+    RoutingConfig,
+)
 from tracker.models.ops import (  # noqa: F401
     Delivery,
     EscalationContact,
@@ -27,17 +33,21 @@ from tracker.models.watch import WatchRule  # noqa: F401
 __all__ = [
     "AuditEvent",
     "Base",
+    "CategoryDepartment",
     "CrawlRun",
     "Delivery",
     "Department",
+    "DepartmentReassignment",
     "EscalationContact",
     "JobCommand",
     "LedgerResponse",
+    "LedgerRouting",
     "Mention",
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
     "Role",
+    "RoutingConfig",
     "Source",
     "SourceKind",
     "UTCDateTime",
