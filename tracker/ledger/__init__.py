@@ -33,15 +33,6 @@ from tracker.ledger.replies import (
     WrittenReply,
     legal_basis_for,
 )
-from tracker.ledger.service import (
-    access,
-    audit_trail,
-    get_entry,
-    open_disclosure_entry,
-    open_opinion_entry,
-    perform,
-    propose_department,
-)
 from tracker.ledger.routing import (
     QueueItem,
     Suggestion,
@@ -50,6 +41,15 @@ from tracker.ledger.routing import (
     reassignments,
     route_entries,
     routing_queue,
+)
+from tracker.ledger.service import (
+    access,
+    audit_trail,
+    get_entry,
+    open_disclosure_entry,
+    open_opinion_entry,
+    perform,
+    propose_department,
 )
 from tracker.ledger.states import Action, action_label
 from tracker.ledger.sync import sync_message_cases

@@ -10,12 +10,6 @@ from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
 from tracker.models.ledger import HolidayOverride, LedgerEntry, LedgerResponse, SlaRuleRow  # noqa: F401
 from tracker.models.metrics import METRICS_INDEX  # noqa: F401
-from tracker.models.routing import (
-    CategoryDepartment,
-    DepartmentReassignment,
-    LedgerRouting,
-    RoutingConfig,
-)
 from tracker.models.ops import (  # noqa: F401
     Delivery,
     EscalationContact,
@@ -26,6 +20,12 @@ from tracker.models.ops import (  # noqa: F401
     NotificationRule,
     SourceHealth,
     WebhookEndpoint,
+)
+from tracker.models.routing import (
+    CategoryDepartment,
+    DepartmentReassignment,
+    LedgerRouting,
+    RoutingConfig,
 )
 from tracker.models.sources import Source, SourceKind
 from tracker.models.watch import WatchRule  # noqa: F401
