@@ -23,6 +23,7 @@ from tests.tracker.events.factory import MATTER, fresh_epoch, mention
 from tests.tracker.ledger.factory import HOUSING, actor, context, department_id, local
 from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
 from tracker.models import (
+    Department,
     EscalationContact,
     JobRun,
     Notification,
@@ -98,14 +99,16 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     member = User(username=f"member-{tag}", display_name="矩阵成员", role_code="opinion_staff",
                   active=True, failed_logins=0)
     member.set_password("member-pass-123")
-    session.add_all([sla, rule, hook, contact, member, JobRun(job_id="analyze", status="ok")])
+    dept = Department(name=f"矩阵部门-{tag}", active=True)
+    session.add_all([sla, rule, hook, contact, member, dept,
+                     JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
         session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
                                  body=f"测试通知 {tag}"))
     session.flush()
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
-            "member": member.id}
+            "member": member.id, "department": dept.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -138,6 +141,9 @@ URL_ARGS = {
     "admin.delete_contact": {"contact_id": "{contact}"},
     "admin.edit": {"user_id": "{member}"}, "admin.toggle_user": {"user_id": "{member}"},
     "admin.reset_password": {"user_id": "{member}"},
+    "admin.edit_department_page": {"department_id": "{department}"},
+    "admin.toggle_department": {"department_id": "{department}"},
+    "ledger.queue_assign": {"entry_id": "{fresh}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

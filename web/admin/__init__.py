@@ -2,7 +2,8 @@
 
 One module per page group: ``ops`` (scheduled jobs, source health, notification deliveries),
 ``notify`` (notification rules, group robots, escalation contacts), ``ledger`` (holiday
-calendar and SLA rules), ``notifications`` (each user's own in-app notifications, open to
+calendar and SLA rules), ``departments`` (部门与分办: the directory and the 一级分类 map),
+``notifications`` (each user's own in-app notifications, open to
 every role) and ``users`` (用户管理). Paths keep their historical prefixes (``/admin/ops``,
 ``/ledger``, ``/notifications``) so bookmarks still work; each route carries its own role check.
 """
@@ -37,4 +38,11 @@ def inject_labels() -> dict[str, Any]:
             "LEVELS": LEVELS, "TIERS": TIERS, "ROLE_NAMES": ROLE_NAMES}
 
 
-from web.admin import ledger, notifications, notify_settings, ops, users  # noqa: E402,F401  (routes register on bp)
+from web.admin import (  # noqa: E402,F401  (routes register on bp)
+    departments,
+    ledger,
+    notifications,
+    notify_settings,
+    ops,
+    users,
+)

@@ -34,12 +34,18 @@ NEW_RULES = {
     ("/admin/users", "GET"), ("/admin/users/new", "POST"), ("/admin/users/<int:user_id>", "GET"),
     ("/admin/users/<int:user_id>", "POST"), ("/admin/users/<int:user_id>/active", "POST"),
     ("/admin/users/<int:user_id>/password", "POST"),
+    # 部门与分办
+    ("/admin/departments", "GET"), ("/admin/departments/new", "POST"),
+    ("/admin/departments/<int:department_id>", "POST"),
+    ("/admin/departments/<int:department_id>/active", "POST"),
+    ("/admin/routing", "GET"), ("/admin/routing", "POST"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
-               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999}
+               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
+               "department_id": 999_999}
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
