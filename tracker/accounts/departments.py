@@ -228,6 +228,8 @@ def seed_departments(session: Session, taxonomy: Path | None = None,
         if dept is None:
             dept = create_department(session, name, short_name=short or None)
             report.departments_added.append(name)
+        elif dept.short_name is None and short:  # fills a blank, never overwrites
+            edit_department(session, dept, short_name=short)
         if session.get(CategoryDepartment, category) is None and dept.active:
             set_category_department(session, category, dept.id)
             report.categories_mapped.append(category)
