@@ -340,7 +340,7 @@ HOSTILE = [
      "flash-error"),
     ("opinion_staff", "POST", "/ledger/queue/{fresh}", {"department_id": "{department}"}, 303,
      "已不在待分办中"),
-    ("admin", "POST", "/admin/routing", {"threshold": "abc"}, 400, "置信度阈值"),
+    ("admin", "POST", "/admin/routing", {"threshold": "abc"}, 400, "置信度阈值：不是有效的小数"),
     ("admin", "POST", "/admin/routing", {"threshold": "7"}, 400, "置信度阈值须在"),
     ("admin", "POST", "/admin/departments/new", {"name": "", "parent": "不存在"}, 303,
      "flash-error"),

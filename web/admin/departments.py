@@ -80,8 +80,12 @@ def _back(message: str, category: str = "info", to: str | None = None) -> Any:
 
 
 def _first_error(form: FlaskForm) -> str:
-    errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return errors[0] if errors else "表单填写有误，请检查后重试。"
+    """The first error, named by its field (置信度阈值：不是有效的小数。)."""
+    for name, errors in form.errors.items():
+        if errors and name in form and name != "csrf_token":
+            label = form[name].label.text
+            return errors[0] if errors[0].startswith(label) else f"{label}：{errors[0]}"
+    return "表单填写有误，请检查后重试。"
 
 
 def _case_counts() -> dict[int, int]:
