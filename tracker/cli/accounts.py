@@ -29,6 +29,7 @@ from tracker.accounts import (
 )
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
+from tracker.ledger import route_pending
 from tracker.models import Department, User
 from tracker.vocabulary import RoleCode
 
@@ -297,3 +298,17 @@ def dept_map(ctx: Context, category: str | None, department: str | None,
     for row in rows:
         click.echo(f"{row['category']}\t{row['department'] or '-'}"
                    + ("" if row["active"] or not row["department"] else "\t(disabled)"))
+
+
+@dept.command("route")
+@click.option("--json", "as_json", is_flag=True, help='print {"assigned", "queued"}')
+@pass_context
+def dept_route(ctx: Context, as_json: bool) -> None:
+    """Route unanswered board messages that entered the ledger before routing existed:
+    assign the sure ones, queue the rest (待分办)."""
+    with session_scope(ctx.sessions, write=True) as session:
+        done = route_pending(session)
+    if as_json:
+        click.echo(json.dumps({"assigned": done["auto"], "queued": done["queued"]}))
+    else:
+        click.echo(f"assigned {done['auto']}, queued {done['queued']}")

@@ -40,6 +40,7 @@ from tracker.ledger.routing import (
     queue_count,
     reassignments,
     route_entries,
+    route_pending,
     routing_queue,
 )
 from tracker.ledger.service import (
@@ -95,6 +96,7 @@ __all__ = [
     "reassignments",
     "red_flags",
     "route_entries",
+    "route_pending",
     "routing_queue",
     "send_reminders",
     "sync_message_cases",

@@ -121,6 +121,29 @@ def route_entries(session: Session, pairs: Sequence[tuple[LedgerEntry, MessageCa
     return counts
 
 
+def route_pending(session: Session, ctx: DeadlineContext | None = None,
+                  batch: int = 500) -> dict[str, int]:
+    """Route the unanswered, unassigned message entries that entered the ledger before
+    routing existed (or while it failed); returns how many were assigned and queued."""
+    done = {AUTO: 0, QUEUED: 0}
+    last = 0
+    while True:
+        rows = session.execute(
+            select(LedgerEntry, MessageCase)
+            .outerjoin(MessageCase, MessageCase.id == LedgerEntry.message_case_id)
+            .outerjoin(LedgerRouting, LedgerRouting.entry_id == LedgerEntry.id)
+            .where(LedgerEntry.kind == Kind.MESSAGE.value, LedgerEntry.id > last,
+                   LedgerEntry.status == MessageStatus.ACCEPTED.value,
+                   LedgerEntry.lead_department_id.is_(None), LedgerEntry.replied_at.is_(None),
+                   LedgerRouting.entry_id.is_(None))
+            .order_by(LedgerEntry.id).limit(batch)).all()
+        if not rows:
+            return done
+        last = rows[-1][0].id
+        for key, count in route_entries(session, [(e, c) for e, c in rows], ctx).items():
+            done[key] += count
+
+
 def _queue_query():
     return (select(LedgerEntry, LedgerRouting)
             .join(LedgerRouting, LedgerRouting.entry_id == LedgerEntry.id)

@@ -22,6 +22,7 @@ from tracker.ledger import (
     assign_from_queue,
     perform,
     queue_count,
+    route_pending,
     routing_queue,
     sync_message_cases,
 )
@@ -158,3 +159,13 @@ def test_a_disabled_department_is_neither_routed_to_nor_assigned(seeded):
                 data={"lead_department_id": education.id})
     with pytest.raises(AccountError):
         set_category_department(seeded, "教育文体", education.id)
+
+
+def test_messages_from_before_routing_are_routed_once(seeded):
+    sure, unsure = arrive(seeded, *SURE), arrive(seeded, *UNSURE)
+    seeded.delete(seeded.get(LedgerRouting, unsure.id))  # as if it came in before routing
+    seeded.flush()
+    assert route_pending(seeded, ctx=context()) == {"auto": 0, "queued": 1}
+    assert seeded.get(LedgerRouting, unsure.id).outcome == "queued"
+    assert route_pending(seeded, ctx=context()) == {"auto": 0, "queued": 0}
+    assert sure.status == "assigned"

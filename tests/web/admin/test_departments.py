@@ -64,8 +64,9 @@ def test_the_admin_adds_edits_and_disables_a_department(client, auth, demo_users
     dept = find_department(seeded, "市城市管理局")
     prefix = f"d{dept.id}-"
     response = client.post(f"/admin/departments/{dept.id}", data={
-        "csrf_token": token, prefix + "name": "市城市管理综合执法局", prefix + "short_name": "城管局",
-        prefix + "parent": "市政府办公室", prefix + "head": "周局长", prefix + "contacts": ""})
+        "csrf_token": token, prefix + "name": "市城市管理综合执法局",
+        prefix + "short_name": "城管局", prefix + "parent": "市政府办公室",
+        prefix + "head": "周局长", prefix + "contacts": ""})
     assert response.status_code == 303
     seeded.expire_all()
     assert (dept.name, dept.parent.name, dept.contacts) == ("市城市管理综合执法局", "市政府办公室",
