@@ -27,7 +27,8 @@ def live(tmp_path_factory):
         seed_departments(session)
         for n, (title, body) in enumerate((
                 ("你好", "你好"), ("咨询一下", "请问这个事情应该找哪个部门反映？谢谢"),
-                ("建议", "希望有关部门重视，尽快解决，谢谢！"))):
+                ("建议", "希望有关部门重视，尽快解决，谢谢！"),
+                ("学区划分不合理", "孩子入学 学位 学区划分不合理，希望教育局重新考虑划片"))):
             case = message_case(session, f"B{n}", "2025-09-26 10:00")
             case.title, case.body = title, body
         session.flush()
@@ -107,3 +108,17 @@ def test_staff_assign_with_one_click_and_the_admin_disables_a_department(live, b
     with session_scope(live.sessions) as session:
         dept = session.scalar(select(Department).where(Department.name == "市科学技术局"))
         assert dept.active is False
+
+
+def test_the_timeline_says_why_an_entry_was_routed(live, browser):
+    with session_scope(live.sessions) as session:
+        entry_id = session.scalar(select(LedgerEntry.id)
+                                  .where(LedgerEntry.title == "学区划分不合理"))
+    for width in WIDTHS:
+        context, page = person(browser, live.url, "staff", width)
+        page.goto(f"{live.url}/ledger/{entry_id}")
+        timeline = page.locator("[data-timeline]").inner_text()
+        assert "自动分办：分类为教育文体（置信度" in timeline and "交市教育局" in timeline
+        assert page.locator("[data-lead]").inner_text() == "市教育局"
+        look(page, "staff-entry-routed", width)
+        context.close()
