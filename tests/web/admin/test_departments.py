@@ -171,3 +171,10 @@ def test_only_staff_and_admin_see_the_queue_link(client, auth, demo_users, seede
         html = client.get("/ledger/").get_data(as_text=True)
         assert ('href="/ledger/queue"' in html) is sees, role
         auth.logout()
+
+
+def test_the_page_shows_the_model_default_threshold():
+    from analysis.routing import DEFAULT_THRESHOLD
+    from web.admin import departments
+
+    assert departments.DEFAULT_THRESHOLD == DEFAULT_THRESHOLD
