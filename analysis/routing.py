@@ -143,3 +143,14 @@ def classify_many(messages: Sequence[str], threshold: float = DEFAULT_THRESHOLD)
 def classify(message: str, title: str = "", threshold: float = DEFAULT_THRESHOLD) -> Route:
     """Route one raw message; pass the title separately or inside `message`."""
     return classify_many([f"{title} {message}".strip()], threshold)[0]
+
+
+def top_categories(messages: Sequence[str], n: int = 3) -> list[list[tuple[str, float]]]:
+    """The ``n`` likeliest 一级分类 of each raw message with their confidences, best first."""
+    if not messages:
+        return []
+    model = _model.get()
+    probs = model.probabilities([raw_tokens(m) for m in messages])
+    order = np.argsort(-probs, axis=1)[:, :n]
+    return [[(model.classes[j], float(row[j])) for j in idx] for row, idx in zip(
+        probs, order, strict=True)]

@@ -20,6 +20,7 @@ from demo.seed import (
     demo_summary,
     describe_accounts,
     ensure_demo_accounts,
+    seed_demo_departments,
     seed_demo_watch_rules,
 )
 from demo.sources import seed_demo_sources
@@ -81,6 +82,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
     try:
         with session_scope(ctx.sessions) as session:
             accounts = ensure_demo_accounts(session)
+            seed_demo_departments(session)  # every board message can be routed
             seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
             seed_demo_watch_rules(session)  # alerts name the rules they hit
             results = crawl_demo_sources(session, logs)

@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
+from demo.site.data import DEFAULT_DATA_DIR
 from demo.sources import DEMO_SOURCES
+from tracker.accounts import SeedReport, seed_departments
 from tracker.accounts.users import create_user
 from tracker.index.rules import list_rules, save_rule
 from tracker.models import CrawlRun, Mention, MessageCase, User
@@ -45,6 +47,13 @@ def ensure_demo_accounts(session: Session) -> list[DemoAccount]:
             create_user(session, account.username, account.password, account.role,
                         account.display_name, account.department)
     return list(DEMO_ACCOUNTS)
+
+
+def seed_demo_departments(session: Session) -> SeedReport:
+    """The departments and 一级分类 map an office starts with (``yuqing dept seed``), checked
+    against the taxonomy of the shared data when it is there."""
+    taxonomy = DEFAULT_DATA_DIR / "tipdm2020c_fj1_taxonomy" / "fujian1_label_taxonomy.csv"
+    return seed_departments(session, taxonomy if taxonomy.exists() else None)
 
 
 def describe_accounts(accounts: list[DemoAccount]) -> list[str]:

@@ -2,7 +2,7 @@
 and their per-minute request counts (``api_rate_windows``).
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-05
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from tracker.models.base import UTCDateTime
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0017"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,6 +24,7 @@ from tests.tracker.ledger.factory import HOUSING, actor, context, department_id,
 from tracker.accounts import create_token
 from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
 from tracker.models import (
+    Department,
     EscalationContact,
     JobRun,
     Notification,
@@ -102,7 +103,8 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     member.set_password("member-pass-123")
     source = Source(name=f"matrix_{tag}", title="矩阵信息源", kind="rss", enabled=False,
                     base_url="http://127.0.0.1:9/", config={})
-    session.add_all([sla, rule, hook, contact, member, source,
+    dept = Department(name=f"矩阵部门-{tag}", active=True)
+    session.add_all([sla, rule, hook, contact, member, source, dept,
                      JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
@@ -112,7 +114,7 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     token, _secret = create_token(session, f"矩阵令牌-{tag}", scopes=("metrics:read",))
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
             "member": member.id, "source": source.id,
-            "api_token": token.id}
+            "api_token": token.id, "department": dept.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -149,6 +151,9 @@ URL_ARGS = {
     "admin.source_active": {"source_id": "{source}"},
     "admin.revoke_api_token": {"token_id": "{api_token}"},
     "api.entry_status": {"entry_id": "{entry}"}, "api.message_status": {"number": "1"},
+    "admin.edit_department_page": {"department_id": "{department}"},
+    "admin.toggle_department": {"department_id": "{department}"},
+    "ledger.queue_assign": {"entry_id": "{fresh}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

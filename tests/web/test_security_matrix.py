@@ -107,6 +107,9 @@ MATRIX = {
     ("/admin/sources/<int:source_id>/edit",                "GET"): (302, 403, 403, 403, 200),
     ("/admin/api-tokens",                                  "GET"): (302, 403, 403, 403, 200),
     ("/admin/api-tokens/guide",                            "GET"): (302, 403, 403, 403, 200),
+    ("/admin/departments",                                 "GET"): (302, 403, 403, 403, 200),
+    ("/admin/routing",                                     "GET"): (302, 403, 403, 403, 200),
+    ("/ledger/queue",                                      "GET"): (302, 200, 403, 403, 200),
     ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
     # The API authenticates by token, not by session: a visitor or a signed-in user without
     # a token gets 401 (JSON); its description is public.
@@ -140,6 +143,10 @@ MATRIX = {
     ("/admin/api-tokens/new",                              "POST"): (302, 403, 403, 403, 200),
     ("/admin/api-tokens/<int:token_id>/revoke",            "POST"): (302, 403, 403, 403, 303),
     ("/api/v1/messages",                                   "POST"): (401, 401, 401, 401, 401),
+    ("/admin/departments/new",                             "POST"): (302, 403, 403, 403, 303),
+    ("/admin/departments/<int:department_id>",             "POST"): (302, 403, 403, 403, 303),
+    ("/admin/departments/<int:department_id>/active",      "POST"): (302, 403, 403, 403, 303),
+    ("/ledger/queue/<int:entry_id>",                       "POST"): (302, 303, 403, 403, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -159,6 +166,11 @@ POST_DATA = {
                        "department": "", "email": "", "password": "matrix-pass-123"},
     "admin.reset_password": {"password": "matrix-pass-456"},
     "admin.create_api_token": {"name": "矩阵令牌{tag}", "binding": "none"},
+    "admin.add_department": {"name": "矩阵新部门{tag}", "short_name": "矩阵", "parent": "",
+                             "head": "", "contacts": ""},
+    "admin.edit_department_page": {"d{department}-name": "矩阵部门改名{tag}",
+                                   "d{department}-parent": ""},
+    "ledger.queue_assign": {"department_id": "{department}"},
 }
 
 
@@ -237,6 +249,7 @@ FORM_DATA = {
                           "config": '{"start_urls": ["/g.xml"], "inline": true, "list": '
                                     '{"entries": "item"}, "fields": {"title": "title", '
                                     '"id": "guid"}}'},
+    "admin.routing_map": {"auto_assign": "y", "threshold": "0.6"},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
@@ -260,6 +273,11 @@ CSRF_CASES = [
     ("/admin/sources/<int:source_id>/active", "admin.source_active"),
     ("/admin/api-tokens/new", "admin.create_api_token"),
     ("/admin/api-tokens/<int:token_id>/revoke", "admin.revoke_api_token"),
+    ("/admin/departments/new", "admin.add_department"),
+    ("/admin/departments/<int:department_id>", "admin.edit_department_page"),
+    ("/admin/departments/<int:department_id>/active", "admin.toggle_department"),
+    ("/admin/routing", "admin.routing_map"),
+    ("/ledger/queue/<int:entry_id>", "ledger.queue_assign"),
     ("/alerts/<int:alert_id>/dismiss", "alerts.dismiss"),
     ("/alerts/<int:alert_id>/escalate", "alerts.escalate"),
     ("/alerts/<int:alert_id>/mentions/<int:mention_id>/sentiment", "alerts.sentiment"),
@@ -372,6 +390,18 @@ HOSTILE = [
                                                 "department": "z" * 300}, 303, "没有部门"),
     ("admin", "POST", "/admin/api-tokens/new", {"name": "令牌{tag}", "binding": "none",
                                                 "scopes": "z" * 40}, 303, "权限选项无效"),
+    ("admin", "POST", f"/admin/departments/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("admin", "POST", f"/admin/departments/{TOO_BIG}/active", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/ledger/queue/{INT4_OVER}", {"department_id": "{department}"},
+     404, NO_SUCH),
+    ("opinion_staff", "POST", "/ledger/queue/{fresh}", {"department_id": THIRTY_DIGITS}, 303,
+     "flash-error"),
+    ("opinion_staff", "POST", "/ledger/queue/{fresh}", {"department_id": "{department}"}, 303,
+     "已不在待分办中"),
+    ("admin", "POST", "/admin/routing", {"threshold": "abc"}, 400, "置信度阈值：不是有效的小数"),
+    ("admin", "POST", "/admin/routing", {"threshold": "7"}, 400, "置信度阈值须在"),
+    ("admin", "POST", "/admin/departments/new", {"name": "", "parent": "不存在"}, 303,
+     "flash-error"),
     ("admin", "POST", f"/admin/users/{TOO_BIG}/active", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/users/{INT4_OVER}/password", {"password": "x" * 9}, 404,
      NO_SUCH),

@@ -3,10 +3,28 @@
 - :mod:`tracker.accounts.users`: create and change users, ``authenticate``, ``end_sessions``
 - :mod:`tracker.accounts.throttle`: failed sign-ins counted per client address
 - :mod:`tracker.accounts.tokens`: API tokens (hashed, scoped, revocable) and their rate limit
+- :mod:`tracker.accounts.departments`: the department directory, the 一级分类 → department
+  map and the routing settings
 """
 
 from __future__ import annotations
 
+from tracker.accounts.departments import (
+    DEFAULT_MAP,
+    SeedReport,
+    category_map,
+    create_department,
+    department_for_category,
+    edit_department,
+    find_department,
+    list_departments,
+    routing_config,
+    seed_departments,
+    set_category_department,
+    set_department_active,
+    set_routing_config,
+    taxonomy_categories,
+)
 from tracker.accounts.tokens import (
     ENTRIES,
     METRICS,
@@ -40,6 +58,7 @@ __all__ = [
     "METRICS",
     "PUSH",
     "SCOPES",
+    "DEFAULT_MAP",
     "AccountError",
     "TokenError",
     "authenticate_token",
@@ -50,13 +69,26 @@ __all__ = [
     "revoke_token",
     "scope_words",
     "LoginResult",
+    "SeedReport",
     "authenticate",
+    "category_map",
     "change_password",
+    "create_department",
     "create_user",
+    "department_for_category",
+    "edit_department",
     "edit_user",
     "end_sessions",
+    "find_department",
     "find_user",
+    "list_departments",
     "list_users",
+    "routing_config",
+    "seed_departments",
     "set_active",
+    "set_category_department",
+    "set_department_active",
     "set_role",
+    "set_routing_config",
+    "taxonomy_categories",
 ]

@@ -20,17 +20,10 @@ from sqlalchemy.orm import Session
 from analysis import hotness
 from analysis.appeal import counts_negative
 from analysis.types import EventStats, Hotness, Level
+from tracker.accounts import department_for_category
 from tracker.models import Mention, Source, WatchRule
 from tracker.models.events import EVENT_OPEN, Event, MentionAnalysis
 from tracker.models.sources import SourceKind
-
-# Who answers each 一级分类 (the routing classes); admins rename departments freely, the
-# suggestion is only a name shown to staff and matched against the departments table.
-CATEGORY_DEPARTMENTS = {
-    "城乡建设": "市住房和城乡建设局", "环境保护": "市生态环境局", "交通运输": "市交通运输局",
-    "教育文体": "市教育局", "劳动和社会保障": "市人力资源和社会保障局",
-    "商贸旅游": "市商务局", "卫生计生": "市卫生健康委员会",
-}
 
 # analysis.routing.DEFAULT_THRESHOLD: a route below it goes to a person (not imported here,
 # so that ranking events does not load the routing model's libraries).
@@ -195,10 +188,11 @@ def suggest_department(session: Session, event_ids: Sequence[int],
     for event_id, category, weight in session.execute(query):
         votes[event_id][category] += float(weight or 0.0)
     out = {}
+    departments = department_for_category(session) if votes else {}  # the admin's map
     for event_id, counter in votes.items():
         category, weight = max(counter.items(), key=lambda kv: (kv[1], kv[0]))
         share = weight / (sum(counter.values()) or 1.0)
-        out[event_id] = (category, CATEGORY_DEPARTMENTS.get(category), round(share, 3))
+        out[event_id] = (category, departments.get(category), round(share, 3))
     return out
 
 

@@ -3,7 +3,8 @@
 Entry points other areas call:
 
 - :func:`open_opinion_entry` (alert escalation, hand entry), :func:`open_disclosure_entry`
-- :func:`sync_message_cases` (after crawls and imports)
+- :func:`sync_message_cases` (after crawls and imports; routes new messages, see
+  :mod:`tracker.ledger.routing`: :func:`routing_queue`, :func:`assign_from_queue`)
 - :func:`perform` (every workflow action, role- and department-checked, audited)
 - :func:`red_flags`, :func:`allowed_actions`, :func:`can_view` (pure)
 - deadlines: :func:`tracker.deadlines.due_at`, :func:`tracker.deadlines.is_overdue`
@@ -32,6 +33,16 @@ from tracker.ledger.replies import (
     WrittenReply,
     legal_basis_for,
 )
+from tracker.ledger.routing import (
+    QueueItem,
+    Suggestion,
+    assign_from_queue,
+    queue_count,
+    reassignments,
+    route_entries,
+    route_pending,
+    routing_queue,
+)
 from tracker.ledger.service import (
     access,
     audit_trail,
@@ -55,16 +66,19 @@ __all__ = [
     "OPINION_CHANNELS",
     "OVERDUE_CHOICES",
     "PermissionDenied",
+    "QueueItem",
     "RECEIPT_CHANNELS",
     "REMEDIES",
     "RedFlag",
     "ReminderPolicy",
     "SORTS",
+    "Suggestion",
     "WrittenReply",
     "access",
     "action_label",
     "add_months",
     "allowed_actions",
+    "assign_from_queue",
     "audit_trail",
     "can_view",
     "excel_text",
@@ -78,7 +92,12 @@ __all__ = [
     "open_opinion_entry",
     "perform",
     "propose_department",
+    "queue_count",
+    "reassignments",
     "red_flags",
+    "route_entries",
+    "route_pending",
+    "routing_queue",
     "send_reminders",
     "sync_message_cases",
     "write_xlsx",

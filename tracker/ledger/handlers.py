@@ -23,6 +23,7 @@ from tracker.deadlines import (
 )
 from tracker.ledger import clock
 from tracker.ledger.decisions import Actor, LedgerError, find_promises
+from tracker.ledger.routing import record_reassignment
 from tracker.models import Department, User
 from tracker.models.ledger import (
     LedgerDepartment,
@@ -100,6 +101,8 @@ def _department(session: Session, dept_id: Any, label: str) -> Department:
     dept = session.get(Department, int(dept_id)) if str(dept_id or "").isdigit() else None
     if dept is None:
         raise LedgerError(f"请选择{label}")
+    if not dept.active:
+        raise LedgerError(f"{dept.name}已停用，请另选{label}")
     return dept
 
 
@@ -136,6 +139,9 @@ def _responsible_user(session: Session, user_id: Any, lead: Department) -> User 
 def assign(step: Step) -> None:
     """交办: lead department, co-handling departments, responsible person."""
     lead = _department(step.session, step.data.get("lead_department_id"), "牵头单位")
+    if lead.id != step.entry.lead_department_id:  # a person's change is training data
+        record_reassignment(step.session, step.entry, step.entry.lead_department_id, lead.id,
+                            step.actor.id)
     step.set("lead_department_id", lead.id)
     co = {int(d) for d in step.data.get("co_department_ids") or () if str(d).isdigit()}
     _set_co_departments(step, co - {lead.id})

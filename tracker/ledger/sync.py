@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.deadlines import DeadlineContext, deadline_context
 from tracker.ledger import clock
 from tracker.ledger.decisions import find_promises
+from tracker.ledger.routing import route_entries
 from tracker.models import Department, MessageCase, audit
 from tracker.models.ledger import LedgerEntry, LedgerResponse
 from tracker.vocabulary import Kind, MessageStatus
@@ -66,6 +67,7 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
         cases = list(session.scalars(missing))
         if not cases:
             return created
+        fresh = []  # unanswered: routed below
         for case in cases:
             entry = _new_entry(case)
             session.add(entry)
@@ -73,11 +75,14 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
             changes = {"due_at": (None, entry.due_at)}
             if case.replied_at is not None:
                 changes.update(_record_reply(entry, case, dept_ids))
+            else:
+                fresh.append((entry, case))
             changes["status"] = (None, entry.status)
             session.flush()
             audit.record(session, entity_type=ENTITY, entity_id=entry.id, action="sync_create",
                          changes=changes, detail={"message_case_id": case.id})
             created += 1
+        route_entries(session, fresh, ctx)
 
 
 def _record_new_replies(session: Session, dept_ids: dict[str, int]) -> int:

@@ -21,6 +21,12 @@ from tracker.models.ops import (  # noqa: F401
     SourceHealth,
     WebhookEndpoint,
 )
+from tracker.models.routing import (
+    CategoryDepartment,
+    DepartmentReassignment,
+    LedgerRouting,
+    RoutingConfig,
+)
 from tracker.models.sources import Source, SourceKind
 from tracker.models.tokens import ApiRateWindow, ApiToken
 from tracker.models.watch import WatchRule  # noqa: F401
@@ -30,17 +36,21 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CategoryDepartment",
     "CrawlRun",
     "Delivery",
     "Department",
+    "DepartmentReassignment",
     "EscalationContact",
     "JobCommand",
     "LedgerResponse",
+    "LedgerRouting",
     "Mention",
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
     "Role",
+    "RoutingConfig",
     "Source",
     "SourceKind",
     "UTCDateTime",

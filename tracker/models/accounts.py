@@ -8,6 +8,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, utcnow
@@ -45,6 +46,14 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    short_name: Mapped[str | None] = mapped_column(String(32))
+    head: Mapped[str | None] = mapped_column(String(64))  # 负责人
+    contacts: Mapped[str | None] = mapped_column(String(256))  # phone numbers, e-mail
+    # A disabled department is offered nowhere but keeps its cases and history.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+
+    parent: Mapped[Department | None] = relationship(remote_side=[id], lazy="joined",
+                                                     join_depth=1)
 
 
 class User(Base):

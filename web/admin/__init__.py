@@ -5,7 +5,8 @@ One module per page group: ``ops`` (scheduled jobs, source health, notification 
 calendar and SLA rules), ``notifications`` (each user's own in-app notifications, open to
 every role), ``users`` (用户管理) and ``sources`` (信息源管理). Paths keep their historical
 prefixes (``/admin/ops``, ``/ledger``, ``/notifications``) so bookmarks still work; each route
-carries its own role check.
+carries its own role check. ``departments`` is 部门与分办 (the directory and the 一级分类
+map), ``tokens`` 接口令牌.
 """
 
 from __future__ import annotations
@@ -38,4 +39,13 @@ def inject_labels() -> dict[str, Any]:
             "LEVELS": LEVELS, "TIERS": TIERS, "ROLE_NAMES": ROLE_NAMES}
 
 
-from web.admin import ledger, notifications, notify_settings, ops, sources, tokens, users  # noqa: E402,F401  (routes register on bp)
+from web.admin import (  # noqa: E402,F401  (routes register on bp)
+    departments,
+    ledger,
+    notifications,
+    notify_settings,
+    ops,
+    sources,
+    tokens,
+    users,
+)

@@ -159,8 +159,8 @@ def _visible_entry(entry_id: int):
 
 def _action_form(entry, action: str, formdata=None):
     form = ACTION_FORMS[action](formdata=formdata, prefix=action)
-    if hasattr(form, "lead_department_id"):
-        depts = [(d.id, d.name) for d in _departments()]
+    if hasattr(form, "lead_department_id"):  # every active department, lead or co-handling
+        depts = [(d.id, d.name) for d in _departments() if d.active]
         form.lead_department_id.choices = options(depts)
         form.co_department_ids.choices = options(depts)
         users = get_db().scalars(select(User).where(User.role_code == RoleCode.RESPONDER,

@@ -42,13 +42,19 @@ NEW_RULES = {
     # 接口令牌
     ("/admin/api-tokens", "GET"), ("/admin/api-tokens/new", "POST"),
     ("/admin/api-tokens/<int:token_id>/revoke", "POST"), ("/admin/api-tokens/guide", "GET"),
+    # 部门与分办
+    ("/admin/departments", "GET"), ("/admin/departments/new", "POST"),
+    ("/admin/departments/<int:department_id>", "POST"),
+    ("/admin/departments/<int:department_id>/active", "POST"),
+    ("/admin/routing", "GET"), ("/admin/routing", "POST"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
                "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
-               "source_id": 999_999, "token_id": 999_999}
+               "source_id": 999_999, "token_id": 999_999,
+               "department_id": 999_999}
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
