@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-from web.ledger import views  # noqa: E402,F401  (routes register on bp)
+from web.ledger import legacy, views  # noqa: E402,F401  (routes register on bp)
