@@ -30,6 +30,7 @@ from tracker.ledger import (
 from tracker.ledger.service import audit_trail
 from tracker.metrics import Period, compute_metrics
 from tracker.models import LedgerEntry
+from tracker.reports import build_monthly_report
 from tracker.reports.dashboard import overdue_now
 
 NOW = local("2026-12-01 10:00")
@@ -171,3 +172,14 @@ def test_bulk_assign_starts_the_clock_at_assignment(session, settings, people, s
     assert {"status", "lead_department_id", "due_at"} <= fields
     assert compute_metrics(session, Period.month(2015, 3), settings, kind="message",
                            as_of=NOW).total.overdue_open == 0
+
+
+def test_the_monthly_report_says_how_many_wait_in_legacy(session, settings, synced):
+    report = build_monthly_report(session, Period.month(2015, 3), settings, as_of=NOW)
+    _, old_open, _ = synced
+    entry = entry_for(session, old_open)
+    assert report.legacy >= 1
+    assert entry.id not in {row.id for row in report.unanswered_3m.rows}
+    assert entry.id not in {row.id for row in report.overdue.rows}
+    assert f"另有历史遗留留言 {report.legacy} 件" in report.summary[0]
+    assert report.month.total.legacy_open >= 1 and report.month.total.overdue_open == 0
