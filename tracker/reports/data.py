@@ -201,12 +201,12 @@ def legacy_before(session: Session, period: Period, settings: Settings) -> int:
 
 def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
-    """Answered messages whose reply is not published."""
+    """Answered messages whose reply is not published (archived ones are history: left out)."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
     where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
              or_null(e.published_at, as_of), e.received_at < upper,
-             e.status.not_in(EXCLUDED_STATUSES)]
+             e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
     return _listing(session, where, (e.replied_at, e.id), as_of, limit, total)
 
 

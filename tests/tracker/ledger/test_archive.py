@@ -25,6 +25,7 @@ from tracker.ledger import (
     decide_legacy,
     legacy_count,
     legacy_page,
+    red_flags,
     sync_message_cases,
 )
 from tracker.ledger.service import audit_trail
@@ -51,7 +52,8 @@ def synced(session):
     """Leftovers first; then one old answered, one old unanswered, one recent unanswered."""
     sync_message_cases(session, ctx=context(), now=NOW)
     old_answered = message_case(session, "A-1", "2015-03-02 09:00", reply="已修复。",
-                                replied="2015-03-05 17:00", department=HOUSING)
+                                replied="2015-03-05 17:00", department=HOUSING,
+                                url=None)  # as an import: the reply was never published here
     old_open = message_case(session, "A-2", "2015-03-10 09:00")
     recent = message_case(session, "A-3", "2026-11-20 09:00")
     sync_message_cases(session, ctx=context(), now=NOW)
@@ -69,6 +71,8 @@ def test_old_answered_is_archived_and_counted_in_its_month_not_overdue(session, 
     assert month.received >= 2 and month.replied >= 1 and month.on_time >= 1
     assert month.median_reply_hours is not None
     assert month.overdue_open == 0 and month.closed >= 1
+    assert entry.published_at is None  # history: no 已答复但未公开 flag, nothing to fix
+    assert "not_published" not in {f.code for f in red_flags(entry, NOW)}
 
 
 def test_old_unanswered_goes_to_legacy_and_out_of_every_overdue_figure(session, settings,
@@ -181,5 +185,7 @@ def test_the_monthly_report_says_how_many_wait_in_legacy(session, settings, sync
     assert report.legacy >= 1
     assert entry.id not in {row.id for row in report.unanswered_3m.rows}
     assert entry.id not in {row.id for row in report.overdue.rows}
+    archived = entry_for(session, synced[0])
+    assert archived.id not in {row.id for row in report.unpublished.rows}
     assert f"另有历史遗留留言 {report.legacy} 件" in report.summary[0]
     assert report.month.total.legacy_open >= 1 and report.month.total.overdue_open == 0
