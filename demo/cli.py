@@ -28,7 +28,7 @@ from tracker import migrate
 from tracker.cli.analysis import analyze_demo
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import check_connection, ensure_storage, session_scope
-from tracker.ledger import sync_message_cases
+from tracker.ledger import backfill_archive, route_pending, sync_message_cases
 from tracker.models import utcnow
 from tracker.ops import (
     demo_site_command,
@@ -88,6 +88,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             results = crawl_demo_sources(session, logs)
         with session_scope(ctx.sessions) as session:  # every board message enters the ledger
             sync_message_cases(session)
+            backfill_archive(session)  # a database filled before archiving existed
+            route_pending(session)  # and its unanswered messages that were never routed
         with session_scope(ctx.sessions) as session:  # events, hotness and alerts
             analyze_demo(session, ctx.settings)
         sync_index(ctx.sessions, ctx.settings)  # the search page finds what was crawled

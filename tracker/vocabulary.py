@@ -100,7 +100,12 @@ class OpinionStatus(enum.StrEnum):
 
 
 class MessageStatus(enum.StrEnum):
-    """留言: 受理 → 交办 → 办理 → 审核 → 答复 → 回访 → 公开 → 归档."""
+    """留言: 受理 → 交办 → 办理 → 审核 → 答复 → 回访 → 公开 → 归档.
+
+    历史遗留 (``legacy``): an unanswered message that was already older than its board's
+    archive horizon when it entered the ledger; it has no deadline until someone decides
+    (结案 or 交办), see :mod:`tracker.ledger.archive`.
+    """
 
     ACCEPTED = "accepted"
     ASSIGNED = "assigned"
@@ -110,6 +115,7 @@ class MessageStatus(enum.StrEnum):
     VISITED = "visited"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+    LEGACY = "legacy"
 
 
 class DisclosureStatus(enum.StrEnum):
@@ -134,7 +140,8 @@ STATUS_LABELS: dict[Kind, dict[str, str]] = {
                    "handling": "办理", "review": "审签", "responded": "回应",
                    "follow_up": "跟踪反馈", "closed": "办结"},
     Kind.MESSAGE: {"accepted": "受理", "assigned": "交办", "handling": "办理", "review": "审核",
-                   "replied": "答复", "visited": "回访", "published": "公开", "archived": "归档"},
+                   "replied": "答复", "visited": "回访", "published": "公开", "archived": "归档",
+                   "legacy": "历史遗留"},
     Kind.DISCLOSURE: {"registered": "登记", "reviewing": "审核", "correcting": "补正中",
                       "handling": "办理", "consulting": "征求意见中", "replied": "答复",
                       "archived": "归档", "withdrawn": "视为撤回"},

@@ -14,7 +14,9 @@ replied, reply_text, reply_department, likes, dislikes, comments, reposts, id, l
 ``date_formats``; ``relative_to`` (``crawl``, or ``page`` to read 3小时前 against the page's
 HTTP Date); ``revisit`` (``days``, ``max``: pending messages whose pages are fetched again);
 ``incremental``; ``politeness`` (delay, concurrency, autothrottle, retries, backoff,
-timeout, max_bytes, robots, user_agent, max_redirects).
+timeout, max_bytes, robots, user_agent, max_redirects); ``archive_horizon_days`` is not read
+by the spider but by the ledger (:mod:`tracker.ledger.archive`): a board message older than it
+when it enters the ledger is archived (answered) or goes to 历史遗留 (unanswered).
 
 Incremental: a list page whose entries are all known (see
 :func:`tracker.collection.crawlruns.crawl_plan`) ends the paging; pending board messages are

@@ -27,7 +27,13 @@ from tracker.deadlines import (
     set_override,
     year_overview,
 )
-from tracker.ledger import Actor, LedgerFilter, sync_message_cases, write_xlsx
+from tracker.ledger import (
+    Actor,
+    LedgerFilter,
+    backfill_archive,
+    sync_message_cases,
+    write_xlsx,
+)
 from tracker.models import utcnow
 from tracker.models.ledger import HolidayOverride
 from tracker.vocabulary import LEVEL_LABELS, Kind, Level, parse_level
@@ -102,6 +108,28 @@ def ledger_sync(ctx: Context, as_json: bool) -> None:
         click.echo(json.dumps({"changed": changed, "seconds": seconds}))
     else:
         click.echo(f"ledger: {changed} message entries created or updated in {seconds}s")
+
+
+@ledger.command("archive")
+@click.option("--horizon-days", type=click.IntRange(min=1), metavar="N",
+              help="for every board, instead of its archive_horizon_days (default 90)")
+@click.option("--json", "as_json", is_flag=True,
+              help='print {"archived", "legacy", "legacy_total", "archived_total", "horizons"}')
+@pass_context
+def ledger_archive(ctx: Context, horizon_days: int | None, as_json: bool) -> None:
+    """Archive messages answered long before they entered the ledger; put unanswered ones
+    older than the board's horizon on the 历史遗留 list (out of the overdue figures).
+
+    Idempotent: entries classified or decided before are left alone.
+    """
+    with session_scope(ctx.sessions, write=True) as session:
+        counts = backfill_archive(session, horizon=horizon_days, ctx=deadline_context(
+            session, tz=ctx.settings.tz, receipt_day_counts=ctx.settings.receipt_day_counts))
+    if as_json:
+        click.echo(json.dumps(counts.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"archived {counts.archived}, to 历史遗留 {counts.legacy}; now "
+                   f"{counts.archived_total} archived, {counts.legacy_total} in 历史遗留")
 
 
 @ledger.command("export")

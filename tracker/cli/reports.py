@@ -20,7 +20,8 @@ def _line(name: str, m: Metrics) -> str:
     return (f"{name}\t受理 {m.received}\t答复 {m.replied}（{pct(m.reply_rate)}）\t"
             f"中位数 {hours(m.median_reply_hours)}\tP90 {hours(m.p90_reply_hours)}\t"
             f"平均 {hours(m.mean_reply_hours)}\t按期 {pct(m.on_time_rate)}\t"
-            f"超期未办结 {m.overdue_open}")
+            f"超期未办结 {m.overdue_open}"
+            + (f"（另有历史遗留 {m.legacy_open}，不计超期）" if m.legacy_open else ""))
 
 
 def describe(result: MetricsResult) -> list[str]:

@@ -38,7 +38,8 @@ REQUIRED = {"board": ("title", "text", "published"), "news": ("title", "text"),
 POLITENESS = ("delay", "concurrency", "autothrottle", "retries", "backoff", "timeout",
               "max_bytes", "robots", "user_agent", "max_redirects")
 TOP_KEYS = ("start_urls", "list", "inline", "feed", "detail", "id_from_url", "fields",
-            "encoding", "date_formats", "relative_to", "revisit", "incremental", "politeness")
+            "encoding", "date_formats", "relative_to", "revisit", "incremental", "politeness",
+            "archive_horizon_days")
 LIST_KEYS = ("entries", "link", "next", "max_pages")
 DETAIL_KEYS = ("complete", "records", "record_id")
 SPEC_KEYS = ("css", "xpath", "regex", "all", "markup")
@@ -232,6 +233,10 @@ def _check_rest(checker: _Checker, config: dict[str, Any]) -> None:
                     "“date_formats”须为日期格式的列表。")
     if config.get("relative_to", "crawl") not in ("crawl", "page"):
         checker.add("relative_to", "must be crawl or page", "“relative_to”只能是 crawl 或 page。")
+    horizon = config.get("archive_horizon_days", 1)
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        checker.add("archive_horizon_days", "must be a whole number of days, at least 1",
+                    "“archive_horizon_days”须为不小于 1 的整天数。")
     politeness = config.get("politeness", {})
     if not isinstance(politeness, dict):
         checker.add("politeness", "must be an object", "“politeness”须为一个对象。")

@@ -3,13 +3,27 @@
 Entry points other areas call:
 
 - :func:`open_opinion_entry` (alert escalation, hand entry), :func:`open_disclosure_entry`
-- :func:`sync_message_cases` (after crawls and imports; routes new messages, see
-  :mod:`tracker.ledger.routing`: :func:`routing_queue`, :func:`assign_from_queue`)
+- :func:`sync_message_cases` (after crawls and imports; old messages are archived or go to
+  历史遗留, new unanswered ones are routed, see :mod:`tracker.ledger.routing`:
+  :func:`routing_queue`, :func:`assign_from_queue`), :func:`backfill_archive`,
+  :func:`legacy_page`, :func:`decide_legacy`
 - :func:`perform` (every workflow action, role- and department-checked, audited)
 - :func:`red_flags`, :func:`allowed_actions`, :func:`can_view` (pure)
 - deadlines: :func:`tracker.deadlines.due_at`, :func:`tracker.deadlines.is_overdue`
 """
 
+from tracker.ledger.archive import (
+    DEFAULT_HORIZON_DAYS,
+    HORIZON_KEY,
+    ArchiveCounts,
+    LegacyFilter,
+    LegacyPage,
+    legacy_count,
+    legacy_ids,
+    legacy_page,
+)
+from tracker.ledger.archive import backfill as backfill_archive
+from tracker.ledger.archive import decide as decide_legacy
 from tracker.ledger.decisions import (
     Actor,
     LedgerError,
@@ -60,6 +74,11 @@ __all__ = [
     "APPLICANT_TYPES",
     "Action",
     "Actor",
+    "ArchiveCounts",
+    "DEFAULT_HORIZON_DAYS",
+    "HORIZON_KEY",
+    "LegacyFilter",
+    "LegacyPage",
     "LedgerError",
     "LedgerFilter",
     "MESSAGE_CHANNELS",
@@ -80,12 +99,17 @@ __all__ = [
     "allowed_actions",
     "assign_from_queue",
     "audit_trail",
+    "backfill_archive",
     "can_view",
+    "decide_legacy",
     "excel_text",
     "find_promises",
     "get_entry",
     "is_quiet",
     "is_urgent",
+    "legacy_count",
+    "legacy_ids",
+    "legacy_page",
     "legal_basis_for",
     "list_page",
     "open_disclosure_entry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from tracker.deadlines import Deadline, DeadlineContext, Pause, SlaRule, due_at
@@ -60,15 +61,26 @@ def rule_of(entry: LedgerEntry, ctx: DeadlineContext) -> SlaRule:
 
 
 def compute_deadline(entry: LedgerEntry, ctx: DeadlineContext) -> Deadline:
-    """The entry's deadline and explanation from its current facts."""
+    """The entry's deadline and explanation from its current facts.
+
+    A board message restarted (a 历史遗留 message assigned, :mod:`tracker.ledger.archive`)
+    counts from the day it was assigned, as if received then.
+    """
     kind = Kind(entry.kind)
     received = entry.found_at if kind is Kind.OPINION and entry.found_at else entry.received_at
-    return due_at(
+    restarted = entry.clock_restarted_at
+    if kind is Kind.MESSAGE and restarted is not None:
+        received, restarted = restarted, None
+    deadline = due_at(
         kind, received, level=entry.level, rule=rule_of(entry, ctx), calendar=ctx.calendar,
         tz=ctx.tz, receipt_day_counts=ctx.receipt_day_counts,
         extension=entry.extension_days or 0, pauses=pauses_of(entry, ctx.tz),
-        corrected_at=entry.clock_restarted_at, first_published_at=entry.first_published_at,
+        corrected_at=restarted, first_published_at=entry.first_published_at,
     )
+    if kind is Kind.MESSAGE and entry.clock_restarted_at is not None:
+        deadline = replace(deadline, explanation="历史遗留留言，自交办之日起重新计算期限："
+                           + deadline.explanation.replace("收到", "交办", 1))
+    return deadline
 
 
 def refresh_deadline(entry: LedgerEntry, ctx: DeadlineContext) -> dict[str, tuple]:

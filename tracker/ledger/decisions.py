@@ -167,7 +167,7 @@ def red_flags(entry: EntryFacts, now: datetime) -> list[RedFlag]:
             entry.received_at, UNANSWERED_RED_FLAG_MONTHS):
         flags.append(RedFlag("unanswered_3_months", "留言超过三个月未答复（网站普查单项否决）"))
     if (entry.kind == Kind.MESSAGE and entry.replied_at is not None
-            and entry.published_at is None):
+            and entry.published_at is None and entry.status not in FINAL[Kind.MESSAGE]):
         flags.append(RedFlag("not_published", "已答复但未公开"))
     due = None if entry.paused_since is not None else entry.due_at
     if finished is None and is_overdue(due, now):

@@ -32,7 +32,13 @@ from tracker.models.ledger import (
     LedgerResponse,
     LedgerTimeChange,
 )
-from tracker.vocabulary import REPLY_TYPE_BY_CODE, SATISFACTION, Kind, parse_level
+from tracker.vocabulary import (
+    REPLY_TYPE_BY_CODE,
+    SATISFACTION,
+    Kind,
+    MessageStatus,
+    parse_level,
+)
 
 OPINION_CHANNELS = ("发布权威信息", "新闻发布会", "吹风会", "接受媒体采访", "专家解读", "网上答复",
                     "情况通报")
@@ -149,6 +155,9 @@ def assign(step: Step) -> None:
     step.set("responsible_user_id", user.id if user else None)
     person = step.text("responsible_person") or (user.display_name if user else None)
     step.set("responsible_person", person)
+    if step.entry.status == MessageStatus.LEGACY:  # 历史遗留: the clock starts at 交办
+        step.set("clock_restarted_at", step.now)
+        step.refresh = True
     _note(step)
 
 
@@ -232,7 +241,9 @@ def follow_up(step: Step) -> None:
 
 
 def close(step: Step) -> None:
-    """办结 / 归档."""
+    """办结 / 归档; closing a 历史遗留 message (结案) needs a 结案说明."""
+    if step.entry.status == MessageStatus.LEGACY:
+        step.detail["note"] = step.text("note", required=True, label="结案说明")
     step.set("closed_at", step.now)
     _note(step)
 

@@ -69,7 +69,7 @@ ACTION_LABELS: dict[str, str] = {
 
 #: Labels that differ by kind.
 KIND_ACTION_LABELS: dict[Kind, dict[str, str]] = {
-    Kind.MESSAGE: {"submit": "提交审核", "approve": "审核通过并答复"},
+    Kind.MESSAGE: {"submit": "提交审核", "approve": "审核通过并答复", "close": "结案"},
 }
 
 
@@ -100,6 +100,8 @@ MANAGE = frozenset({STAFF, ADMIN})
 WORK = frozenset({STAFF, ADMIN, RESPONDER})
 APPROVE = frozenset({LEADER, ADMIN})
 REVIEWERS = frozenset({LEADER, ADMIN, STAFF})
+#: Who decides on 历史遗留 messages (close with a note, or assign).
+DECIDE = frozenset({STAFF, ADMIN, LEADER})
 
 Op, M, D = OpinionStatus, MessageStatus, DisclosureStatus
 
@@ -118,6 +120,8 @@ OPINION_TABLE: tuple[Transition, ...] = (
 
 MESSAGE_TABLE: tuple[Transition, ...] = (
     _t(Action.ASSIGN, {M.ACCEPTED}, M.ASSIGNED, MANAGE),
+    _t(Action.ASSIGN, {M.LEGACY}, M.ASSIGNED, DECIDE),
+    _t(Action.CLOSE, {M.LEGACY}, M.ARCHIVED, DECIDE),
     _t(Action.REASSIGN, {M.ASSIGNED, M.HANDLING}, None, MANAGE),
     _t(Action.ACCEPT, {M.ASSIGNED}, M.HANDLING, WORK),
     _t(Action.SUBMIT, {M.HANDLING}, M.REVIEW, WORK),

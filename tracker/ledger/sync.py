@@ -6,14 +6,16 @@ replies that arrived since the last run; a second run changes nothing and return
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.deadlines import DeadlineContext, deadline_context
-from tracker.ledger import clock
+from tracker.ledger import archive, clock
 from tracker.ledger.decisions import find_promises
 from tracker.ledger.routing import route_entries
-from tracker.models import Department, MessageCase, audit
+from tracker.models import Department, MessageCase, audit, utcnow
 from tracker.models.ledger import LedgerEntry, LedgerResponse
 from tracker.vocabulary import Kind, MessageStatus
 
@@ -58,7 +60,8 @@ def _new_entry(case: MessageCase) -> LedgerEntry:
         category=case.category, received_at=case.submitted_at, message_case_id=case.id)
 
 
-def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, int]) -> int:
+def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, int],
+                    now: datetime) -> int:
     missing = (select(MessageCase)
                .outerjoin(LedgerEntry, LedgerEntry.message_case_id == MessageCase.id)
                .where(LedgerEntry.id.is_(None)).order_by(MessageCase.id).limit(BATCH))
@@ -67,7 +70,7 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
         cases = list(session.scalars(missing))
         if not cases:
             return created
-        fresh = []  # unanswered: routed below
+        fresh = []
         for case in cases:
             entry = _new_entry(case)
             session.add(entry)
@@ -75,8 +78,9 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
             changes = {"due_at": (None, entry.due_at)}
             if case.replied_at is not None:
                 changes.update(_record_reply(entry, case, dept_ids))
-            else:
-                fresh.append((entry, case))
+            changes.update(archive.classify(entry, case, now, ctx.tz))  # old: archive/历史遗留
+            if case.replied_at is None and entry.status == MessageStatus.ACCEPTED.value:
+                fresh.append((entry, case))  # unanswered and current: routed below
             changes["status"] = (None, entry.status)
             session.flush()
             audit.record(session, entity_type=ENTITY, entity_id=entry.id, action="sync_create",
@@ -99,8 +103,14 @@ def _record_new_replies(session: Session, dept_ids: dict[str, int]) -> int:
     return len(rows)
 
 
-def sync_message_cases(session: Session, *, ctx: DeadlineContext | None = None) -> int:
-    """Create the missing message entries and record new replies; return how many changed."""
+def sync_message_cases(session: Session, *, ctx: DeadlineContext | None = None,
+                       now: datetime | None = None) -> int:
+    """Create the missing message entries and record new replies; return how many changed.
+
+    A message already old when it enters (``now``, default the current time) is archived or
+    put on the 历史遗留 list (:mod:`tracker.ledger.archive`).
+    """
     ctx = ctx or deadline_context(session)
     dept_ids = _departments(session)
-    return _create_missing(session, ctx, dept_ids) + _record_new_replies(session, dept_ids)
+    return (_create_missing(session, ctx, dept_ids, now or utcnow())
+            + _record_new_replies(session, dept_ids))

@@ -17,6 +17,11 @@ Definitions (``docs/rules.md``):
   for each ordering of 75,000 rows (measured: ``ROW_NUMBER`` windows cost 0.58 s of a 1.0 s
   month), so there SQL computes each entry's reply hours and days in one unsorted pass and
   Python ranks them (same formula, same values).
+- 历史遗留: an unanswered board message that was already older than its board's archive
+  horizon when it entered the ledger has no due time until someone decides (结案 or 交办,
+  ``tracker.ledger.archive``): it counts in ``received`` and ``open``, never in
+  ``overdue_open`` nor in the on-time rate, and ``legacy_open`` counts it. Messages answered
+  long before they entered are archived and count like any answered message.
 - ``on_time_rate`` = entries answered by their own ``due_at`` ÷ (answered entries that have a
   due time + open entries already past due). Open entries not yet due are undecided and left
   out; entries without a due time too.

@@ -33,7 +33,11 @@ from tracker.metrics.results import (
 from tracker.metrics.workdays import WorkdayCounter, work_calendar_for
 from tracker.models import Department, LedgerEntry
 from tracker.settings import Settings
-from tracker.vocabulary import SATISFIED
+from tracker.vocabulary import SATISFIED, MessageStatus
+
+#: 历史遗留 messages have no due time until someone decides, so no overdue figure counts
+#: them; ``legacy_open`` says how many there are (tracker.ledger.archive).
+LEGACY = MessageStatus.LEGACY.value
 
 
 class Query:
@@ -89,6 +93,7 @@ class Query:
             func.sum(case((good, self.hours(e.replied_at, e.received_at)), else_=0.0))
             .label("hours_sum"),
             count_if(overdue).label("overdue_open"),
+            count_if(and_(~replied, ~closed, e.status == LEGACY)).label("legacy_open"),
             count_if(closed).label("closed"),
             count_if(and_(replied, e.replied_at <= e.due_at)).label("on_time"),
             count_if(and_(replied, e.due_at.is_not(None))).label("replied_with_due"),

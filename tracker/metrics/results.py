@@ -22,6 +22,8 @@ class Metrics:
     mean_reply_hours: float | None = None
     on_time_rate: float | None = None
     overdue_open: int = 0
+    #: Unanswered messages parked in 历史遗留 (no deadline until decided; never overdue).
+    legacy_open: int = 0
     open: int = 0
     closed: int = 0
     on_time: int = 0
@@ -118,6 +120,7 @@ def fill(target: Metrics, row, pct: tuple | None, ack_median, workdays: list) ->
         target.median_reply_hours, target.p90_reply_hours = (
             None if v is None else float(v) for v in pct)
     target.overdue_open, target.on_time = int(row.overdue_open or 0), int(row.on_time or 0)
+    target.legacy_open = int(row.legacy_open or 0)
     target.open = target.received - target.replied
     target.closed = int(row.closed or 0)
     target.deadline_decided = int(row.replied_with_due or 0) + target.overdue_open
@@ -138,7 +141,8 @@ def fill(target: Metrics, row, pct: tuple | None, ack_median, workdays: list) ->
 class SummedRow:
     """Adds up the additive columns of the department rows into one overall row."""
 
-    NAMES = ("received", "replied", "timed", "hours_sum", "overdue_open", "closed", "on_time",
+    NAMES = ("received", "replied", "timed", "hours_sum", "overdue_open", "legacy_open",
+             "closed", "on_time",
              "replied_with_due", "acknowledged", "ack_sum", "published", "rated", "satisfied")
 
     def __init__(self, rows: list) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.ledger import legacy_count
 from tracker.metrics import Metrics, Period, local_date, metrics_by
 from tracker.models import Department, LedgerEntry, Mention
 from tracker.models.base import utcnow
@@ -49,6 +50,8 @@ class Dashboard:
     hot_events: list[dict] = field(default_factory=list)
     open_alerts: list[dict] = field(default_factory=list)
     open_alert_count: int = 0
+    #: Unanswered old messages on the 历史遗留 list: not in ``overdue``, said in words.
+    legacy: int = 0
 
 
 def mention_days(session: Session, settings: Settings, now: datetime,
@@ -136,7 +139,8 @@ def build_dashboard(session: Session, settings: Settings, *, department_id: int 
         now=now, month=months.get(keys[-1], Metrics()),
         trend=[(k, months.get(k, Metrics())) for k in keys],
         due_soon=due_soon(session, now, department_id),
-        overdue=overdue_now(session, now, department_id))
+        overdue=overdue_now(session, now, department_id),
+        legacy=legacy_count(session, department_id))
     if with_public:
         board.days = mention_days(session, settings, now)
         board.hot_events = hot_events(session)

@@ -28,7 +28,7 @@ from tracker.models import Department, LedgerEntry
 from tracker.models.events import Alert, Event
 from tracker.models.ledger import LedgerLink
 from tracker.settings import Settings
-from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, Level, status_label
+from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, Level, MessageStatus, status_label
 
 #: Lists in the HTML and PDF show this many rows; the workbook keeps up to LIST_LIMIT_XLSX
 #: (most late / oldest first) and states the full count.
@@ -100,6 +100,8 @@ class MonthlyReport:
     unpublished: EntryList
     hot: list[EntryRow]
     summary: list[str] = field(default_factory=list)
+    #: Messages received up to the period's end waiting on the 历史遗留 list (not overdue).
+    legacy: int = 0
 
     @property
     def title(self) -> str:
@@ -184,18 +186,27 @@ def unanswered_3_months(session: Session, period: Period, settings: Settings, as
     """Messages still unanswered three months after receipt (the inspection's veto item)."""
     e = LedgerEntry
     upper = min(period.utc_bounds(settings.tz)[1], add_months(as_of, -3))
-    where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper]
+    where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper,
+             e.status != MessageStatus.LEGACY.value]  # 历史遗留: counted apart, in words
     return _listing(session, where, (e.received_at, e.id), as_of, limit, total)
+
+
+def legacy_before(session: Session, period: Period, settings: Settings) -> int:
+    """Messages received up to the end of ``period`` that wait on the 历史遗留 list."""
+    e = LedgerEntry
+    return session.scalar(select(func.count()).select_from(e).where(
+        e.kind == "message", e.status == MessageStatus.LEGACY.value,
+        e.received_at < period.utc_bounds(settings.tz)[1])) or 0
 
 
 def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
-    """Answered messages whose reply is not published."""
+    """Answered messages whose reply is not published (archived ones are history: left out)."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
     where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
              or_null(e.published_at, as_of), e.received_at < upper,
-             e.status.not_in(EXCLUDED_STATUSES)]
+             e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
     return _listing(session, where, (e.replied_at, e.id), as_of, limit, total)
 
 
@@ -311,6 +322,7 @@ def build_monthly_report(session: Session, period: Period, settings: Settings,
         unanswered_3m=unanswered_3_months(session, period, settings, as_of),
         unpublished=unpublished_replies(session, period, settings, as_of),
         hot=hottest(session, period, settings, as_of),
+        legacy=legacy_before(session, period, settings),
     )
     report.summary = summary_paragraphs(report)
     return report

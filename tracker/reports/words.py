@@ -82,6 +82,9 @@ def _opening(report: MonthlyReport) -> str:
     text += f"（{kinds}）" if kinds else ""
     text += (f"，已答复 {m.replied} 件，答复率 {pct(m.reply_rate)}；按期办结率 "
              f"{pct(m.on_time_rate)}，目前超期未办结 {m.overdue_open} 件。")
+    if report.legacy:
+        text += (f"另有历史遗留留言 {report.legacy} 件（进入台账时已超过归档期限且未答复），"
+                 "不计入超期，待在“历史遗留”清单集中结案或交办。")
     return text
 
 

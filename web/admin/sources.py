@@ -70,6 +70,8 @@ CONFIG_HELP = (
     ("incremental", "默认开启：一页全是已抓过的条目时停止翻页。"),
     ("politeness", "访问节奏：`delay` 间隔秒数、`concurrency` 并发、`timeout` 超时、"
                    "`retries` 重试、`robots` 遵守网站的抓取声明等；默认已很克制。"),
+    ("archive_horizon_days", "留言板的历史期限（天，默认 90）：进入台账时已超过此期限且"
+                             "已答复的留言直接归档，未答复的列入历史遗留，待集中处理。"),
 )
 EXAMPLE = r"""{
   "start_urls": ["/hd/lb/list.asp"],

@@ -133,9 +133,10 @@ def test_a_message_walks_from_acceptance_to_archive_with_an_extension(session, p
     from tests.tracker.ledger.factory import message_case
     from tracker.ledger import sync_message_cases
 
-    sync_message_cases(session, ctx=context())  # cases other tests may have left behind
+    synced = local("2025-10-01 10:00")  # days after the message, not years (see test_archive)
+    sync_message_cases(session, ctx=context(), now=synced)  # cases other tests left behind
     case = message_case(session, "A-1", "2025-09-26 10:00")
-    assert sync_message_cases(session, ctx=context()) == 1
+    assert sync_message_cases(session, ctx=context(), now=synced) == 1
     entry = get_entry(session, _message_entry_id(session, case.id), people["admin"])
     assert entry.status == "accepted" and entry.due_at == local("2025-10-13 23:59:59")
     staff, resp, leader = people["opinion_staff"], people["responder"], people["leader"]
