@@ -37,4 +37,4 @@ def inject_labels() -> dict[str, Any]:
             "LEVELS": LEVELS, "TIERS": TIERS, "ROLE_NAMES": ROLE_NAMES}
 
 
-from web.admin import ledger, notifications, notify_settings, ops, users  # noqa: E402,F401  (routes register on bp)
+from web.admin import ledger, notifications, notify_settings, ops, rules, users  # noqa: E402,F401  (routes register on bp)
