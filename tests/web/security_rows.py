@@ -29,6 +29,7 @@ from tracker.models import (
     NotificationRule,
     SlaRuleRow,
     User,
+    WatchRule,
     WebhookEndpoint,
 )
 from tracker.models.events import Alert, Event, MentionAnalysis
@@ -98,14 +99,16 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     member = User(username=f"member-{tag}", display_name="矩阵成员", role_code="opinion_staff",
                   active=True, failed_logins=0)
     member.set_password("member-pass-123")
-    session.add_all([sla, rule, hook, contact, member, JobRun(job_id="analyze", status="ok")])
+    watch = WatchRule(name=f"测试监测-{tag}", all_words=["搅拌站"], enabled=False)
+    session.add_all([sla, rule, hook, contact, member, watch,
+                     JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
         session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
                                  body=f"测试通知 {tag}"))
     session.flush()
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
-            "member": member.id}
+            "member": member.id, "watch": watch.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -138,6 +141,8 @@ URL_ARGS = {
     "admin.delete_contact": {"contact_id": "{contact}"},
     "admin.edit": {"user_id": "{member}"}, "admin.toggle_user": {"user_id": "{member}"},
     "admin.reset_password": {"user_id": "{member}"},
+    "admin.rule_edit": {"rule_id": "{watch}"}, "admin.rule_toggle": {"rule_id": "{watch}"},
+    "admin.rule_delete": {"rule_id": "{watch}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }
