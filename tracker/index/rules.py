@@ -21,7 +21,12 @@ PREVIEW_DAYS = 30
 
 
 class WatchRuleError(ValueError):
-    """A watch rule cannot be saved as asked; the message is one line."""
+    """A watch rule cannot be saved as asked: ``str()`` is the page's Chinese line,
+    ``english`` the CLI's."""
+
+    def __init__(self, message: str, english: str | None = None) -> None:
+        super().__init__(message)
+        self.english = english or message
 
 
 def rule_query(rule: WatchRule) -> Query:
@@ -70,7 +75,8 @@ def list_rules(session: Session, *, enabled_only: bool = False) -> list[WatchRul
 def _clean_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME_CHARS:
-        raise WatchRuleError(f"方案名称必填，且不超过 {MAX_NAME_CHARS} 个字")
+        raise WatchRuleError(f"方案名称必填，且不超过 {MAX_NAME_CHARS} 个字",
+                             f"a rule needs a name of at most {MAX_NAME_CHARS} characters")
     return name
 
 
@@ -79,9 +85,9 @@ def check_query(query_text: str | None) -> Query:
     try:
         query = parse_query(query_text or "")
     except QuerySyntaxError as exc:
-        raise WatchRuleError(f"检索式有误：{exc}") from None
+        raise WatchRuleError(f"检索式有误：{exc}", f"bad query: {exc}") from None
     if query.is_empty:
-        raise WatchRuleError("检索式为空，无法保存为监测方案")
+        raise WatchRuleError("检索式为空，无法保存为监测方案", "the query is empty")
     return query
 
 
@@ -100,7 +106,8 @@ def create_rule(session: Session, name: str, query_text: str, *, actor_id: int |
     """A new rule (a name already taken is refused); audited; the caller commits."""
     name, query = _clean_name(name), check_query(query_text)
     if _name_taken(session, name, None):
-        raise WatchRuleError(f"已有名为「{name}」的监测方案，请换一个名称")
+        raise WatchRuleError(f"已有名为「{name}」的监测方案，请换一个名称",
+                             f"a rule named {name!r} already exists")
     rule = apply_query(WatchRule(name=name, created_by_id=actor_id,
                                  description=_clean_description(description)), query)
     session.add(rule)
@@ -113,7 +120,8 @@ def create_rule(session: Session, name: str, query_text: str, *, actor_id: int |
 def _clean_description(description: str | None) -> str | None:
     text = (description or "").strip()
     if len(text) > MAX_DESCRIPTION_CHARS:
-        raise WatchRuleError(f"说明不超过 {MAX_DESCRIPTION_CHARS} 个字")
+        raise WatchRuleError(f"说明不超过 {MAX_DESCRIPTION_CHARS} 个字",
+                             f"the description may have {MAX_DESCRIPTION_CHARS} characters")
     return text or None
 
 
@@ -126,7 +134,8 @@ def update_rule(session: Session, rule: WatchRule, *, name: str, query_text: str
     """
     name, query = _clean_name(name), check_query(query_text)
     if _name_taken(session, name, rule.id):
-        raise WatchRuleError(f"已有名为「{name}」的监测方案，请换一个名称")
+        raise WatchRuleError(f"已有名为「{name}」的监测方案，请换一个名称",
+                             f"a rule named {name!r} already exists")
     before = _snapshot(rule)
     rule.name, rule.description = name, _clean_description(description)
     apply_query(rule, query)
