@@ -122,7 +122,7 @@ def crawl(client, tag: str) -> dict[str, list[str]]:
         if bad := problems(text, tag):
             found[url] = bad
         if depth[url] == 0:
-            for link in links:
+            for link in (urldefrag(link)[0] for link in links):  # "#preview" is one page
                 path = urlsplit(link).path if link.startswith("/") else ""
                 if path and link not in depth:
                     depth[link] = 1
