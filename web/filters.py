@@ -1,4 +1,4 @@
-"""Template filters: local times and role names."""
+"""Template filters: local times, role names, error text in Chinese words."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Flask
 
 from tracker.vocabulary import ROLE_NAMES, RoleCode
 from web.db import get_settings
+from web.plain_errors import plain_error
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(plain_error, "plain_error")

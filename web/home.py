@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from tracker.vocabulary import RoleCode
@@ -54,3 +54,10 @@ def leader() -> str:
 def admin() -> str:
     """Admin: sources, watch rules, users, settings."""
     return render_template("home/admin.html", **dashboard_context())
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Any:
+    """The site icon where browsers look for it by default (pages also link it)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from tracker.metrics import Period
 from tracker.reports import (
@@ -26,6 +26,8 @@ from web.inputs import YEARS_TEXT, month_ok
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 READERS = (RoleCode.LEADER, RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+PDF_UNAVAILABLE = ("暂时无法生成 PDF 文件：服务器缺少所需的中文字体或排版组件，原因已记入系统日志。"
+                   "请联系管理员处理；可先下载 Excel 版本。")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -72,7 +74,8 @@ def download(month: str, fmt: str) -> Response:
     try:
         data = render(report, fmt, session, settings)
     except ReportError as exc:
-        abort(Response(f"无法生成 PDF：{exc}", status=503, mimetype="text/plain"))
+        current_app.logger.error("report %s.%s cannot be rendered: %s", month, fmt, exc)
+        abort(503, description=PDF_UNAVAILABLE)
     response = Response(data, content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename(month, fmt)}"'
     return response

@@ -32,6 +32,7 @@ from tracker.models import (
     SlaRuleRow,
     Source,
     User,
+    WatchRule,
     WebhookEndpoint,
 )
 from tracker.models.events import Alert, Event, MentionAnalysis
@@ -104,7 +105,8 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     source = Source(name=f"matrix_{tag}", title="矩阵信息源", kind="rss", enabled=False,
                     base_url="http://127.0.0.1:9/", config={})
     dept = Department(name=f"矩阵部门-{tag}", active=True)
-    session.add_all([sla, rule, hook, contact, member, source, dept,
+    watch = WatchRule(name=f"测试监测-{tag}", all_words=["搅拌站"], enabled=False)
+    session.add_all([sla, rule, hook, contact, member, source, dept, watch,
                      JobRun(job_id="analyze", status="ok")])
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
@@ -114,7 +116,7 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     token, _secret = create_token(session, f"矩阵令牌-{tag}", scopes=("metrics:read",))
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
             "member": member.id, "source": source.id,
-            "api_token": token.id, "department": dept.id}
+            "api_token": token.id, "department": dept.id, "watch": watch.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -154,6 +156,8 @@ URL_ARGS = {
     "admin.edit_department_page": {"department_id": "{department}"},
     "admin.toggle_department": {"department_id": "{department}"},
     "ledger.queue_assign": {"entry_id": "{fresh}"},
+    "admin.rule_edit": {"rule_id": "{watch}"}, "admin.rule_toggle": {"rule_id": "{watch}"},
+    "admin.rule_delete": {"rule_id": "{watch}"},
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

@@ -25,7 +25,23 @@ from tracker.index.base import (
     sentiment_band,
 )
 from tracker.index.query import Query, parse_query
-from tracker.index.rules import WatchRuleError, list_rules, rule_query, save_rule
+from tracker.index.rules import (
+    PREVIEW_DAYS,
+    RulePreview,
+    RuleStats,
+    WatchRuleError,
+    check_query,
+    create_rule,
+    delete_rule,
+    find_rule,
+    list_rules,
+    preview_rule,
+    rule_query,
+    rule_stats,
+    save_rule,
+    set_rule_enabled,
+    update_rule,
+)
 from tracker.index.sync import SyncReport, mark_all_pending, pending_count, run_sync
 from tracker.index.text import contains_term
 from tracker.settings import Settings
@@ -41,23 +57,34 @@ __all__ = [
     "MentionDoc",
     "MentionIndex",
     "Query",
+    "PREVIEW_DAYS",
     "QuerySyntaxError",
     "SENTIMENT_BANDS",
     "SearchIndexError",
     "SearchRequest",
+    "RulePreview",
+    "RuleStats",
     "SearchResult",
     "SyncReport",
     "WatchRuleError",
+    "check_query",
     "contains_term",
+    "create_rule",
+    "delete_rule",
+    "find_rule",
     "get_index",
     "list_rules",
     "mark_all_pending",
     "parse_query",
     "pending_count",
+    "preview_rule",
     "rule_query",
+    "rule_stats",
     "run_sync",
     "save_rule",
     "sentiment_band",
+    "set_rule_enabled",
+    "update_rule",
 ]
 
 

@@ -14,8 +14,16 @@ from datetime import datetime
 from typing import Protocol
 
 from tracker.deadlines import UNANSWERED_RED_FLAG_MONTHS, is_overdue
-from tracker.ledger.states import FINAL, TABLES, Action, Transition, find_transition
-from tracker.vocabulary import Kind, RoleCode
+from tracker.ledger.states import (
+    ACTION_LABELS,
+    FINAL,
+    TABLES,
+    Action,
+    Transition,
+    action_label,
+    find_transition,
+)
+from tracker.vocabulary import ROLE_NAMES, Kind, RoleCode, status_label
 
 
 class LedgerError(ValueError):
@@ -96,9 +104,14 @@ def check_action(kind: Kind | str, status: str, action: str, actor: Actor, *,
     """Return the transition for ``action`` or raise why it is refused."""
     row = find_transition(kind, status, action)
     if row is None:
-        raise LedgerError(f"当前状态不能执行该操作（{kind}/{status}/{action}）")
-    if actor.role not in row.roles or not _scope_ok(actor, lead_department_id):
-        raise PermissionDenied("您的角色或部门无权执行该操作")
+        what = f"“{action_label(kind, action)}”" if action in ACTION_LABELS else "该操作"
+        raise LedgerError(f"当前状态（{status_label(kind, status)}）不能执行{what}，"
+                          "页面可能已过期，请刷新后重试。")
+    if actor.role not in row.roles:
+        names = "、".join(name for code, name in ROLE_NAMES.items() if code in row.roles)
+        raise PermissionDenied(f"此操作仅限：{names}。")
+    if not _scope_ok(actor, lead_department_id):
+        raise PermissionDenied("该事项不由您的部门牵头办理，您无权执行此操作。")
     if not _guard_ok(action, extension, can_extend):
         raise LedgerError("延期只能申请一次，且须有待审批的申请才能审批")
     return row

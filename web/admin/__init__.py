@@ -45,6 +45,7 @@ from web.admin import (  # noqa: E402,F401  (routes register on bp)
     notifications,
     notify_settings,
     ops,
+    rules,
     sources,
     tokens,
     users,

@@ -224,8 +224,8 @@ def act(entry_id: int, action: str) -> Any:
     try:
         perform(db, item, action, current_actor(), data=form_data(form, get_settings().tz),
                 ctx=current_context())
-    except PermissionDenied:
-        abort(403)
+    except PermissionDenied as exc:  # the page names the roles (or the department) allowed
+        abort(403, description=str(exc))
     except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
         db.rollback()
         flash(str(exc), "error")

@@ -146,7 +146,7 @@ def test_each_user_reads_their_own_notifications(client, auth, demo_users, sessi
     login(auth, demo_users, "opinion_staff")
     html = client.get("/notifications").get_data(as_text=True)
     assert "【较大】供暖问题" in html and "月度报告已生成" not in html and "未读" in html
-    assert "运行管理" not in html  # the ops link is for admins
+    assert "系统管理" not in html  # the administration link is for admins
     token = csrf_token(client, "/notifications")
     client.post("/notifications/read", data={"csrf_token": token})
     note = session.scalar(select(Notification).where(Notification.dedup_key == key,
@@ -159,6 +159,7 @@ def test_admin_sees_the_ops_link(client, auth, demo_users):
     login(auth, demo_users, "admin")
     html = client.get("/admin").get_data(as_text=True)
     assert 'href="/admin/ops/jobs"' in html and 'href="/notifications"' in html
+    assert '<a href="/admin/users">系统管理</a>' in html
 
 
 def test_a_user_chooses_their_channels(client, auth, demo_users, session):
