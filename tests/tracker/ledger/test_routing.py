@@ -3,6 +3,7 @@ prediction of a mapped category assigns the entry and says why; an unsure one wa
 待分办 queue with its suggestions; staff assign from the queue; a person's department change
 is recorded; a disabled department is never routed to nor assigned."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,14 @@ from tracker.models import DepartmentReassignment, LedgerEntry, LedgerRouting
 
 SURE = ("学区划分不合理", "孩子入学 学位 学区划分不合理，希望教育局重新考虑划片")  # 教育文体 ~0.99
 UNSURE = ("你好", "你好")  # the model's best guess is far below 0.5
+# The messages are of 2025-09-26; the sync runs days later, so they are current, not historic.
+NOW = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def seeded(session, demo_users):
     """The default departments and map, and every case already in the ledger."""
-    sync_message_cases(session, ctx=context())
+    sync_message_cases(session, ctx=context(), now=NOW)
     seed_departments(session)
     return session
 
@@ -46,7 +49,7 @@ def arrive(session, title: str, body: str, **kwargs) -> LedgerEntry:
     case = message_case(session, "R", "2025-09-26 10:00", **kwargs)
     case.title, case.body = title, body
     session.flush()
-    sync_message_cases(session, ctx=context())
+    sync_message_cases(session, ctx=context(), now=NOW)
     return session.scalar(select(LedgerEntry).where(LedgerEntry.message_case_id == case.id))
 
 

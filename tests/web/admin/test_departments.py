@@ -3,6 +3,7 @@ directory and the map; staff assign queued messages with one click; a disabled d
 offered nowhere; every active department can be lead or co-handling on an entry."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from tracker.models import (
     RoutingConfig,
 )
 
+# The test messages are of 2025-09-26: synced days later they are current, not historic.
+SYNCED = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)
+
 UNSURE = ("你好", "你好")
 
 
@@ -29,7 +33,7 @@ def sign_in(auth, demo_users, role):
 
 @pytest.fixture
 def seeded(session, demo_users):
-    sync_message_cases(session, ctx=context())
+    sync_message_cases(session, ctx=context(), now=SYNCED)
     seed_departments(session)
     session.commit()
     return session
@@ -39,7 +43,7 @@ def queued_entry(session) -> LedgerEntry:
     case = message_case(session, "Q", "2025-09-26 10:00")
     case.title, case.body = UNSURE
     session.flush()
-    sync_message_cases(session, ctx=context())
+    sync_message_cases(session, ctx=context(), now=SYNCED)
     session.commit()
     return session.scalar(select(LedgerEntry).where(LedgerEntry.message_case_id == case.id))
 

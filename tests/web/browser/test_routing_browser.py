@@ -3,6 +3,7 @@ disables a department and maps a category on the pages; staff assign a queued me
 click; no page is wider than the screen. Screenshots go to $YUQING_SHOTS when it is set."""
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from tracker.accounts import seed_departments
 from tracker.db import session_scope
 from tracker.ledger import sync_message_cases
 from tracker.models import Department, LedgerEntry
+
+# The test messages are of 2025-09-26: synced days later they are current, not historic.
+SYNCED = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)
 
 SHOTS = os.environ.get("YUQING_SHOTS")
 WIDTHS = (1440, 390)
@@ -32,7 +36,7 @@ def live(tmp_path_factory):
             case = message_case(session, f"B{n}", "2025-09-26 10:00")
             case.title, case.body = title, body
         session.flush()
-        sync_message_cases(session)
+        sync_message_cases(session, now=SYNCED)
     yield server
     stop()
 
