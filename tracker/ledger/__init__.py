@@ -6,6 +6,9 @@ Entry points other areas call:
 - :func:`sync_message_cases` (after crawls and imports)
 - :func:`perform` (every workflow action, role- and department-checked, audited)
 - :func:`red_flags`, :func:`allowed_actions`, :func:`can_view` (pure)
+- the work inbox: :func:`department_cases`, :func:`awaiting_approval`,
+  :func:`overdue_by_department`, :func:`unrouted_messages`, :func:`waiting_on_staff`,
+  :func:`countdown` (pure)
 - deadlines: :func:`tracker.deadlines.due_at`, :func:`tracker.deadlines.is_overdue`
 """
 
@@ -20,9 +23,19 @@ from tracker.ledger.decisions import (
     find_promises,
     red_flags,
 )
-from tracker.ledger.escalation import send_reminders
+from tracker.ledger.escalation import remind_entry, send_reminders
 from tracker.ledger.export import write_xlsx
 from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS
+from tracker.ledger.inbox import (
+    Countdown,
+    awaiting_approval,
+    countdown,
+    department_cases,
+    is_open,
+    overdue_by_department,
+    unrouted_messages,
+    waiting_on_staff,
+)
 from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
 from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.ledger.replies import (
@@ -46,40 +59,49 @@ from tracker.ledger.sync import sync_message_cases
 from tracker.ledger.xlsx import excel_text
 
 __all__ = [
-    "APPLICANT_TYPES",
-    "Action",
-    "Actor",
-    "LedgerError",
-    "LedgerFilter",
-    "MESSAGE_CHANNELS",
-    "OPINION_CHANNELS",
-    "OVERDUE_CHOICES",
-    "PermissionDenied",
-    "RECEIPT_CHANNELS",
-    "REMEDIES",
-    "RedFlag",
-    "ReminderPolicy",
-    "SORTS",
-    "WrittenReply",
     "access",
+    "Action",
     "action_label",
+    "Actor",
     "add_months",
     "allowed_actions",
+    "APPLICANT_TYPES",
     "audit_trail",
+    "awaiting_approval",
     "can_view",
+    "countdown",
+    "Countdown",
+    "department_cases",
     "excel_text",
     "find_promises",
     "get_entry",
+    "is_open",
     "is_quiet",
     "is_urgent",
+    "LedgerError",
+    "LedgerFilter",
     "legal_basis_for",
     "list_page",
+    "MESSAGE_CHANNELS",
     "open_disclosure_entry",
     "open_opinion_entry",
+    "OPINION_CHANNELS",
+    "overdue_by_department",
+    "OVERDUE_CHOICES",
     "perform",
+    "PermissionDenied",
     "propose_department",
+    "RECEIPT_CHANNELS",
     "red_flags",
+    "RedFlag",
+    "REMEDIES",
+    "remind_entry",
+    "ReminderPolicy",
     "send_reminders",
+    "SORTS",
     "sync_message_cases",
+    "unrouted_messages",
+    "waiting_on_staff",
     "write_xlsx",
+    "WrittenReply",
 ]

@@ -223,7 +223,7 @@ def act(entry_id: int, action: str) -> Any:
     db = get_db()
     try:
         perform(db, item, action, current_actor(), data=form_data(form, get_settings().tz),
-                ctx=current_context())
+                ctx=current_context(), settings=get_settings())
     except PermissionDenied:
         abort(403)
     except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
