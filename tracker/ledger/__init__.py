@@ -28,6 +28,7 @@ from tracker.ledger.export import write_xlsx
 from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS
 from tracker.ledger.inbox import (
     Countdown,
+    Listing,
     awaiting_approval,
     countdown,
     department_cases,
@@ -80,6 +81,7 @@ __all__ = [
     "is_urgent",
     "LedgerError",
     "LedgerFilter",
+    "Listing",
     "legal_basis_for",
     "list_page",
     "MESSAGE_CHANNELS",
