@@ -99,13 +99,15 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
                   active=True, failed_logins=0)
     member.set_password("member-pass-123")
     session.add_all([sla, rule, hook, contact, member, JobRun(job_id="analyze", status="ok")])
+    notes = {}
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
-        session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
-                                 body=f"测试通知 {tag}"))
+        notes[user.username] = Notification(user_id=user.id, kind="alert", title="新的舆情预警",
+                                            body=f"测试通知 {tag}")
+        session.add(notes[user.username])
     session.flush()
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
-            "member": member.id}
+            "member": member.id, "note": notes["staff"].id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -138,6 +140,7 @@ URL_ARGS = {
     "admin.delete_contact": {"contact_id": "{contact}"},
     "admin.edit": {"user_id": "{member}"}, "admin.toggle_user": {"user_id": "{member}"},
     "admin.reset_password": {"user_id": "{member}"},
+    "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

@@ -23,7 +23,7 @@ from tests.tracker.ledger.factory import (
 from tests.web.test_ledger_pages import sign_in
 from tracker import notify
 from tracker.ledger import open_opinion_entry, perform
-from tracker.models import User, utcnow
+from tracker.models import Notification, User, utcnow
 from tracker.models.ledger import LedgerEntry
 
 
@@ -147,3 +147,21 @@ def test_the_admin_inbox_says_when_nothing_is_wrong(client, auth, demo_users, in
     for box in ("sources", "jobs", "deliveries"):
         assert f'data-box="{box}"' in html
     assert "没有投递失败的通知。" in html or "条投递失败的通知" in html
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_the_entry(client, auth, demo_users,
+                                                                    inbox_world, session):
+    sign_in(auth, demo_users, "responder")
+    me = session.scalar(select(User).where(User.username == demo_users["responder"].username))
+    note = session.scalar(select(Notification).where(
+        Notification.user_id == me.id, Notification.kind == "assigned",
+        Notification.link == f"/ledger/{inbox_world['fresh']}"))
+    unread = notify.unread_count(session, me.id)
+    assert f'href="/notifications/{note.id}"' in page(client, "/notifications")
+    opened = client.get(f"/notifications/{note.id}")
+    assert opened.status_code == 302 and opened.location == f"/ledger/{inbox_world['fresh']}"
+    session.expire_all()
+    assert notify.unread_count(session, me.id) == unread - 1
+    auth.logout()
+    sign_in(auth, demo_users, "leader")
+    assert client.get(f"/notifications/{note.id}").status_code == 404  # not theirs

@@ -94,6 +94,7 @@ MATRIX = {
     ("/ledger/calendar/notice",                            "GET"): (302, 403, 403, 403, 200),
     ("/ledger/sla",                                        "GET"): (302, 403, 403, 403, 200),
     ("/notifications",                                     "GET"): (302, 200, 200, 200, 200),
+    ("/notifications/<int:note_id>",                       "GET"): (302, 302, 404, 404, 404),
     ("/admin/ops/jobs",                                    "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/jobs/<job_id>",                           "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/sources",                                 "GET"): (302, 403, 403, 403, 200),

@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tracker.models import User
+from tracker.models import Notification, User
 
 # (path, method) of every admin rule as it was under the "ops" and "ledger" blueprints.
 OLD_RULES = {
@@ -34,12 +34,18 @@ NEW_RULES = {
     ("/admin/users", "GET"), ("/admin/users/new", "POST"), ("/admin/users/<int:user_id>", "GET"),
     ("/admin/users/<int:user_id>", "POST"), ("/admin/users/<int:user_id>/active", "POST"),
     ("/admin/users/<int:user_id>/password", "POST"),
+    # opening one notification (marks it read, goes to its page)
+    ("/notifications/<int:note_id>", "GET"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
                       "admin.notifications_read"}
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
-               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999}
+               "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
+               "note_id": 999_999}
+# A user opens only their own notifications: anyone else's (or none) is a 404; their own
+# redirects to the page it points to.
+OWN_NOTIFICATION = "admin.notification_open"
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
@@ -83,7 +89,9 @@ def test_other_roles_get_403_on_admin_only_rules(client, auth, demo_users, role)
     token = csrf_token(client, "/notifications")
     for endpoint, method, url in admin_requests(client.application):
         status = call(client, method, url, token).status_code
-        if endpoint in OPEN_TO_EVERY_ROLE:
+        if endpoint == OWN_NOTIFICATION:
+            assert status == 404, (role, endpoint, status)
+        elif endpoint in OPEN_TO_EVERY_ROLE:
             assert status == (200 if method == "GET" else 302), (role, endpoint, method, status)
         else:
             assert status == 403, (role, endpoint, method, url, status)
@@ -93,6 +101,11 @@ def test_admins_open_every_admin_page(client, auth, demo_users, session):
     account = demo_users["admin"]
     assert auth.login(account.username, account.password).status_code == 302
     me = session.scalar(select(User.id).where(User.username == account.username))
-    for endpoint, method, url in admin_requests(client.application, user_id=me):
+    note = Notification(user_id=me, kind="job", title="任务失败", body="舆情分析失败",
+                        link="/admin/ops/jobs")
+    session.add(note)
+    session.commit()
+    for endpoint, method, url in admin_requests(client.application, user_id=me, note_id=note.id):
         if method == "GET":
-            assert client.get(url).status_code == 200, (endpoint, url)
+            expected = 302 if endpoint == OWN_NOTIFICATION else 200
+            assert client.get(url).status_code == expected, (endpoint, url)
