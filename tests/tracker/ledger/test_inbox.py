@@ -218,3 +218,33 @@ def test_a_reminder_for_a_closed_entry_is_skipped_and_stale_ones_resolved(sessio
     outcomes = session.scalars(select(ReminderLog.outcome).where(
         ReminderLog.entry_id == entry.id)).all()
     assert outcomes.count("sent") == 1 and "skipped" in outcomes
+
+
+def test_answering_an_entry_cancels_its_unsent_reminder_mails(session, tmp_path, office):
+    from tracker.models import Delivery
+    from tracker.settings import load_settings
+
+    mail = load_settings({"YUQING_ENV": "test", "YUQING_DATA_DIR": str(tmp_path),
+                          "YUQING_SECRET_KEY": "test-secret-key-0123456789",
+                          "YUQING_SMTP_HOST": "127.0.0.1"})
+    ctx, housing, leader = context(), office["housing"], office["leader"]
+    user = session.scalar(select(User).where(User.username == "responder"))
+    user.email = "li@example.invalid"
+    entry = opinion(session, mail, office, "邮件提醒", HOUSING, found="2025-09-27 10:00")
+    entry.responsible_user_id = user.id
+    counts = {"sent": 0, "skipped": 0, "deferred": 0, "no_recipient": 0}
+    remind_entry(session, mail, entry, entry.due_at, ReminderPolicy(), WorkCalendar().is_workday,
+                 set(), counts)
+    key = f"reminder:{entry.id}:"
+    mails = session.scalars(select(Delivery).where(Delivery.event_key.startswith(key))).all()
+    assert [m.status for m in mails] == ["pending"]
+    assigned = session.scalars(select(Delivery).where(
+        Delivery.event_key.startswith(f"ledger:{entry.id}:assigned:"))).all()
+    assert assigned and all(m.recipient == "li@example.invalid" for m in assigned)
+    for action, who, data in (("accept", housing, {}), ("submit", housing, {"content": "答复"}),
+                              ("approve", leader, {})):
+        perform(session, entry, action, who, data=data, ctx=ctx, now=entry.due_at, settings=mail)
+    session.expire_all()
+    mails = session.scalars(select(Delivery).where(Delivery.event_key.startswith(key))).all()
+    assert [m.status for m in mails] == ["cancelled"]
+    assert all(m.status == "pending" for m in assigned)  # other messages are not touched
