@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.ledger.query import in_department, overdue_open
@@ -24,8 +24,10 @@ from tracker.vocabulary import DisclosureStatus, Kind, MessageStatus, OpinionSta
 
 E = LedgerEntry
 FINALS = sorted({status for statuses in FINAL.values() for status in statuses})
-#: Statuses whose next step belongs to opinion staff (登记, 研判, 审核, 补正).
+#: Statuses whose next step belongs to opinion staff (登记, 研判, 审核, 补正; staff review
+#: board replies alongside the leaders).
 STAFF_STEPS = {Kind.OPINION: (OpinionStatus.REGISTERED, OpinionStatus.ASSESSING),
+               Kind.MESSAGE: (MessageStatus.REVIEW,),
                Kind.DISCLOSURE: (DisclosureStatus.REGISTERED, DisclosureStatus.REVIEWING,
                                  DisclosureStatus.CORRECTING)}
 REVIEW = (OpinionStatus.REVIEW.value, MessageStatus.REVIEW.value)
@@ -176,10 +178,10 @@ def unrouted_messages(session: Session, limit: int = 20) -> Listing:
 
 
 def waiting_on_staff(session: Session, limit: int = 20) -> Listing:
-    """Opinion and disclosure entries whose next step is the staff's (登记, 研判, 审核, 补正)."""
+    """Entries whose next step is the staff's (登记, 研判, 审核, 补正), soonest due first."""
     clauses = [and_(E.kind == kind.value, E.status.in_([s.value for s in statuses]))
                for kind, statuses in STAFF_STEPS.items()]
-    where = [clauses[0] | clauses[1], E.closed_at.is_(None)]
+    where = [or_(*clauses), E.closed_at.is_(None)]
     total = session.scalar(select(func.count()).select_from(E).where(*where)) or 0
     rows = session.scalars(select(E).where(*where).order_by(
         E.due_at.is_(None), E.due_at, E.id).limit(limit)).all()

@@ -173,11 +173,14 @@ def test_staff_lists_unrouted_messages_and_their_own_steps(session, settings, of
                           received_at=NOW, due_at=local("2025-10-15 17:00"))
     routed = LedgerEntry(kind="message", status="accepted", title=f"已分 {office['tag']}",
                          received_at=NOW, lead_department_id=department_id(session, HOUSING))
-    session.add_all([message, routed])
+    reviewing = LedgerEntry(kind="message", status="review", title=f"待审核 {office['tag']}",
+                            received_at=NOW, lead_department_id=department_id(session, HOUSING))
+    session.add_all([message, routed, reviewing])
     session.flush()
     unrouted = ids(unrouted_messages(session, limit=10_000))
     assert message.id in unrouted and routed.id not in unrouted
-    assert registered.id in ids(waiting_on_staff(session, limit=10_000))
+    waiting = ids(waiting_on_staff(session, limit=10_000))
+    assert registered.id in waiting and reviewing.id in waiting and routed.id not in waiting
 
 
 def test_overdue_counted_by_department(session, settings, office):
