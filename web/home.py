@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import events, ledger, notify, ops
 from tracker.collection import STATE_LABELS, State
@@ -35,7 +36,10 @@ def unread_badge() -> dict[str, Any]:
     """The number on the top bar's 通知 link: unread notifications that still matter."""
     if not current_user.is_authenticated:
         return {}
-    return {"unread_count": notify.unread_count(get_db(), current_user.id)}
+    try:
+        return {"unread_count": notify.unread_count(get_db(), current_user.id)}
+    except SQLAlchemyError:  # an error page after a failed query still renders, without it
+        return {}
 
 
 @bp.context_processor
