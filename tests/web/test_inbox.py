@@ -102,9 +102,11 @@ def test_the_leader_signs_off_the_reply_from_the_inbox(client, auth, demo_users,
     assert unread >= 1
     assert re.search(rf"data-unread>{unread}<", html)
     token = re.search(r'name="approve-csrf_token" type="hidden" value="([^"]+)"', item)
+    assert 'name="next" value="/leader"' in item
     done = client.post(f"/ledger/{inbox_world['review']}/approve",
-                       data={"approve-csrf_token": token.group(1), "approve-note": "同意"})
-    assert done.status_code == 303
+                       data={"approve-csrf_token": token.group(1), "approve-note": "同意",
+                             "next": "/leader"})
+    assert done.status_code == 303 and done.location == "/leader"  # back to the inbox
     session.expire_all()
     assert session.get(LedgerEntry, inbox_world["review"]).status == "responded"
     assert f'data-entry="{inbox_world["review"]}"' not in page(client, "/leader")
@@ -118,8 +120,9 @@ def test_the_leader_returns_a_reply_and_the_department_is_told(client, auth, dem
     item = html[html.index(f'data-entry="{inbox_world["review"]}"'):]
     token = re.search(r'name="reject-csrf_token" type="hidden" value="([^"]+)"', item)
     done = client.post(f"/ledger/{inbox_world['review']}/reject",
-                       data={"reject-csrf_token": token.group(1), "reject-note": "请补充时限"})
-    assert done.status_code == 303
+                       data={"reject-csrf_token": token.group(1), "reject-note": "请补充时限",
+                             "next": "https://example.com/"})
+    assert done.status_code == 303 and done.location.endswith(f"/ledger/{inbox_world['review']}")
     auth.logout()
     sign_in(auth, demo_users, "responder")
     html = page(client, "/responder")
