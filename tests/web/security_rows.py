@@ -108,15 +108,18 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     watch = WatchRule(name=f"测试监测-{tag}", all_words=["搅拌站"], enabled=False)
     session.add_all([sla, rule, hook, contact, member, source, dept, watch,
                      JobRun(job_id="analyze", status="ok")])
+    notes = {}
     for user in session.scalars(select(User).where(User.username.in_(
             ["staff", "responder", "leader", "admin"]))):
-        session.add(Notification(user_id=user.id, kind="alert", title="新的舆情预警",
-                                 body=f"测试通知 {tag}"))
+        notes[user.username] = Notification(user_id=user.id, kind="alert", title="新的舆情预警",
+                                            body=f"测试通知 {tag}")
+        session.add(notes[user.username])
     session.flush()
     token, _secret = create_token(session, f"矩阵令牌-{tag}", scopes=("metrics:read",))
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
             "member": member.id, "source": source.id,
-            "api_token": token.id, "department": dept.id, "watch": watch.id}
+            "api_token": token.id, "department": dept.id, "watch": watch.id,
+            "note": notes["staff"].id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -158,6 +161,7 @@ URL_ARGS = {
     "ledger.queue_assign": {"entry_id": "{fresh}"},
     "admin.rule_edit": {"rule_id": "{watch}"}, "admin.rule_toggle": {"rule_id": "{watch}"},
     "admin.rule_delete": {"rule_id": "{watch}"},
+    "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
 }

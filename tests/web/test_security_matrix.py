@@ -95,6 +95,7 @@ MATRIX = {
     ("/ledger/sla",                                        "GET"): (302, 403, 403, 403, 200),
     ("/ledger/legacy",                                     "GET"): (302, 200, 403, 200, 200),
     ("/notifications",                                     "GET"): (302, 200, 200, 200, 200),
+    ("/notifications/<int:note_id>",                       "GET"): (302, 302, 404, 404, 404),
     ("/admin/ops/jobs",                                    "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/jobs/<job_id>",                           "GET"): (302, 403, 403, 403, 200),
     ("/admin/ops/sources",                                 "GET"): (302, 403, 403, 403, 200),

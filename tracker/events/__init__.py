@@ -7,6 +7,7 @@ triage actions.
 - :mod:`tracker.events.alerts`: one alert per event and level (where an alert is raised)
 - :mod:`tracker.events.announce`: new alerts announced through :mod:`tracker.notify`
 - :mod:`tracker.events.triage_queue`, :mod:`tracker.events.triage`: what staff see and do
+- :mod:`tracker.events.inbox`: new alerts and today's hot issues for the work inbox
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tracker.events.alerts import due_announcements
 from tracker.events.analyze import analysis_config, run_analysis
 from tracker.events.announce import announce_alerts
 from tracker.events.hot import HotConfig, rank
+from tracker.events.inbox import AlertRow, HotRow, hot_today, new_alerts
 from tracker.events.triage import (
     TriageError,
     correct_sentiment,
@@ -32,6 +34,10 @@ from tracker.events.triage_queue import (
 )
 
 __all__ = [
+    "AlertRow",
+    "HotRow",
+    "hot_today",
+    "new_alerts",
     "HotConfig",
     "analysis_config",
     "announce_alerts",

@@ -9,6 +9,9 @@ Entry points other areas call:
   :func:`legacy_page`, :func:`decide_legacy`
 - :func:`perform` (every workflow action, role- and department-checked, audited)
 - :func:`red_flags`, :func:`allowed_actions`, :func:`can_view` (pure)
+- the work inbox: :func:`department_cases`, :func:`awaiting_approval`,
+  :func:`overdue_by_department`, :func:`unrouted_messages`, :func:`waiting_on_staff`,
+  :func:`countdown` (pure)
 - deadlines: :func:`tracker.deadlines.due_at`, :func:`tracker.deadlines.is_overdue`
 """
 
@@ -35,9 +38,20 @@ from tracker.ledger.decisions import (
     find_promises,
     red_flags,
 )
-from tracker.ledger.escalation import send_reminders
+from tracker.ledger.escalation import remind_entry, send_reminders
 from tracker.ledger.export import write_xlsx
 from tracker.ledger.handlers import MESSAGE_CHANNELS, OPINION_CHANNELS
+from tracker.ledger.inbox import (
+    Countdown,
+    Listing,
+    awaiting_approval,
+    countdown,
+    department_cases,
+    is_open,
+    overdue_by_department,
+    unrouted_messages,
+    waiting_on_staff,
+)
 from tracker.ledger.query import OVERDUE_CHOICES, SORTS, LedgerFilter, list_page
 from tracker.ledger.reminders import ReminderPolicy, is_quiet, is_urgent
 from tracker.ledger.replies import (
@@ -75,12 +89,14 @@ __all__ = [
     "Action",
     "Actor",
     "ArchiveCounts",
+    "Countdown",
     "DEFAULT_HORIZON_DAYS",
     "HORIZON_KEY",
-    "LegacyFilter",
-    "LegacyPage",
     "LedgerError",
     "LedgerFilter",
+    "LegacyFilter",
+    "LegacyPage",
+    "Listing",
     "MESSAGE_CHANNELS",
     "OPINION_CHANNELS",
     "OVERDUE_CHOICES",
@@ -99,12 +115,16 @@ __all__ = [
     "allowed_actions",
     "assign_from_queue",
     "audit_trail",
+    "awaiting_approval",
     "backfill_archive",
     "can_view",
+    "countdown",
     "decide_legacy",
+    "department_cases",
     "excel_text",
     "find_promises",
     "get_entry",
+    "is_open",
     "is_quiet",
     "is_urgent",
     "legacy_count",
@@ -114,15 +134,19 @@ __all__ = [
     "list_page",
     "open_disclosure_entry",
     "open_opinion_entry",
+    "overdue_by_department",
     "perform",
     "propose_department",
     "queue_count",
     "reassignments",
     "red_flags",
+    "remind_entry",
     "route_entries",
     "route_pending",
     "routing_queue",
     "send_reminders",
     "sync_message_cases",
+    "unrouted_messages",
+    "waiting_on_staff",
     "write_xlsx",
 ]

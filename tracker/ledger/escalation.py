@@ -8,6 +8,7 @@ overlap.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker import notify
 from tracker.deadlines import load_calendar
+from tracker.ledger.inbox import is_open
 from tracker.ledger.reminders import (
     AUDIENCE_LABELS,
     Audience,
@@ -32,6 +34,8 @@ from tracker.models.ledger import LedgerEntry
 from tracker.models.ops import EscalationContact, ReminderLog
 from tracker.settings import Settings
 from tracker.vocabulary import LEVEL_LABELS, status_label
+
+log = logging.getLogger(__name__)
 
 #: Past this, every step of an entry has long been taken: it is not looked at again.
 LAST_STEP_WITHIN = timedelta(days=30)
@@ -115,19 +119,34 @@ def send_reminders(session: Session, settings: Settings, now: datetime,
     taken = steps_taken(session, [e.id for e in entries])
     for entry in entries:
         counts["entries"] += 1
-        clock = EntryClock(entry.id, entry.due_at, entry.level, open=True)
-        decision = decide(clock, now, taken.get(entry.id, set()), policy, is_workday)
-        for step in decision.skip:
-            _log(session, entry, step, "skipped", [], now)
-            counts["skipped"] += 1
-        counts["deferred"] += 1 if decision.deferred_until else 0
-        for step in decision.send:
-            users = recipients(session, entry, step.audience)
-            if users:
-                notify.notify(session, settings, reminder_message(entry, step, now, settings),
-                              users=users, now=now)
-            outcome = "sent" if users else "no_recipient"
-            _log(session, entry, step, outcome, users, now)
-            counts[outcome] += 1
+        remind_entry(session, settings, entry, now, policy, is_workday,
+                     taken.get(entry.id, set()), counts)
         session.flush()
     return counts
+
+
+def remind_entry(session: Session, settings: Settings, entry: LedgerEntry, now: datetime,
+                 policy: ReminderPolicy, is_workday: Callable[[date], bool], taken: set[str],
+                 counts: dict) -> None:
+    """Take the due steps of one entry; its state is read again first, so a step for an entry
+    answered or closed meanwhile is logged as skipped and never sent."""
+    decision = decide(EntryClock(entry.id, entry.due_at, entry.level, open=True), now, taken,
+                      policy, is_workday)
+    skip, send = list(decision.skip), list(decision.send)
+    if send:
+        session.refresh(entry, ["status", "replied_at", "closed_at", "paused_since"])
+        if not is_open(entry) or entry.paused_since is not None:
+            log.info("reminders for ledger entry %d skipped: %s", entry.id, entry.status)
+            skip, send = skip + send, []
+    for step in skip:
+        _log(session, entry, step, "skipped", [], now)
+        counts["skipped"] += 1
+    counts["deferred"] += 1 if decision.deferred_until else 0
+    for step in send:
+        users = recipients(session, entry, step.audience)
+        if users:
+            notify.notify(session, settings, reminder_message(entry, step, now, settings),
+                          users=users, now=now)
+        outcome = "sent" if users else "no_recipient"
+        _log(session, entry, step, outcome, users, now)
+        counts[outcome] += 1

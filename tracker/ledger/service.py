@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.deadlines import DeadlineContext, deadline_context
-from tracker.ledger import clock
+from tracker.ledger import clock, notices
 from tracker.ledger.decisions import (
     Actor,
     LedgerError,
@@ -25,6 +25,7 @@ from tracker.ledger.replies import APPLICANT_TYPES, RECEIPT_CHANNELS
 from tracker.ledger.states import INITIAL
 from tracker.models import AuditEvent, Mention, audit, utcnow
 from tracker.models.ledger import LedgerEntry, LedgerLink
+from tracker.settings import Settings, load_settings
 from tracker.vocabulary import Kind, parse_level
 
 ENTITY = "ledger_entry"
@@ -119,8 +120,9 @@ def access(entry: LedgerEntry, actor: Actor, ctx: DeadlineContext) -> EntryAcces
 
 def perform(session: Session, entry: LedgerEntry, action: str, actor: Actor, *,
             data: dict[str, Any] | None = None, ctx: DeadlineContext | None = None,
-            now: datetime | None = None) -> LedgerEntry:
-    """Do ``action`` on ``entry`` as ``actor``: check, apply, move status, audit every change."""
+            now: datetime | None = None, settings: Settings | None = None) -> LedgerEntry:
+    """Do ``action`` on ``entry`` as ``actor``: check, apply, move status, audit every change,
+    and tell the people it concerns (:mod:`tracker.ledger.notices`)."""
     ctx = ctx or deadline_context(session)
     if not can_view(actor, entry.lead_department_id, co_department_ids(entry)):
         raise PermissionDenied("您无权查看该台账")
@@ -137,6 +139,8 @@ def perform(session: Session, entry: LedgerEntry, action: str, actor: Actor, *,
     session.flush()
     audit.record(session, entity_type=ENTITY, entity_id=entry.id, action=action,
                  actor_id=actor.id, changes=step.changes, detail=step.detail or None)
+    notices.after_action(session, settings or load_settings(), entry, action, step.changes,
+                         step.now)
     return entry
 
 

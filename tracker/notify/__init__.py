@@ -31,8 +31,10 @@ from tracker.notify.center import (
     postpone,
     record,
     resolve,
+    resolve_prefix,
     rules_for,
     send,
+    unread_count,
 )
 from tracker.notify.formats import ROBOT_LABELS, RobotKind, mask_url
 
@@ -62,6 +64,8 @@ __all__ = [
     "postpone",
     "record",
     "resolve",
+    "resolve_prefix",
     "rules_for",
     "send",
+    "unread_count",
 ]

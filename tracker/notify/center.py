@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.models import User, utcnow
@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 PERSONAL_CHANNELS = ("inapp", "email")
 KIND_LABELS = {"alert": "舆情预警", "reminder": "办理提醒", "escalation": "超期督办",
-               "source_health": "信息源状态", "report": "月度报告", "job": "定时任务"}
+               "source_health": "信息源状态", "report": "月度报告", "job": "定时任务",
+               "assigned": "交办通知", "approval": "待审签", "returned": "退回修改"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ DEFAULT_RULES = (
     Rule("reminder"),
     Rule("escalation", webhooks=("*",)),
     Rule("job", roles=("admin",)),
+    Rule("assigned"),
+    Rule("approval"),
+    Rule("returned"),
 )
 
 
@@ -334,6 +338,27 @@ def resolve(session: Session, key: str, now: datetime | None = None) -> int:
                                        Notification.resolved_at.is_(None))
     return session.execute(query.values(resolved_at=now or utcnow())).rowcount
 
+def resolve_prefix(session: Session, prefix: str, now: datetime | None = None) -> int:
+    """Resolve every notification whose key starts with ``prefix`` and cancel its pending
+    deliveries (an entry's reminders once it is answered or closed)."""
+    now = now or utcnow()
+    pattern = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+    session.execute(update(Delivery).where(
+        Delivery.event_key.like(pattern, escape="\\"),
+        Delivery.status.in_(["pending", "retrying"])).values(
+        status="cancelled", next_attempt_at=None, last_error="事项已办结，不再发送"))
+    query = update(Notification).where(Notification.dedup_key.like(pattern, escape="\\"),
+                                       Notification.resolved_at.is_(None))
+    return session.execute(query.values(resolved_at=now)).rowcount
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """A user's unread notifications that still matter (not resolved): the top bar's badge."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None),
+        Notification.resolved_at.is_(None))) or 0
+
+
 __all__ = [
     "Delivery",
     "DeliveryError",
@@ -365,3 +390,4 @@ __all__ = [
     "update",
     "utcnow",
 ]
+

@@ -9,6 +9,7 @@ data retention.
   the job list, the scheduler process, and what ``yuqing jobs`` and the admin page show
 - :mod:`tracker.ops.describe`: triggers and run summaries in words (每 5 分钟；已分析：3)
 - :mod:`tracker.ops.retention`: deleting old operational data
+- :mod:`tracker.ops.problems`: failing sources, failed jobs and deliveries (the admin's inbox)
 
 The SQLite writer turn the jobs take is :func:`tracker.db.sqlite_writer`.
 
@@ -35,6 +36,7 @@ _HOMES = {
     "describe": ("SUMMARY_LABELS", "describe_summary", "describe_trigger"),
     "status": ("JobInfo", "list_jobs", "scheduler_status"),
     "retention": ("RetentionPolicy", "apply_retention"),
+    "problems": ("failed_deliveries", "failed_jobs", "source_problems"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -58,7 +58,7 @@ def apply_retention(session: Session, policy: RetentionPolicy, now: datetime,
         "job_runs": delete(JobRun).where(JobRun.started_at < cut["job_runs"],
                                          JobRun.status != "running"),
         "deliveries": delete(Delivery).where(Delivery.created_at < cut["deliveries"],
-                                             Delivery.status.in_(["sent", "failed"])),
+                                             Delivery.status.in_(["sent", "failed", "cancelled"])),
         "notifications": delete(Notification).where(
             Notification.created_at < cut["notifications"], Notification.read_at.is_not(None)),
         "heartbeats": delete(SchedulerBeat).where(SchedulerBeat.beat_at < cut["heartbeats"]),

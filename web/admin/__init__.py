@@ -24,7 +24,8 @@ bp = Blueprint("admin", __name__)
 ACTION_LABELS = {"pause": "暂停", "resume": "恢复", "run": "立即运行"}
 RUN_STATUS = {"running": "运行中", "ok": "成功", "error": "失败", "missed": "错过",
               "skipped": "跳过（上次未结束）", "interrupted": "中断"}
-DELIVERY_STATUS = {"pending": "待发送", "retrying": "重试中", "sent": "已发送", "failed": "失败"}
+DELIVERY_STATUS = {"pending": "待发送", "retrying": "重试中", "sent": "已发送", "failed": "失败",
+                   "cancelled": "已取消"}
 CHANNEL_LABELS = {"email": "电子邮件", "wecom": "企业微信", "dingtalk": "钉钉"}
 PERSONAL_LABELS = {"inapp": "站内通知", "email": "电子邮件"}
 TIERS = {"head": "部门负责人", "leader": "督办领导"}

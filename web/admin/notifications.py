@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -57,3 +57,18 @@ def notifications_read() -> Any:
     return redirect(url_for("admin.notifications"))
 
 
+
+
+@bp.route("/notifications/<int:note_id>")
+@login_required
+def notification_open(note_id: int) -> Any:
+    """Open one of the user's notifications: mark it read and go where it points."""
+    db = get_db()
+    note = db.get(Notification, note_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    notify.mark_read(db, current_user.id, [note.id])
+    db.commit()
+    target = note.link or ""
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return redirect(target if local else url_for("admin.notifications"))

@@ -69,6 +69,7 @@ from web.ledger.present import (
 
 EVERYONE = tuple(RoleCode)
 MANAGERS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+INBOXES = frozenset({"/staff", "/responder", "/leader", "/admin"})
 
 
 @bp.context_processor
@@ -223,7 +224,7 @@ def act(entry_id: int, action: str) -> Any:
     db = get_db()
     try:
         perform(db, item, action, current_actor(), data=form_data(form, get_settings().tz),
-                ctx=current_context())
+                ctx=current_context(), settings=get_settings())
     except PermissionDenied as exc:  # the page names the roles (or the department) allowed
         abort(403, description=str(exc))
     except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
@@ -232,7 +233,8 @@ def act(entry_id: int, action: str) -> Any:
         return _entry_page(_visible_entry(entry_id)), 400
     db.commit()
     flash(f"已{action_label(item.kind, action)}。", "info")
-    return redirect(url_for("ledger.entry", entry_id=entry_id), 303)
+    back = request.form.get("next")  # the inbox's 审签 forms return to the inbox
+    return redirect(back if back in INBOXES else url_for("ledger.entry", entry_id=entry_id), 303)
 
 
 def _mention_ids(text: str | None) -> list[int]:

@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tracker.models import Source, User, WatchRule
+from tracker.models import Notification, Source, User, WatchRule
 
 # (path, method) of every admin rule as it was under the "ops" and "ledger" blueprints.
 OLD_RULES = {
@@ -52,6 +52,8 @@ NEW_RULES = {
     ("/admin/rules/<int:rule_id>", "GET"), ("/admin/rules/<int:rule_id>", "POST"),
     ("/admin/rules/<int:rule_id>/toggle", "POST"), ("/admin/rules/<int:rule_id>/delete", "GET"),
     ("/admin/rules/<int:rule_id>/delete", "POST"),
+    # opening one notification (marks it read, goes to its page)
+    ("/notifications/<int:note_id>", "GET"),
 }
 # Each user's own notifications: open to every signed-in role.
 OPEN_TO_EVERY_ROLE = {"admin.notifications", "admin.notification_preferences",
@@ -62,7 +64,10 @@ STAFF_AND_ADMIN = {"admin.rules", "admin.rule_new", "admin.rule_edit", "admin.ru
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
                "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
                "source_id": 999_999, "token_id": 999_999,
-               "department_id": 999_999}
+               "department_id": 999_999, "note_id": 999_999}
+# A user opens only their own notifications: anyone else's (or none) is a 404; their own
+# redirects to the page it points to.
+OWN_NOTIFICATION = "admin.notification_open"
 
 
 def admin_requests(app, **args) -> list[tuple[str, str, str]]:
@@ -106,7 +111,9 @@ def test_other_roles_get_403_on_admin_only_rules(client, auth, demo_users, role)
     token = csrf_token(client, "/notifications")
     for endpoint, method, url in admin_requests(client.application):
         status = call(client, method, url, token).status_code
-        if endpoint in OPEN_TO_EVERY_ROLE:
+        if endpoint == OWN_NOTIFICATION:
+            assert status == 404, (role, endpoint, status)
+        elif endpoint in OPEN_TO_EVERY_ROLE:
             assert status == (200 if method == "GET" else 302), (role, endpoint, method, status)
         elif endpoint in STAFF_AND_ADMIN and role == "opinion_staff":
             # no rule 999999: 404 where the URL names one; the list and the blank form answer
@@ -123,9 +130,13 @@ def test_admins_open_every_admin_page(client, auth, demo_users, session):
     source = Source(name="routes_board", title="某区网上留言板", kind="board",
                     base_url="http://127.0.0.1:9/", config={})
     watch = WatchRule(name="路由测试方案", all_words=["搅拌站"], enabled=False)
-    session.add_all([source, watch])
+    note = Notification(user_id=me, kind="job", title="任务失败", body="舆情分析失败",
+                        link="/admin/ops/jobs")
+    session.add_all([source, watch, note])
     session.commit()
     for endpoint, method, url in admin_requests(client.application, user_id=me,
-                                                source_id=source.id, rule_id=watch.id):
+                                                source_id=source.id, rule_id=watch.id,
+                                                note_id=note.id):
         if method == "GET":
-            assert client.get(url).status_code == 200, (endpoint, url)
+            expected = 302 if endpoint == OWN_NOTIFICATION else 200
+            assert client.get(url).status_code == expected, (endpoint, url)
