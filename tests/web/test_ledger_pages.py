@@ -17,6 +17,7 @@ from tests.tracker.ledger.factory import (
     context,
     department_id,
     local,
+    mention,
     other_responder,
 )
 from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
@@ -126,7 +127,7 @@ def test_opinion_workflow_through_the_pages(client, auth, demo_users, world, ses
     page = client.post("/ledger/new/opinion", data={
         "csrf_token": csrf_token(client, "/ledger/new/opinion"), "title": "网传停水三天",
         "summary": "居民反映", "source": "本地论坛", "url": "http://127.0.0.1:1/t/1",
-        "found_at": "2025-09-30T09:00", "level": "major", "mention_ids": ""})
+        "found_at": "2025-09-30T09:00", "level": "major"})
     assert page.status_code == 303, page.get_data(as_text=True)
     entry_id = int(page.headers["Location"].rsplit("/", 1)[1])
     html = client.get(f"/ledger/{entry_id}").get_data(as_text=True)
@@ -260,3 +261,27 @@ def test_timeline_names_people_and_departments_never_ids(client, auth, demo_user
     assert f"协办单位：— → {housing_name}、已删除的单位" in html
     assert "其他信息：a → b" in html and "mystery_field" not in html
     assert f"→ {responder.id}<" not in html and "责任人账号" not in html
+
+
+def test_staff_pick_related_mentions_by_words_not_by_number(client, auth, demo_users, session):
+    """登记舆情: the related mentions are found by words and ticked; no number is typed."""
+    tag = uuid.uuid4().hex[:6]
+    wanted = mention(session, f"pick-{tag}", title=f"网传丽水小区停水三天 {tag}")
+    mention(session, f"other-{tag}", title=f"某路段积水 {tag}")
+    session.commit()
+    sign_in(auth, demo_users, "opinion_staff")
+    form = {"title": "丽水小区停水", "found_at": "2025-09-30T09:00", "level": "major"}
+    found = client.get("/ledger/new/opinion", query_string={**form, "mention_query": f"丽水 {tag}"})
+    html = found.get_data(as_text=True)
+    assert found.status_code == 200 and f"网传丽水小区停水三天 {tag}" in html
+    assert f"某路段积水 {tag}" not in html  # every word must occur
+    assert 'value="丽水小区停水"' in html  # what was typed stays in the form
+    assert f'name="mention" value="{wanted.id}"' in html and "关联信息编号" not in html
+    page = client.post("/ledger/new/opinion", data={
+        **form, "csrf_token": csrf_token(client, "/ledger/new/opinion"), "mention": str(wanted.id)})
+    assert page.status_code == 303, page.get_data(as_text=True)
+    entry = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert f"网传丽水小区停水三天 {tag}" in entry  # linked: shown under 关联信息
+    nothing = client.get("/ledger/new/opinion",
+                         query_string={**form, "mention_query": "无此词" + tag})
+    assert "没有找到含" in nothing.get_data(as_text=True)

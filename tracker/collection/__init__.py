@@ -1,8 +1,9 @@
 """Collection: ingest, message-board import, crawl runs, source health, sources (add, edit,
-check, test-fetch), text cleaning and time parsing."""
+check, test-fetch), text cleaning and time parsing; finding stored mentions by words."""
 
 from __future__ import annotations
 
+from tracker.collection.finder import find_mentions, mentions_by_id
 from tracker.collection.health import STATE_LABELS, HealthPolicy, State, check_all, check_source
 from tracker.collection.importer import (
     STANDARD_HEADERS,
@@ -31,6 +32,8 @@ from tracker.collection.sources import (
 from tracker.collection.textclean import normalize_line
 
 __all__ = [
+    "find_mentions",
+    "mentions_by_id",
     "FIELD_LABELS",
     "KIND_LABELS",
     "SourceError",

@@ -69,7 +69,9 @@ class OpinionForm(LedgerForm):
     first_published_at = _time("首发时间")
     level = SelectField("舆情等级", choices=options(LEVEL_CHOICES), validate_choice=True)
     involved_units = StringField("涉及单位", validators=[Optional(), Length(max=512)])
-    mention_ids = StringField("关联信息编号（逗号分隔）", validators=[Optional(), Length(max=500)])
+    # The related mentions are picked from what this finds (checkboxes named "mention").
+    mention_query = StringField("查找关联信息（输入关键词）",
+                                validators=[Optional(), Length(max=100)])
 
 
 class DisclosureForm(LedgerForm):

@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from tracker import collection
 from tracker.ledger import (
     OVERDUE_CHOICES,
     REMEDIES,
@@ -237,21 +238,22 @@ def act(entry_id: int, action: str) -> Any:
     return redirect(back if back in INBOXES else url_for("ledger.entry", entry_id=entry_id), 303)
 
 
-def _mention_ids(text: str | None) -> list[int]:
-    parts = [p.strip() for p in (text or "").replace("，", ",").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        raise LedgerError("关联信息编号须为数字，用逗号分隔")
-    ids = [parse_id(p) for p in parts]
-    if None in ids:
-        raise LedgerError("关联信息编号无效：没有这样的信息")
-    return ids
+def _picked_mentions() -> list[int]:
+    """The mentions ticked on the form (checkboxes named ``mention``); LedgerError for a value
+    that names no stored mention."""
+    values = request.values.getlist("mention")[:50]
+    ids = [parse_id(v.strip()) for v in values]
+    if None in ids or len(collection.mentions_by_id(get_db(), ids)) != len(set(ids)):
+        raise LedgerError("所选关联信息不存在，请重新查找后勾选")
+    return list(dict.fromkeys(ids))
 
 
 @bp.route("/new/opinion", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def new_opinion() -> Any:
     """Register an opinion by hand (the same service alert escalation calls)."""
-    form = OpinionForm()
+    finding = request.method == "GET" and "mention_query" in request.args  # the 查找 button
+    form = OpinionForm(formdata=request.args) if finding else OpinionForm()
     if form.validate_on_submit():
         tz, db = get_settings().tz, get_db()
         first = form.first_published_at.data
@@ -261,7 +263,7 @@ def new_opinion() -> Any:
                 source=form.source.data or None, url=form.url.data or None,
                 found_at=form.found_at.data.replace(tzinfo=tz),
                 first_published_at=first.replace(tzinfo=tz) if first else None,
-                level=form.level.data or None, mention_ids=_mention_ids(form.mention_ids.data),
+                level=form.level.data or None, mention_ids=_picked_mentions(),
                 involved_units=form.involved_units.data or None, actor_id=current_actor().id,
                 ctx=current_context())
         except LedgerError as exc:
@@ -271,11 +273,17 @@ def new_opinion() -> Any:
             db.commit()
             flash("舆情已登记。", "info")
             return redirect(url_for("ledger.entry", entry_id=item.id), 303)
-    elif request.method == "GET":
+    elif request.method == "GET" and not finding:
         form.found_at.data = utcnow().astimezone(get_settings().tz).replace(tzinfo=None,
                                                                               second=0,
                                                                               microsecond=0)
-    return render_template("ledger/new.html", form=form, heading="登记舆情"), (
+    db = get_db()
+    ticked = [i for i in (parse_id(v) for v in request.values.getlist("mention")[:50]) if i]
+    chosen = collection.mentions_by_id(db, ticked)
+    found = collection.find_mentions(db, form.mention_query.data or "") if finding else None
+    return render_template(
+        "ledger/new.html", form=form, heading="登记舆情", chosen=chosen,
+        found=[m for m in found if m.id not in set(ticked)] if found is not None else None), (
         400 if request.method == "POST" else 200)
 
 
