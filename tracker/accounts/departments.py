@@ -123,9 +123,17 @@ def set_department_active(session: Session, dept: Department, active: bool,
     return True
 
 
-def category_map(session: Session) -> list[CategoryDepartment]:
-    """Every mapped 一级分类, by name."""
-    return list(session.scalars(select(CategoryDepartment).order_by(CategoryDepartment.category)))
+def category_map(session: Session, with_defaults: bool = False) -> list[CategoryDepartment]:
+    """Every mapped 一级分类, by name; ``with_defaults`` adds, unmapped and unsaved, the
+    default map's categories the office has no row for yet (a new office's map page)."""
+    rows = list(session.scalars(select(CategoryDepartment).order_by(CategoryDepartment.category)))
+    if with_defaults:
+        known = {row.category for row in rows}
+        defaults = dict.fromkeys(c for c, _, _ in read_map() if c not in known)
+        if defaults:
+            rows += [CategoryDepartment(category=c, department_id=None) for c in defaults]
+            rows.sort(key=lambda row: row.category)
+    return rows
 
 
 def department_for_category(session: Session) -> dict[str, str]:

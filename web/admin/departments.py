@@ -169,7 +169,7 @@ def _map_rows(form_data=None) -> list[tuple[int, Any, list[SelectChoice]]]:
     """(row number, map row, choices) for each 一级分类 on the page."""
     active = list_departments(get_db(), active_only=True)
     rows = []
-    for n, row in enumerate(category_map(get_db())):
+    for n, row in enumerate(category_map(get_db(), with_defaults=True)):
         choices = [SelectChoice("", "（人工分办）")] + [SelectChoice(str(d.id), d.name)
                                                    for d in active]
         if row.department is not None and not row.department.active:

@@ -110,6 +110,27 @@ def test_the_admin_edits_the_map_and_the_threshold(client, auth, demo_users, see
     assert "所选部门不存在" in client.get(bad.location).get_data(as_text=True)
 
 
+def test_a_new_office_maps_its_first_category(client, auth, demo_users, session):
+    """No map row yet (no ``yuqing dept seed``): the page still lists the default 一级分类,
+    unmapped; saving one mapping stores that row only."""
+    session.add(Department(name="市交通运输局"))
+    session.commit()
+    sign_in(auth, demo_users, "admin")
+    page = client.get("/admin/routing").get_data(as_text=True)
+    rows = re.findall(r'data-category="([^"]+)"', page)
+    assert len(rows) == 15 and "还没有分类对应关系" not in page
+    assert session.scalar(select(CategoryDepartment.category)) is None  # nothing stored by GET
+    dept = find_department(session, "市交通运输局")
+    data = {"csrf_token": csrf_token(client, "/admin/routing"), "auto_assign": "y"}
+    data |= {f"map-{n}": "" for n in range(len(rows))}
+    data[f"map-{rows.index('交通运输')}"] = str(dept.id)
+    assert client.post("/admin/routing", data=data).status_code == 303
+    session.expire_all()
+    stored = session.execute(select(CategoryDepartment.category,
+                                    CategoryDepartment.department_id)).all()
+    assert stored == [("交通运输", dept.id)]
+
+
 def test_staff_assign_from_the_queue_with_one_click(client, auth, demo_users, seeded):
     first, second = queued_entry(seeded), queued_entry(seeded)
     sign_in(auth, demo_users, "opinion_staff")
