@@ -34,6 +34,9 @@ from tracker.vocabulary import Kind, MessageStatus
 ENTITY = "ledger_entry"
 AUTO, QUEUED = "auto", "queued"
 TOP = 3
+#: Below this the model all but rules a category out: its department is not offered as a
+#: one-click choice (a person picks from every department instead).
+MIN_OFFER = 0.05
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Suggestion:
     category: str
     confidence: float
     department: Department | None
+
+    @property
+    def offered(self) -> bool:
+        """True when the queue offers this department as a one-click choice."""
+        return self.department is not None and self.confidence >= MIN_OFFER
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tracker.ledger import (
     routing_queue,
     sync_message_cases,
 )
+from tracker.ledger.routing import Suggestion
 from tracker.ledger.service import audit_trail
 from tracker.models import DepartmentReassignment, LedgerEntry, LedgerRouting
 
@@ -172,3 +173,10 @@ def test_messages_from_before_routing_are_routed_once(seeded):
     assert seeded.get(LedgerRouting, unsure.id).outcome == "queued"
     assert route_pending(seeded, ctx=context()) == {"auto": 0, "queued": 0}
     assert sure.status == "assigned"
+
+
+def test_a_department_the_model_all_but_rules_out_is_not_offered_in_one_click(seeded):
+    education = find_department(seeded, "市教育局")
+    assert Suggestion("教育文体", 0.31, education).offered
+    assert not Suggestion("教育文体", 0.01, education).offered  # shown as "0%": not a suggestion
+    assert not Suggestion("外事侨务", 0.9, None).offered  # no department answers it
