@@ -125,7 +125,7 @@ class _Frame:
 
     def __init__(self, labels: Sequence[str], top: float, width: int, height: int,
                  text: int = 12, *, integer: bool = False, percent: bool = False,
-                 legend_rows: int = 1) -> None:
+                 legend_rows: int = 1, caption: bool = True) -> None:
         self.labels, self.width, self.height, self.text = list(labels), width, height, text
         self.ticks = nice_ticks(top, integer=integer, percent=percent)
         self.places = 0 if integer or percent else decimals(self.ticks)
@@ -135,7 +135,7 @@ class _Frame:
         self.x0 = max(MARGIN_LEFT * grow, text * (0.62 * widest + 1.2))
         self.x1 = width - max(MARGIN_RIGHT * grow * 0.5, text)
         self.y0 = height - text * (2.4 + 1.6 * legend_rows)
-        self.y1 = MARGIN_TOP * grow
+        self.y1 = MARGIN_TOP * grow if caption else text * 2
         self.band = (self.x1 - self.x0) / max(len(self.labels), 1)
 
     def y(self, value: float) -> float:
@@ -246,11 +246,12 @@ def bar_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, unit: str = "",
     stacked: bool = False, percent: bool = False, width: int = 720, height: int = 320,
     text: int = 12, empty: str = DEFAULT_EMPTY, integer: bool | None = None,
-    label_links: Sequence[str | None] | None = None, caption: bool = True,
+    label_links: Sequence[str | None] | None = None, caption: bool = True, kind: str = "",
 ) -> str:
     """Grouped (or stacked) vertical bars, one group per label; ``text`` is the font size.
     Counts (all values whole) get an integer axis unless ``integer=False``; ``empty`` says
-    why a chart without data is empty; ``label_links`` link the category labels."""
+    why a chart without data is empty; ``label_links`` link the category labels; ``kind``
+    adds CSS classes to the ``<svg>``."""
     values = [[v or 0.0 for v in s.values] for s in series]
     if not labels or not any(any(row) for row in values):
         return empty_chart(title, width, height, text, empty, caption)
@@ -259,7 +260,8 @@ def bar_chart(
     sums = [sum(col) for col in zip(*values, strict=True)] if stacked else []
     rows = len(_legend_layout(series, width, text)) if len(series) > 1 else 0
     frame = _Frame(labels, max(sums) if stacked else max(max(row) for row in values),
-                   width, height, text, integer=integer, percent=percent, legend_rows=rows)
+                   width, height, text, integer=integer, percent=percent, legend_rows=rows,
+                   caption=caption)
     parts = frame.axes(percent, unit, label_links)
     inner = frame.band * (0.78 if stacked else 0.7)
     bar = inner if stacked else inner / len(series)
@@ -280,7 +282,7 @@ def bar_chart(
             parts.append(link(s.link(i), rect, tip))
             base += value if stacked else 0
     return wrap(title, width, height, parts + _legend(series, width, height, text), text,
-                caption=caption)
+                caption=caption, kind=kind)
 
 
 def line_chart(
@@ -298,7 +300,7 @@ def line_chart(
         integer = not percent and all(float(v).is_integer() for v in present)
     rows = len(_legend_layout(series, width, text)) if len(series) > 1 else 0
     frame = _Frame(labels, max(present), width, height, text, integer=integer,
-                   percent=percent, legend_rows=rows)
+                   percent=percent, legend_rows=rows, caption=caption)
     parts = frame.axes(percent, unit, label_links)
     radius = max(3.5, text / 4)
     for j, s in enumerate(series):
