@@ -117,12 +117,14 @@ def ledger_charts(board: Dashboard, scope: str | None) -> dict[str, Markup]:
     links = [_ledger(**{"from": _day(w.start), "to": _day(w.end)}) for w in weeks]
     m = [w.metrics for w in weeks]
     who = f"{scope}：" if scope else ""
+    none_received = not any(x.received for x in m)
+    no_reply = "近8周没有受理事项" if none_received else "近8周受理的事项还没有答复"
     out = {
         "speed": Markup(line_chart(labels, [
             Series("中位数", [x.median_reply_hours for x in m], links=links),
             Series("P90", [x.p90_reply_hours for x in m], NEGATIVE, links=links)],
             title=f"{who}答复用时趋势（小时，按受理周）", unit="小时", label_links=links,
-            empty="近8周受理的事项还没有答复", **SIZE)),
+            empty=no_reply, **SIZE)),
         "on_time": Markup(line_chart(labels, [
             Series("按期办结率", [x.on_time_rate for x in m], POSITIVE, links=links),
             Series("答复率", [x.reply_rate for x in m], PALETTE[0], links=links)],
@@ -136,7 +138,8 @@ def ledger_charts(board: Dashboard, scope: str | None) -> dict[str, Markup]:
               _ledger(department=d.department_id, **{"from": since}),
               note=f"{d.on_time}/{d.deadline_decided} 件按期") for d in decided[:10]],
         title="近30天各部门按期办结率", percent=True, color=POSITIVE,
-        empty="近30天受理的事项还没有到期或答复", **PANEL))
+        empty="近30天受理的事项还没有到期或答复" if board.departments else "近30天没有受理事项",
+        **PANEL))
     out["dept_overdue"] = Markup(ranked_bars(
         [Item(d.name, d.count, _ledger(department=d.department_id, overdue="open"))
          for d in board.overdue_departments[:10]],
@@ -189,4 +192,4 @@ def dashboard_context(view: Any = None) -> dict[str, Any]:
 @roles_required(*WALL_ROLES)
 def wall() -> str:
     """The projector view: every panel, large type, refreshed every five minutes."""
-    return render_template("dashboard/wall.html", **dashboard_context("wall"))
+    return render_template("dashboard/wall.html", wall=True, **dashboard_context("wall"))
