@@ -116,7 +116,7 @@ def ledger_charts(board: Dashboard, scope: str | None) -> dict[str, Markup]:
     labels = [w.start.strftime("%m/%d") for w in weeks]
     links = [_ledger(**{"from": _day(w.start), "to": _day(w.end)}) for w in weeks]
     m = [w.metrics for w in weeks]
-    who = f"{scope}：" if scope else ""
+    who = "本部门" if scope else ""
     none_received = not any(x.received for x in m)
     no_reply = "近8周没有受理事项" if none_received else "近8周受理的事项还没有答复"
     out = {

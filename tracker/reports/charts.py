@@ -111,6 +111,11 @@ def link(href: str | None, body: str, label: str | None = None) -> str:
     return f'<a href={quoteattr(href)} class="chart-link"{aria}>{body}</a>'
 
 
+def glyphs(label: str) -> float:
+    """The width of ``label`` in ems (a CJK glyph is 1 em, other characters about 0.6)."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in str(label))
+
+
 def label_step(labels: Sequence[str], band: float, text: float) -> int:
     """Show every n-th category label so that labels never overlap (CJK glyph ≈ 1 em,
     digits ≈ 0.6 em)."""
@@ -218,7 +223,10 @@ def wrap(title: str, width: int, height: int, body: list[str], text: int = 12,
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'width="100%" role="img" aria-label={quoteattr(title)} font-family="{FONT}" '
             f'preserveAspectRatio="xMidYMid meet" class="{classes}">')
-    shown = (f'<text x="{text * 0.5:.1f}" y="{text * 1.6:.1f}" font-size="{text + 3}" '
+    # The title fits on one line: a long one is set smaller, never below the label size.
+    room = (width - text) / max(glyphs(title), 1)
+    size = max(min(text + 3, room), text)
+    shown = (f'<text x="{text * 0.5:.1f}" y="{text * 1.6:.1f}" font-size="{size:.0f}" '
              f'font-weight="bold" fill="{INK}" class="chart-title">{escape(title)}</text>'
              if caption else "")
     return head + f"<title>{escape(title)}</title>" + shown + "".join(body) + "</svg>"

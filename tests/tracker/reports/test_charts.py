@@ -37,13 +37,15 @@ def test_count_ticks_are_distinct_whole_numbers_from_zero_past_the_top(top):
 
 
 def test_small_counts_get_a_one_step_axis_not_fractions():
-    svg = bar_chart(["周一", "周二", "周三"], [Series("信息", [0, 1, 1])], title="少量信息", unit="条")
+    svg = bar_chart(["周一", "周二", "周三"], [Series("信息", [0, 1, 1])], title="少量信息",
+                    unit="条")
     assert texts(svg, "tick") == ["0", "1"]
     assert not re.search(r"\d\.\d", " ".join(texts(svg, "tick")))
 
 
 def test_tick_labels_never_repeat_on_a_fractional_axis():
-    svg = line_chart(["1", "2", "3"], [Series("用时", [0.12, 0.31, 0.27])], title="小时", unit="小时")
+    svg = line_chart(["1", "2", "3"], [Series("用时", [0.12, 0.31, 0.27])], title="小时",
+                     unit="小时")
     labels = texts(svg, "tick")
     assert len(labels) == len(set(labels)) >= 3
 
@@ -78,6 +80,13 @@ def test_marks_and_labels_link_to_the_lists_behind_them():
         "/ledger/?department=3&overdue=open"]
 
 
+def test_a_long_title_is_set_smaller_to_fit_on_its_line():
+    title = "市住房和城乡建设局答复用时趋势（小时，按受理周）"
+    svg = line_chart(["a", "b"], [Series("x", [1, 2])], title=title, width=460, text=18)
+    shown = next(t for t in parse(svg).iter(f"{SVG}text") if t.get("class") == "chart-title")
+    assert 18 <= float(shown.get("font-size")) * len(title) <= 460
+
+
 def test_every_chart_is_titled_for_screen_readers_and_scales_with_its_box():
     for svg in (bar_chart(["a"], [Series("x", [1])], title="标题<一>"),
                 line_chart(["a", "b"], [Series("x", [1, 2])], title="标题<一>"),
@@ -106,7 +115,7 @@ def test_crowded_category_labels_are_thinned_so_they_do_not_overlap():
     assert 3 <= len(shown) < 30 and shown[-1].text == "11-30"  # the newest day is named
     xs = [float(t.get("x")) for t in shown]
     width = 5 * 0.6 * 18
-    assert min(b - a for a, b in zip(xs, xs[1:])) >= width
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= width
     assert label_step(["一二三四五六"], band=200, text=18) == 1
 
 
