@@ -24,6 +24,10 @@ from tracker.reports.charts import (
     wrap,
 )
 
+#: Colours of the parts of a distribution: no red or green, which mean 负面 and 正面.
+CATEGORIES = ("#1f6feb", "#9a6700", "#8250df", "#0a7ea4", "#bc4c00", "#57606a", "#bf3989",
+              "#4d2d00")
+
 
 @dataclass(frozen=True)
 class Item:
@@ -119,7 +123,7 @@ def donut(
     parts, turn = [], 0.0
     lx = cx + r + text * 1.2
     for n, item in enumerate(rows):
-        color = item.color or PALETTE[n % len(PALETTE)]
+        color = item.color or CATEGORIES[n % len(CATEGORIES)]
         share = item.value / total
         tip = f"{item.label}：{fmt(item.value)}{unit}（{share * 100:.0f}%）"
         sector = (f'<path d="{_arc(cx, cy, r, turn, turn + share)}" fill="{color}" '
@@ -168,4 +172,4 @@ def sparkline(values: Sequence[int], *, label: str, width: int = 120, height: in
     return link(href, svg) if href else svg
 
 
-__all__ = ["Item", "donut", "ranked_bars", "sparkline"]
+__all__ = ["CATEGORIES", "Item", "donut", "ranked_bars", "sparkline"]
