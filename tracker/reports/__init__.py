@@ -8,7 +8,17 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tracker.metrics import Period
-from tracker.reports.charts import Series, bar_chart, line_chart
+from tracker.reports.chart_kinds import Item, donut, ranked_bars, sparkline
+from tracker.reports.charts import (
+    NEGATIVE,
+    NEUTRAL,
+    PALETTE,
+    POSITIVE,
+    UNKNOWN,
+    Series,
+    bar_chart,
+    line_chart,
+)
 from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
 from tracker.reports.data import MonthlyReport, build_monthly_report
 from tracker.reports.html import render_fragment, report_css
@@ -61,6 +71,12 @@ def filename(month: str, fmt: str) -> str:
 __all__ = [
     "Dashboard",
     "FORMATS",
+    "Item",
+    "NEGATIVE",
+    "NEUTRAL",
+    "PALETTE",
+    "POSITIVE",
+    "UNKNOWN",
     "MonthlyReport",
     "ReportError",
     "Series",
@@ -68,12 +84,15 @@ __all__ = [
     "build_dashboard",
     "build_monthly_report",
     "department_name",
+    "donut",
     "filename",
     "hours",
     "line_chart",
     "pct",
+    "ranked_bars",
     "render",
     "render_fragment",
     "render_report",
     "report_css",
+    "sparkline",
 ]

@@ -1,5 +1,8 @@
-"""What the role dashboards show: mentions and sentiment over time, hot events, open alerts,
-entries due soon and overdue, and the reply-time trend by month.
+"""What the role dashboards show: mentions and sentiment over time, where they come from,
+top keywords, hot issues with their trend, open alerts, entries due soon and overdue, the
+reply-time trend (by month and by week) and on-time rate and overdue by department.
+
+The newer figures are computed in :mod:`tracker.reports.dashboard_figures`.
 
 Events, alerts and per-mention sentiment come from the analysis area
 (``tracker.models.events``).
@@ -18,6 +21,18 @@ from tracker.metrics import Metrics, Period, local_date, metrics_by
 from tracker.models import Department, LedgerEntry, Mention
 from tracker.models.base import utcnow
 from tracker.models.events import Alert, Event, MentionAnalysis
+from tracker.reports.dashboard_figures import (
+    HotIssue,
+    Share,
+    Week,
+    department_figures,
+    hot_issues,
+    kind_shares,
+    overdue_by_department,
+    source_shares,
+    top_keywords,
+    weekly_speed,
+)
 from tracker.reports.data import EntryList, EntryRow, _listing, _open_as_of
 from tracker.settings import Settings
 
@@ -52,6 +67,18 @@ class Dashboard:
     open_alert_count: int = 0
     #: Unanswered old messages on the 历史遗留 list: not in ``overdue``, said in words.
     legacy: int = 0
+    #: Reply-time metrics of the last eight weeks (by week of receipt).
+    weeks: list[Week] = field(default_factory=list)
+    #: Per department over the last 30 days (all departments; empty for a responder).
+    departments: list = field(default_factory=list)
+    #: Open overdue entries by lead department (now; empty for a responder).
+    overdue_departments: list = field(default_factory=list)
+    sources: list[Share] = field(default_factory=list)
+    kinds: list[Share] = field(default_factory=list)
+    keywords: list[tuple[str, int]] = field(default_factory=list)
+    hot_issues: list[HotIssue] = field(default_factory=list)
+    #: The first local day of the 30-day window (for links to the lists behind figures).
+    since: date | None = None
 
 
 def mention_days(session: Session, settings: Settings, now: datetime,
@@ -140,11 +167,20 @@ def build_dashboard(session: Session, settings: Settings, *, department_id: int 
         trend=[(k, months.get(k, Metrics())) for k in keys],
         due_soon=due_soon(session, now, department_id),
         overdue=overdue_now(session, now, department_id),
-        legacy=legacy_count(session, department_id))
+        legacy=legacy_count(session, department_id),
+        weeks=weekly_speed(session, settings, now, department_id=department_id),
+        since=today - timedelta(days=29))
+    if department_id is None:
+        board.departments = department_figures(session, settings, now)
+        board.overdue_departments = overdue_by_department(session, now)
     if with_public:
         board.days = mention_days(session, settings, now)
         board.hot_events = hot_events(session)
         board.open_alert_count, board.open_alerts = open_alerts(session)
+        board.sources = source_shares(session, settings, now)
+        board.kinds = kind_shares(session, settings, now)
+        board.keywords = top_keywords(session, settings, now)
+        board.hot_issues = hot_issues(session, settings, now)
     return board
 
 
@@ -155,6 +191,7 @@ def department_name(session: Session, department_id: int | None) -> str | None:
     return session.scalar(select(Department.name).where(Department.id == department_id))
 
 
-__all__ = ["Dashboard", "DayCount", "EntryRow", "build_dashboard", "department_name",
-           "due_soon", "hot_events", "mention_days", "open_alerts", "overdue_now"]
+__all__ = ["Dashboard", "DayCount", "EntryRow", "HotIssue", "Share", "Week", "build_dashboard",
+           "department_name", "due_soon", "hot_events", "mention_days", "open_alerts",
+           "overdue_now"]
 
