@@ -189,3 +189,24 @@ def test_progress_changes_nothing_in_the_analysis(shown, quiet):
     drawn, silent = _analysis(shown["db"]), _analysis(quiet["db"])
     assert len(drawn[0]) == VALID
     assert drawn == silent
+
+
+@pytest.mark.slow
+def test_demo_first_start_shows_each_source_then_each_step(tmp_path):
+    from demo.sources import DEMO_SOURCES
+    from tracker.ops.processes import free_port
+
+    env = env_for(tmp_path / "var")
+    run = run_tty(["demo", "--no-serve", "--site-limit", "10", "--site-port",
+                   str(free_port())], env)
+    assert run.code == 0, run.stderr[-2000:]
+    summary = json.loads(run.stdout.strip().splitlines()[-1])  # stdout: the summary alone
+    lines = re.findall(r"采集 (demo_\w+): (\d+) 条，([\d.]+) 秒", run.stderr)
+    assert sorted(name for name, _, _ in lines) == sorted(DEMO_SOURCES)
+    assert sum(int(items) for _, items, _ in lines) == summary["mentions"]  # a first crawl
+    sources = len(DEMO_SOURCES)  # the crawl bar: sources done, time left, items so far
+    assert re.search(rf"{sources}/{sources} \[\d\d:\d\d<\d\d:\d\d, .*已采集 \d+ 条\]",
+                     run.stderr)
+    assert counts(run.stderr, summary["messages"], "条")  # 建立台账
+    assert "分析" in run.stderr and "同步索引" in run.stderr
+    assert counts(run.stderr, summary["mentions"], "条")[-1] == summary["mentions"]
