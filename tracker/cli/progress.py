@@ -9,8 +9,8 @@ Drawn with tqdm, a maintained progress meter made for this: it shows ``n/total``
 and the time left, falls back to count and rate when the total is unknown, throttles its own
 redraws (``mininterval``), measures the width of Chinese text, and lets one-off lines
 (:func:`say`) print above the bar. ``click.progressbar`` was the other candidate (click is
-already a dependency), but it shows no rate, needs the total up front (no count-only mode
-for a crawl) and cannot write a line above a live bar.
+already a dependency): it shows the count (``show_pos``), percentage and ETA, but no rate,
+and it has no way to print a line (a crawled source) above a live bar without breaking it.
 
 Progress is for a person watching: it goes to stderr, and only when stderr is a terminal and
 the command does not print ``--json``. Otherwise the callbacks are ``None``, so the work runs
