@@ -23,10 +23,11 @@ from demo.seed import (
     seed_demo_departments,
     seed_demo_watch_rules,
 )
-from demo.sources import seed_demo_sources
+from demo.sources import DEMO_SOURCES, seed_demo_sources
 from tracker import migrate
 from tracker.cli.analysis import analyze_demo
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.progress import crawl_watch, progress_bar, step, wanted
 from tracker.db import check_connection, ensure_storage, session_scope
 from tracker.ledger import backfill_archive, route_pending, sync_message_cases
 from tracker.models import utcnow
@@ -69,7 +70,7 @@ def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
 def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
          site_limit: int | None) -> None:
     """Start the demo web, crawl it into the embedded database, then serve the app."""
-    started, since = time.monotonic(), utcnow()
+    started, since, show = time.monotonic(), utcnow(), wanted()
     ensure_storage(ctx.engine)
     check_connection(ctx.engine)
     migrate.upgrade(ctx.engine)
@@ -85,14 +86,19 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             seed_demo_departments(session)  # every board message can be routed
             seed_demo_sources(session, f"http://127.0.0.1:{site_port}")
             seed_demo_watch_rules(session)  # alerts name the rules they hit
-            results = crawl_demo_sources(session, logs)
+            with crawl_watch(ctx.sessions, since, len(DEMO_SOURCES), enabled=show) as watch:
+                results = crawl_demo_sources(session, logs, watch=watch)
         with session_scope(ctx.sessions) as session:  # every board message enters the ledger
-            sync_message_cases(session)
-            backfill_archive(session)  # a database filled before archiving existed
-            route_pending(session)  # and its unanswered messages that were never routed
-        with session_scope(ctx.sessions) as session:  # events, hotness and alerts
-            analyze_demo(session, ctx.settings)
-        sync_index(ctx.sessions, ctx.settings)  # the search page finds what was crawled
+            with progress_bar("建立台账", enabled=show) as progress:
+                sync_message_cases(session, progress=progress)
+            with step("归档与分办", enabled=show):
+                backfill_archive(session)  # a database filled before archiving existed
+                route_pending(session)  # and its unanswered messages that were never routed
+        with (session_scope(ctx.sessions) as session,  # events, hotness and alerts
+              progress_bar("分析", enabled=show) as progress):
+            analyze_demo(session, ctx.settings, progress=progress)
+        with progress_bar("同步索引", enabled=show) as progress:
+            sync_index(ctx.sessions, ctx.settings, progress)  # search finds what was crawled
         with session_scope(ctx.sessions) as session:
             summary = demo_summary(session, since, sum(1 for c in results.values() if c))
         summary["seconds"] = round(time.monotonic() - started, 2)

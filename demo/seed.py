@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from tracker.index.rules import list_rules, save_rule
 from tracker.models import CrawlRun, Mention, MessageCase, User
 from tracker.ops import run_crawls
 from tracker.vocabulary import ROLE_NAMES, RoleCode
+
+if TYPE_CHECKING:
+    from tracker.cli.progress import CrawlWatch
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,15 @@ def seed_demo_watch_rules(session: Session) -> int:
 COUNTED_TABLES = {"events": "events", "alerts": "alerts", "ledger_entries": "ledger_entries"}
 
 
-def crawl_demo_sources(session: Session, log_dir: Path, parallel: int = 3) -> dict[str, int]:
-    """Crawl every demo source (as ``scrapy crawl`` children); source → exit code."""
+def crawl_demo_sources(session: Session, log_dir: Path, parallel: int = 3,
+                       watch: CrawlWatch | None = None) -> dict[str, int]:
+    """Crawl every demo source (as ``scrapy crawl`` children); source → exit code. A
+    ``watch`` (:func:`tracker.cli.progress.crawl_watch`) shows the crawls as they go."""
     jobs = [(kind, name) for name, (_title, kind, _config) in DEMO_SOURCES.items()]
     session.commit()  # the children read the sources from the database
-    return run_crawls(jobs, parallel=parallel, log_dir=log_dir)
+    return run_crawls(jobs, parallel=parallel, log_dir=log_dir,
+                      on_finish=watch.finished if watch else None,
+                      on_tick=watch.tick if watch else None)
 
 
 def demo_summary(session: Session, since: datetime, failed_crawls: int = 0) -> dict[str, int]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.progress import Progress, progress_bar, wanted
 from tracker.db import session_scope
 from tracker.models import Mention
 from tracker.settings import Settings
@@ -63,7 +64,8 @@ def classify_command(as_json: bool) -> None:
         click.echo(route.best)
 
 
-def analyze_demo(session: Session, settings: Settings, now: datetime | None = None) -> None:
+def analyze_demo(session: Session, settings: Settings, now: datetime | None = None,
+                 progress: Progress | None = None) -> None:
     """Analyze what the demo crawl brought in (for ``yuqing demo``).
 
     Without quiet hours: they hold back the lower alerts of live matters at night, but the
@@ -75,7 +77,7 @@ def analyze_demo(session: Session, settings: Settings, now: datetime | None = No
 
     config = analysis_config(settings)
     config = replace(config, alerts=replace(config.alerts, quiet=None))
-    run_analysis(session, config=config, commit=True, now=now)
+    run_analysis(session, config=config, commit=True, now=now, progress=progress)
 
 
 @cli.command("analyze")
@@ -87,7 +89,9 @@ def analyze_command(ctx: Context, as_json: bool) -> None:
 
     session = ctx.sessions()
     try:
-        result = run_analysis(session, config=analysis_config(ctx.settings), commit=True)
+        with progress_bar("分析", enabled=wanted(as_json)) as progress:
+            result = run_analysis(session, config=analysis_config(ctx.settings), commit=True,
+                                  progress=progress)
     finally:
         session.close()
     if as_json:

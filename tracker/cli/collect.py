@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.progress import progress_bar, wanted
 from tracker.collection import (
     STANDARD_HEADERS,
     ImportFileError,
@@ -62,10 +63,12 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
                         as_json: bool) -> None:
     """Import a message-board export (CSV or XLSX) idempotently."""
     mapping = parse_mapping(maps)
+    show = wanted(as_json)
     try:
-        with session_scope(ctx.sessions, write=True) as session:
+        with (session_scope(ctx.sessions, write=True) as session,
+              progress_bar("导入留言", unit="行", enabled=show) as progress):
             source = ensure_import_source(session, source_name)
-            report = import_messages(session, source, file, mapping)
+            report = import_messages(session, source, file, mapping, progress=progress)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     except OperationalError as exc:  # e.g. SQLite busy with another writer: nothing was stored
@@ -74,7 +77,7 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
                                    "nothing was imported, try again") from None
     # The messages are committed above; the ledger is a second transaction, so a failure
     # here loses nothing and the next run (or `yuqing ledger sync`) makes the missing entries.
-    ledger, failure = _sync_ledger(ctx)
+    ledger, failure = _sync_ledger(ctx, show)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -85,12 +88,14 @@ def import_messages_cmd(ctx: Context, file: Path, source_name: str, maps: tuple[
             "they are not counted yet: run the same import again or `yuqing ledger sync`")
 
 
-def _sync_ledger(ctx: Context) -> tuple[int | None, str | None]:
+def _sync_ledger(ctx: Context, show: bool = False) -> tuple[int | None, str | None]:
     """Make the ledger entries of every message still without one; (changed, failure)."""
     try:
-        with session_scope(ctx.sessions, write=True) as session:
+        with (session_scope(ctx.sessions, write=True) as session,
+              progress_bar("建立台账", enabled=show) as progress):
             changed = sync_message_cases(session, ctx=deadline_context(
-                session, tz=ctx.settings.tz, receipt_day_counts=ctx.settings.receipt_day_counts))
+                session, tz=ctx.settings.tz, receipt_day_counts=ctx.settings.receipt_day_counts),
+                progress=progress)
     except Exception as exc:  # whatever broke, the import itself is kept and must say so
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         return None, f"{type(exc).__name__}: {reason[0] if reason else ''}".rstrip(": ")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.progress import progress_bar, wanted
 from tracker.db import session_scope
 from tracker.metrics import KINDS, Metrics, MetricsResult, Period, compute_metrics
 from tracker.reports import FORMATS, hours, pct, render_report
@@ -73,9 +74,10 @@ def report_command(ctx: Context, month: str, fmt: str, out: Path) -> None:
     """Write the monthly report (HTML, Excel or A4 PDF)."""
     from tracker.reports import ReportError
 
-    with session_scope(ctx.sessions) as session:
+    with (session_scope(ctx.sessions) as session,
+          progress_bar(f"生成月报 {month}", unit="步", enabled=wanted()) as progress):
         try:
-            data = render_report(session, month, fmt, ctx.settings)
+            data = render_report(session, month, fmt, ctx.settings, progress=progress)
         except ReportError as exc:
             raise click.ClickException(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)

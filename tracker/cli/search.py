@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import click
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.progress import progress_bar, wanted
 from tracker.db import session_scope
 from tracker.index import (
     QuerySyntaxError,
@@ -147,7 +148,8 @@ def index_sync(ctx: Context, batch: int, as_json: bool) -> None:
     """Index the mentions waiting in SQL (retries a down server with backoff)."""
     index = get_index(ctx.settings)
     try:
-        report = run_sync(ctx.sessions, index, batch_size=batch)
+        with progress_bar("同步索引", enabled=wanted(as_json)) as progress:
+            report = run_sync(ctx.sessions, index, batch_size=batch, progress=progress)
     finally:
         index.close()
     _report(report, as_json)
@@ -164,7 +166,8 @@ def index_reindex(ctx: Context, as_json: bool) -> None:
         index.drop()
         with session_scope(ctx.sessions) as session:
             mark_all_pending(session)
-        report = run_sync(ctx.sessions, index)
+        with progress_bar("重建索引", enabled=wanted(as_json)) as progress:
+            report = run_sync(ctx.sessions, index, progress=progress)
     except SearchIndexError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

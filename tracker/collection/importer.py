@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +45,8 @@ TEXT_HEADERS = (TITLE, BODY)
 BATCH = 200
 ID_LENGTH = 64  # message_cases.external_id
 csv.field_size_limit(50_000_000)
+#: ``progress(done, total)``: rows done so far, of how many (None: unknown).
+Progress = Callable[[int, int | None], None]
 
 
 class ImportFileError(ValueError):
@@ -274,9 +276,13 @@ def check_records(records: Iterable[tuple[int, dict[str, Any]]],
 
 def import_records(session: Session, source: Source,
                    records: Iterable[tuple[int, dict[str, Any]]], *,
-                   via: str = "import") -> ImportReport:
+                   via: str = "import", total: int | None = None,
+                   progress: Progress | None = None) -> ImportReport:
     """Store every valid record into ``source`` (the file import and the API's push both
-    come through here); the caller commits, or rolls back when it wants all or nothing."""
+    come through here); the caller commits, or rolls back when it wants all or nothing.
+
+    ``progress(rows read, total)``, when given, is called after each stored batch.
+    """
     report = ImportReport()
     ingestor = Ingestor(session, source, via=via)
     batch: list[CollectedItem] = []
@@ -285,6 +291,8 @@ def import_records(session: Session, source: Source,
         outcomes = ingestor.ingest_many(batch)
         report.outcomes.update(zip((i.external_id for i in batch), outcomes, strict=True))
         batch.clear()
+        if progress is not None:
+            progress(len(report.outcomes) + report.rejected, total)
 
     for item in check_records(records, report):
         batch.append(item)
@@ -299,6 +307,18 @@ def import_records(session: Session, source: Source,
 
 
 def import_messages(session: Session, source: Source, path: Path,
-                    mapping: dict[str, str] | None = None) -> ImportReport:
-    """Import every valid row of ``path`` into ``source``; the caller commits."""
-    return import_records(session, source, _cell_rows(read_rows(path), mapping or {}))
+                    mapping: dict[str, str] | None = None,
+                    progress: Progress | None = None) -> ImportReport:
+    """Import every valid row of ``path`` into ``source``; the caller commits.
+
+    With ``progress``, the rows are read whole first so that their number is known, and
+    ``progress(rows done, rows)`` is called after each batch.
+    """
+    records = _cell_rows(read_rows(path), mapping or {})
+    if progress is None:
+        return import_records(session, source, records)
+    rows = list(records)
+    progress(0, len(rows))
+    report = import_records(session, source, rows, total=len(rows), progress=progress)
+    progress(len(rows), len(rows))
+    return report

@@ -20,11 +20,11 @@ engagement alone still crosses its levels and raises its alerts.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import appeal, dedup, keywords, routing, sentiment
@@ -63,6 +63,8 @@ CURSOR_KEY = "cursor"
 #: Changed mentions are looked for this long before the last change seen: a transaction that
 #: stamped an earlier ``updated_at`` may commit after one that stamped a later one.
 CHANGED_RECHECK = timedelta(minutes=10)
+#: Mentions scored or clustered between two progress reports (when progress is reported).
+STEP = 250
 
 
 @dataclass(frozen=True)
@@ -201,13 +203,29 @@ def score(mentions: Sequence[Mention],
     return out
 
 
-def cluster(clusterer: EventClusterer, scored: Sequence[Scored]) -> list[Assignment]:
+def score_in_steps(mentions: Sequence[Mention], rules: Sequence[tuple[str, Query]],
+                   progress: Callable[[int], None] | None) -> list[Scored]:
+    """:func:`score`, in slices of :data:`STEP` mentions when progress is reported (each
+    mention is scored on its own, so the slices change no score)."""
+    if progress is None:
+        return score(mentions, rules)
+    out: list[Scored] = []
+    for start in range(0, len(mentions), STEP):
+        out += score(mentions[start:start + STEP], rules)
+        progress(len(out))
+    return out
+
+
+def cluster(clusterer: EventClusterer, scored: Sequence[Scored],
+            progress: Callable[[int], None] | None = None) -> list[Assignment]:
     """Feed the items in time order; return one assignment per item, in input order."""
     order = sorted(range(len(scored)), key=lambda i: (scored[i].item.published_at,
                                                       scored[i].mention.id))
     assignments: list[Assignment | None] = [None] * len(scored)
-    for index in order:
+    for done, index in enumerate(order, start=1):
         assignments[index] = clusterer.add(scored[index].item)
+        if progress is not None and done % STEP == 0:
+            progress(done)
     return [a for a in assignments if a is not None]
 
 
@@ -234,8 +252,13 @@ def _counts(result: AnalysisResult, assignments: Sequence[Assignment], keys: set
 
 
 def analyze_batch(session: Session, *, now: datetime | None = None,
-                  config: AnalysisConfig | None = None) -> AnalysisResult:
-    """Analyze at most one batch of new mentions; the caller commits."""
+                  config: AnalysisConfig | None = None,
+                  progress: Callable[[int], None] | None = None) -> AnalysisResult:
+    """Analyze at most one batch of new mentions; the caller commits.
+
+    ``progress(done)``, when given, hears how far the batch is, in mentions: a mention
+    counts half once scored and whole once clustered (the two long steps).
+    """
     config, now, result = config or AnalysisConfig(), now or utcnow(), AnalysisResult()
     cursor = read_cursor(session)
     after = max(0, int(cursor.get("mention_id", 0)) - config.recheck)
@@ -243,13 +266,15 @@ def analyze_batch(session: Session, *, now: datetime | None = None,
     if not mentions:  # nothing new: still raise the alerts quiet hours deferred
         result.alerts = len(raise_alerts(session, [], config.alerts, now))
         return result
-    scored = score(mentions, watch_rules(session))
+    half = None if progress is None else (lambda n: progress(n // 2))
+    scored = score_in_steps(mentions, watch_rules(session), half)
     times = [s.item.published_at for s in scored]
     known = {e.cluster_key: e for e in active_events(session, min(times), max(times),
                                                     config.cluster.window)}
     clusterer = restore_clusterer(session, list(known.values()),
                                   int(cursor.get("counter", 0)), config.cluster)
-    assignments = cluster(clusterer, scored)
+    assignments = cluster(clusterer, scored, None if progress is None
+                          else (lambda n: progress((len(scored) + n) // 2)))
     # Where each item ended up: an event it joined may since have been merged into another.
     final = [clusterer.event_of(s.item.id).id for s in scored]
     gone = absorbed_events(session, clusterer, known)
@@ -285,9 +310,11 @@ def changed_mentions(session: Session, since: datetime | None,
 
 
 def reanalyze_batch(session: Session, *, now: datetime | None = None,
-                    config: AnalysisConfig | None = None) -> AnalysisResult:
+                    config: AnalysisConfig | None = None,
+                    progress: Callable[[int], None] | None = None) -> AnalysisResult:
     """Re-score at most one batch of changed mentions and rate their events; the caller
-    commits. Events keep their members: a changed mention is not clustered again."""
+    commits. Events keep their members: a changed mention is not clustered again.
+    ``progress(scored)``, when given, hears how far the batch is."""
     config, now, result = config or AnalysisConfig(), now or utcnow(), AnalysisResult()
     cursor = read_cursor(session)
     since = cursor.get("changed_at")
@@ -295,7 +322,7 @@ def reanalyze_batch(session: Session, *, now: datetime | None = None,
                              config.batch)
     if not pairs:
         return result
-    scored = score([m for m, _ in pairs], watch_rules(session))
+    scored = score_in_steps([m for m, _ in pairs], watch_rules(session), progress)
     stamp = max(now, utcnow())
     for item, (mention, analysis) in zip(scored, pairs, strict=True):
         if not analysis.sentiment_corrected:
@@ -321,18 +348,37 @@ def reanalyze_batch(session: Session, *, now: datetime | None = None,
     return result
 
 
+def backlog(session: Session) -> int:
+    """How many mentions wait for their analysis: new ones, and changed ones."""
+    new = session.scalar(select(func.count()).select_from(Mention)
+                         .outerjoin(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+                         .where(MentionAnalysis.mention_id.is_(None))) or 0
+    changed = session.scalar(select(func.count()).select_from(Mention)
+                             .join(MentionAnalysis, MentionAnalysis.mention_id == Mention.id)
+                             .where(Mention.updated_at > MentionAnalysis.analyzed_at)) or 0
+    return new + changed
+
+
 def run_analysis(session: Session, *, now: datetime | None = None,
-                 config: AnalysisConfig | None = None, commit: bool = False) -> AnalysisResult:
+                 config: AnalysisConfig | None = None, commit: bool = False,
+                 progress: Callable[[int, int | None], None] | None = None) -> AnalysisResult:
     """Analyze every new mention, then every changed one, batch after batch; commit after
-    each batch if asked."""
+    each batch if asked. ``progress(mentions done, backlog)``, when given, hears of each
+    slice of a batch (the backlog is counted once, at the start)."""
     started = time.monotonic()
     total = AnalysisResult()
+    size = backlog(session) if progress is not None else None
     for step, done in ((analyze_batch, "analyzed"), (reanalyze_batch, "reanalyzed")):
         while True:
-            batch = step(session, now=now, config=config)
+            base = total.analyzed + total.reanalyzed
+            within = None if progress is None else (
+                lambda n, base=base: progress(base + n, max(size or 0, base + n)))
+            batch = step(session, now=now, config=config, progress=within)
             if commit:
                 session.commit()
             total.add(batch)
+            if within is not None:
+                within(batch.analyzed + batch.reanalyzed)
             if not getattr(batch, done):
                 break
     total.seconds = round(time.monotonic() - started, 2)

@@ -131,15 +131,22 @@ def _rebuild_if_outdated(sessions: sessionmaker[Session], index: MentionIndex) -
 
 def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size: int = 500,
              max_attempts: int = 5, backoff: float = 0.5, max_backoff: float = 8.0,
-             sleep: Callable[[float], None] = time.sleep) -> SyncReport:
+             sleep: Callable[[float], None] = time.sleep,
+             progress: Callable[[int, int | None], None] | None = None) -> SyncReport:
     """Index every pending mention, one committed batch at a time, retrying a down server.
 
     Gives up after ``max_attempts`` consecutive failures of one batch; what is left stays
     pending for the next run. Rejected documents stay pending too (and are reported).
+    ``progress(done, total)``, when given, hears of each batch (done: mentions looked at).
     """
     started = time.monotonic()
     report = SyncReport()
     _rebuild_if_outdated(sessions, index)
+    total, done = None, 0
+    if progress is not None:
+        with session_scope(sessions) as session:
+            total = pending_count(session)
+        progress(0, total)
     after_id, failures = 0, 0
     while True:
         try:
@@ -159,6 +166,9 @@ def run_sync(sessions: sessionmaker[Session], index: MentionIndex, *, batch_size
         after_id = last
         report.indexed += len(result.written)
         report.rejected += result.errors
+        if progress is not None:
+            done += len(result.written) + len(result.errors)
+            progress(done, max(total or 0, done))
     with session_scope(sessions) as session:
         report.pending = pending_count(session)
     report.seconds = time.monotonic() - started

@@ -6,9 +6,10 @@ replies that arrived since the last run; a second run changes nothing and return
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.deadlines import DeadlineContext, deadline_context
@@ -61,7 +62,7 @@ def _new_entry(case: MessageCase) -> LedgerEntry:
 
 
 def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, int],
-                    now: datetime) -> int:
+                    now: datetime, progress: Callable[[int], None]) -> int:
     missing = (select(MessageCase)
                .outerjoin(LedgerEntry, LedgerEntry.message_case_id == MessageCase.id)
                .where(LedgerEntry.id.is_(None)).order_by(MessageCase.id).limit(BATCH))
@@ -87,6 +88,7 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
                          changes=changes, detail={"message_case_id": case.id})
             created += 1
         route_entries(session, fresh, ctx)
+        progress(created)
 
 
 def _record_new_replies(session: Session, dept_ids: dict[str, int]) -> int:
@@ -103,14 +105,24 @@ def _record_new_replies(session: Session, dept_ids: dict[str, int]) -> int:
     return len(rows)
 
 
+def _missing_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(MessageCase)
+                          .outerjoin(LedgerEntry, LedgerEntry.message_case_id == MessageCase.id)
+                          .where(LedgerEntry.id.is_(None))) or 0
+
+
 def sync_message_cases(session: Session, *, ctx: DeadlineContext | None = None,
-                       now: datetime | None = None) -> int:
+                       now: datetime | None = None,
+                       progress: Callable[[int, int | None], None] | None = None) -> int:
     """Create the missing message entries and record new replies; return how many changed.
 
     A message already old when it enters (``now``, default the current time) is archived or
-    put on the 历史遗留 list (:mod:`tracker.ledger.archive`).
+    put on the 历史遗留 list (:mod:`tracker.ledger.archive`). ``progress(created, missing)``,
+    when given, is called after each batch of new entries.
     """
     ctx = ctx or deadline_context(session)
     dept_ids = _departments(session)
-    return (_create_missing(session, ctx, dept_ids, now or utcnow())
+    total = _missing_count(session) if progress is not None else None
+    return (_create_missing(session, ctx, dept_ids, now or utcnow(),
+                            lambda done: progress(done, total) if progress else None)
             + _record_new_replies(session, dept_ids))

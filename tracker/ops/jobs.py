@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -108,11 +109,13 @@ def analyze() -> dict:
     return summary
 
 
-def sync_index(sessions: sessionmaker[Session], settings: Settings) -> dict:
-    """Push the mentions waiting in the SQL outbox (new or re-analysed) into the index."""
+def sync_index(sessions: sessionmaker[Session], settings: Settings,
+               progress: Callable[[int, int | None], None] | None = None) -> dict:
+    """Push the mentions waiting in the SQL outbox (new or re-analysed) into the index
+    (``progress(done, total)``, when given, is called after each batch)."""
     from tracker.index import get_index, run_sync
 
-    return run_sync(sessions, get_index(settings)).as_dict()
+    return run_sync(sessions, get_index(settings), progress=progress).as_dict()
 
 
 @recorded("reminders")

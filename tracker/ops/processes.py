@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -141,17 +141,22 @@ def start_background(argv: list[str], log_path: Path | None = None, *, append: b
 
 def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),
                loglevel: str = "INFO", parallel: int = 2, log_dir: Path | None = None,
-               timeout: float = 3600) -> dict[str, int]:
+               timeout: float = 3600,
+               on_finish: Callable[[str, int, float], None] | None = None,
+               on_tick: Callable[[], None] | None = None) -> dict[str, int]:
     """Run ``(spider, source)`` crawls, at most ``parallel`` at once; source → exit code.
 
     Each crawl's output goes to ``log_dir/crawl-SOURCE.log``, or without ``log_dir`` to ours.
+    For progress, ``on_finish(source, exit code, seconds)`` is called as each crawl ends and
+    ``on_tick()`` about ten times a second while any runs.
     """
-    pending, running, results = list(jobs), {}, {}
+    pending, running, results, started = list(jobs), {}, {}, {}
     deadline = time.monotonic() + timeout
     try:
         while pending or running:
             while pending and len(running) < max(parallel, 1):
                 spider, source = pending.pop(0)
+                started[source] = time.monotonic()
                 running[source] = start_background(
                     crawl_command(spider, source, extra, loglevel),
                     log_dir / f"crawl-{source}.log" if log_dir is not None else None)
@@ -163,6 +168,10 @@ def run_crawls(jobs: Sequence[tuple[str, str]], *, extra: Sequence[str] = (),
                 if code is not None:
                     results[source] = code
                     del running[source]
+                    if on_finish is not None:
+                        on_finish(source, code, time.monotonic() - started[source])
+            if on_tick is not None:
+                on_tick()
             time.sleep(0.1)
     finally:  # interrupted: no crawl is left running on its own
         for proc in running.values():

@@ -3,6 +3,7 @@ XLSX or PDF. :func:`render_report` is what the CLI and the web app call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -55,12 +56,22 @@ def render(report: MonthlyReport, fmt: str, session: Session | None = None,
 
 
 def render_report(session: Session, month: str, fmt: str, settings: Settings,
-                  as_of: datetime | None = None) -> bytes:
-    """Gather and render the report of ``month`` (``YYYY-MM``) in ``fmt``."""
+                  as_of: datetime | None = None,
+                  progress: Callable[[int, int | None], None] | None = None) -> bytes:
+    """Gather and render the report of ``month`` (``YYYY-MM``) in ``fmt``.
+
+    ``progress(steps done, 2)``, when given, hears when the figures are gathered and when
+    the file is rendered.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     report = build_monthly_report(session, Period.parse_month(month), settings, as_of)
-    return render(report, fmt, session, settings)
+    if progress is not None:
+        progress(1, 2)
+    data = render(report, fmt, session, settings)
+    if progress is not None:
+        progress(2, 2)
+    return data
 
 
 def filename(month: str, fmt: str) -> str:
