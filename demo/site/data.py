@@ -33,6 +33,7 @@ from demo.site.replay import (
     FEED_LEAD,
     NEWS_LEAD,
     SH,
+    SPEED,
     Replay,
     board_history,
     hot_messages,
@@ -251,12 +252,20 @@ class DemoData:
         return newest_first(self._limited(messages, BOARD_CLOCK.base, "board_b", _submitted))
 
     def _limited(self, items: list, base: datetime, section: str, when) -> list:
-        """All items, or the ``limit`` nearest ``base`` (the section's now) plus the showcase."""
+        """All items, or the ``limit`` nearest ``base`` (the section's now) plus the showcase.
+
+        In a replay, time after ``base`` runs :data:`SPEED` times faster: it is measured in
+        data time, so that the near future does not crowd out the recent past."""
         if self.limit is None:
             return items
         keep = set(self.showcase.get(section, ()))
-        nearest = sorted(items, key=lambda i: (abs((when(i) - base).total_seconds()),
-                                               str(getattr(i, "id", ""))))
+        ahead = SPEED if self.replay else 1.0
+
+        def distance(item) -> float:
+            seconds = (when(item) - base).total_seconds()
+            return seconds * ahead if seconds > 0 else -seconds
+
+        nearest = sorted(items, key=lambda i: (distance(i), str(getattr(i, "id", ""))))
         chosen = {id(i) for i in nearest[: self.limit]}
         return [i for i in items if id(i) in chosen or str(i.id) in keep]
 
