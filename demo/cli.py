@@ -23,6 +23,7 @@ from demo.seed import (
     seed_demo_departments,
     seed_demo_watch_rules,
 )
+from demo.site.replay import HOT_MATTER, SH, Replay, wall_clock
 from demo.sources import DEMO_SOURCES, seed_demo_sources
 from tracker import migrate
 from tracker.cli.analysis import analyze_demo
@@ -47,16 +48,27 @@ DEMO_SITE_PORT = 8077
 
 
 def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
-                         clock_every: int = 180) -> subprocess.Popen:
-    """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo)."""
+                         clock_every: int = 180, replay: bool = True) -> subprocess.Popen:
+    """Start ``yuqing scheduler`` for the demo (a child; stop it with the demo). A replaying
+    demo web follows the wall clock; a historic one gets its clock moved on."""
     argv = yuqing_command("scheduler", "--crawl-every", str(crawl_every), "--analyze-every", "60",
-                          "--health-every", "120", "--demo-site", f"http://127.0.0.1:{site_port}",
-                          "--demo-clock-every", str(clock_every))
+                          "--health-every", "120")
+    if not replay:
+        argv += ["--demo-site", f"http://127.0.0.1:{site_port}",
+                 "--demo-clock-every", str(clock_every)]
     # In our folder, not the repository's: a relative YUQING_DATA_DIR means the same place.
     proc = start_background(argv, logs / "scheduler.log", append=True, cwd=None)
-    click.echo(f"scheduler: crawls every {crawl_every} s, the demo clock moves on every "
-               f"{clock_every} s; log in {logs / 'scheduler.log'}")
+    clock = "" if replay else f", the demo clock moves on every {clock_every} s"
+    click.echo(f"scheduler: crawls every {crawl_every} s{clock}; log in {logs / 'scheduler.log'}")
     return proc
+
+
+def describe_replay(anchor) -> str:
+    """One line on what the replay shows and when its hot matter arrives."""
+    state = Replay(anchor).describe()
+    first, last = (state["hot"][k][11:19] for k in ("from", "to"))
+    return (f"demo web replays real messages, news and posts as if happening now (from "
+            f"{anchor:%Y-%m-%d %H:%M:%S}); the hot matter {HOT_MATTER} arrives {first}–{last}")
 
 
 @cli.command()
@@ -66,9 +78,12 @@ def start_demo_scheduler(site_port: int, logs: Path, crawl_every: int = 120,
               help="demo web port (another free one is used when it is taken)")
 @click.option("--site-limit", type=int, default=None,
               help="at most this many items per demo web section (a quicker demo)")
+@click.option("--historic", is_flag=True,
+              help="show the data on its own historic dates (moved on by a demo clock) "
+                   "instead of replaying it as if happening now")
 @pass_context
 def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
-         site_limit: int | None) -> None:
+         site_limit: int | None, historic: bool) -> None:
     """Start the demo web, crawl it into the embedded database, then serve the app."""
     started, since, show = time.monotonic(), utcnow(), wanted()
     ensure_storage(ctx.engine)
@@ -79,7 +94,11 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
     site_port = pick_port(site_port, avoid=frozenset({port}))  # never the app's port
     # SIGTERM while crawling must still stop the demo web (the finally below).
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
-    site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log")
+    anchor = None if historic else wall_clock()  # the replay's start: now
+    site = start_demo_site(site_port, limit=site_limit, log=logs / "demo-site.log",
+                           replay_anchor=anchor)
+    if anchor is not None:
+        click.echo(describe_replay(anchor), err=no_serve)
     try:
         with session_scope(ctx.sessions) as session:
             accounts = ensure_demo_accounts(session)
@@ -115,7 +134,7 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
         click.echo("demo logins (用户名 / 密码):")
         for line in describe_accounts(accounts):
             click.echo(line)
-        scheduler = start_demo_scheduler(site_port, logs)  # crawls, analysis, demo clock
+        scheduler = start_demo_scheduler(site_port, logs, replay=not historic)
         try:
             code = run_foreground(web_command("127.0.0.1", port), cwd=None)
         finally:
@@ -131,6 +150,13 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help="the shared data folder (default: the one beside the repository)")
 @click.option("--limit", type=int, help="at most this many items per section (smaller site)")
-def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None) -> None:
+@click.option("--replay", is_flag=True,
+              help="replay the data as if it were happening now, from the moment it starts")
+@click.option("--replay-anchor", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+              help="replay from this Beijing time instead (implies --replay)")
+def demo_site(port: int, epoch: int, data_dir: Path | None, limit: int | None, replay: bool,
+              replay_anchor) -> None:
     """Serve only the demo web (message boards, news, feeds, forum) on 127.0.0.1."""
-    sys.exit(run_foreground(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit)))
+    anchor = replay_anchor.replace(tzinfo=SH) if replay_anchor else None
+    sys.exit(run_foreground(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit,
+                                              replay=replay, replay_anchor=anchor)))

@@ -3,10 +3,14 @@
 This is the one place that knows where the shared datasets are (:data:`DEFAULT_DATA_DIR`);
 tests, benchmarks and training scripts import it from here.
 
-Every section lives on its own clock, ``base + epoch * step``, and shows exactly what its
-data says existed at that time: a message appears once its 留言时间 has passed and is
-answered once its 答复时间 has passed. Advancing the epoch therefore makes new messages
-appear and pending ones get answered, deterministically.
+Historic mode (the default): every section lives on its own clock, ``base + epoch * step``,
+and shows exactly what its data says existed at that time: a message appears once its 留言时间
+has passed and is answered once its 答复时间 has passed. Advancing the epoch therefore makes new
+messages appear and pending ones get answered, deterministically.
+
+Replay mode (``DemoData(replay=Replay(start))``, what ``yuqing demo`` serves): the same data
+re-dated onto the weeks before ``start`` and the hours after it, every section's now being the
+wall clock; see :mod:`demo.site.replay`.
 
 Derived, not invented: thread titles are the first words of the post; a reply's 答复部门 is
 the first government unit the reply names (absent when it names none). The only generated
@@ -24,9 +28,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-SH = ZoneInfo("Asia/Shanghai")
+from demo.site.replay import (
+    FEED_LEAD,
+    NEWS_LEAD,
+    SH,
+    SPEED,
+    Replay,
+    board_history,
+    hot_messages,
+    redate_article,
+    redate_thread,
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 FJ2 = "tipdm2020c_fj2_sample/fujian2_sample_messages.csv"
@@ -195,11 +209,13 @@ HOSTILE_TEXT = ('求助：房东不退押金。<img src=x onerror=alert(1)> 我�
 
 @dataclass
 class DemoData:
-    """All demo content, loaded lazily from ``data_dir``."""
+    """All demo content, loaded lazily from ``data_dir``: historic, or replayed when
+    ``replay`` is given."""
 
     data_dir: Path = DEFAULT_DATA_DIR
     limit: int | None = None
     showcase: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    replay: Replay | None = None
 
     def _path(self, rel: str) -> Path:
         return self.data_dir / rel
@@ -212,7 +228,10 @@ class DemoData:
     def board_a(self) -> list[Message]:
         """The 市长信箱 board: half of the answered messages (ids ≡ 0 mod 4)."""
         messages = [m for m in self._fj4 if int(m.id) % 4 == 0]
-        return newest_first(self._limited(messages, BOARD_CLOCK, "board_a", _submitted))
+        if self.replay:
+            history = board_history(messages, self.replay)
+            return newest_first(self._limited(history, self.replay.start, "board_a", _submitted))
+        return newest_first(self._limited(messages, BOARD_CLOCK.base, "board_a", _submitted))
 
     @cached_property
     def board_b(self) -> list[Message]:
@@ -226,15 +245,27 @@ class DemoData:
             if message.id not in seen:  # 附件2 repeats 37042; the first one stands
                 seen.add(message.id)
                 messages.append(message)
-        return newest_first(self._limited(messages, BOARD_CLOCK, "board_b", _submitted))
+        if self.replay:  # the hot matter always comes, whatever the limit
+            history = board_history(messages, self.replay)
+            return newest_first(self._limited(history, self.replay.start, "board_b", _submitted)
+                                + hot_messages(messages, self.replay))
+        return newest_first(self._limited(messages, BOARD_CLOCK.base, "board_b", _submitted))
 
-    def _limited(self, items: list, clock: Clock, section: str, when) -> list:
-        """All items, or the ``limit`` nearest the section's base time plus the showcase."""
+    def _limited(self, items: list, base: datetime, section: str, when) -> list:
+        """All items, or the ``limit`` nearest ``base`` (the section's now) plus the showcase.
+
+        In a replay, time after ``base`` runs :data:`SPEED` times faster: it is measured in
+        data time, so that the near future does not crowd out the recent past."""
         if self.limit is None:
             return items
         keep = set(self.showcase.get(section, ()))
-        nearest = sorted(items, key=lambda i: (abs((when(i) - clock.base).total_seconds()),
-                                               str(getattr(i, "id", ""))))
+        ahead = SPEED if self.replay else 1.0
+
+        def distance(item) -> float:
+            seconds = (when(item) - base).total_seconds()
+            return seconds * ahead if seconds > 0 else -seconds
+
+        nearest = sorted(items, key=lambda i: (distance(i), str(getattr(i, "id", ""))))
         chosen = {id(i) for i in nearest[: self.limit]}
         return [i for i in items if id(i) in chosen or str(i.id) in keep]
 
@@ -243,7 +274,11 @@ class DemoData:
         """News by channel (xwlb: 新闻联播, xmwb: 新民晚报), newest first."""
         xwlb = [self._cctv(r) for rel in CCTV for r in read_csv(self._path(rel))]
         xmwb = [self._xinmin(r) for r in read_csv(self._path(XINMIN))]
-        xwlb = self._limited(xwlb, NEWS_CLOCK, "xwlb", _published)
+        if self.replay:
+            xwlb, xmwb = self._replayed(xwlb, NEWS_LEAD), self._replayed(xmwb, FEED_LEAD)
+            xwlb = self._limited(xwlb, self.replay.start, "xwlb", _published)
+        else:
+            xwlb = self._limited(xwlb, NEWS_CLOCK.base, "xwlb", _published)
         return {"xwlb": sorted(xwlb, key=_article_order, reverse=True),
                 "xmwb": sorted(xmwb, key=_article_order, reverse=True)}
 
@@ -272,12 +307,19 @@ class DemoData:
         by_topic: dict[str, list[dict[str, str]]] = {}
         for row in read_csv(self._path(WEIBO_TOPICS)):
             by_topic.setdefault(row["topic"], []).append(row)
+        if self.replay:  # one timeline for the whole forum, from its latest post
+            latest = max(_weibo_time(row["mid"].strip()) for rows in by_topic.values()
+                         for row in rows)
+            timeline = self.replay.feed(latest)
         sections: dict[int, list[Thread]] = {}
         for fid, topic in enumerate(sorted(by_topic), start=1):
             threads = self._threads(fid, by_topic[topic])
+            if self.replay:
+                threads = [redate_thread(t, timeline) for t in threads]
             if topic == "毕业":
                 threads.append(self._hostile_thread(fid))
-            threads = self._limited(threads, FORUM_CLOCK, f"forum{fid}", _posted)
+            base = self.replay.start if self.replay else FORUM_CLOCK.base
+            threads = self._limited(threads, base, f"forum{fid}", _posted)
             sections[fid] = sorted(threads, key=lambda t: (t.opener.posted, t.id), reverse=True)
         return sections
 
@@ -303,10 +345,18 @@ class DemoData:
             index += size
         return threads
 
-    @staticmethod
-    def _hostile_thread(fid: int) -> Thread:
+    def _replayed(self, articles: list[Article], lead: timedelta) -> list[Article]:
+        """A channel's items on its replay timeline (from its latest item)."""
+        if not articles:
+            return articles
+        timeline = self.replay.feed(max(a.published for a in articles), lead)
+        return [redate_article(a, timeline) for a in articles]
+
+    def _hostile_thread(self, fid: int) -> Thread:
+        """The fixture thread, five hours old when the section's now starts."""
+        base = self.replay.start if self.replay else FORUM_CLOCK.base
         opener = Post(HOSTILE_THREAD_ID, "网友000001", HOSTILE_TEXT,
-                      FORUM_CLOCK.base - timedelta(hours=5, minutes=12), 7)
+                      base - timedelta(hours=5, minutes=12), 7)
         return Thread(HOSTILE_THREAD_ID, fid, HOSTILE_TITLE, opener)
 
     def message(self, board: str, message_id: str) -> Message | None:
@@ -318,3 +368,23 @@ class DemoData:
         if board not in cache:
             cache[board] = {m.id: m for m in getattr(self, board)}
         return cache[board]
+
+    def article(self, channel: str, article_id: str) -> Article | None:
+        """One news item of ``channel`` by id."""
+        return self._article_index.get((channel, article_id))
+
+    @cached_property
+    def _article_index(self) -> dict[tuple[str, str], Article]:
+        return {(c, a.id): a for c, items in self.articles.items() for a in items}
+
+    def thread(self, thread_id: str) -> Thread | None:
+        """One forum thread by id (any section)."""
+        return self._thread_index.get(thread_id)
+
+    @cached_property
+    def _thread_index(self) -> dict[str, Thread]:
+        index: dict[str, Thread] = {}
+        for threads in self.forum.values():
+            for thread in threads:
+                index.setdefault(thread.id, thread)
+        return index

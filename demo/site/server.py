@@ -4,6 +4,10 @@ A stdlib :class:`ThreadingHTTPServer` speaking HTTP/1.1 with keep-alive; rendere
 cached per epoch. Each response's ``Date`` header is its section's clock, so relative times
 on a page ("3小时前") can be read against the page's own "now". ``POST /_admin/epoch?set=N``
 moves every clock (robots.txt keeps crawlers out of ``/_admin/``).
+
+In replay mode (:mod:`demo.site.replay`) every section's clock is the wall clock: pages are
+rendered for the moment they are asked for (not cached), the epoch does not move, and
+``POST /_admin/state`` tells the replay's start and when the hot matter arrives.
 """
 
 from __future__ import annotations
@@ -47,7 +51,8 @@ class DemoWeb:
 
     def __init__(self, data: DemoData, epoch: int = 0) -> None:
         self.data = data
-        self.epoch = epoch
+        self.replay = data.replay
+        self.epoch = 0 if self.replay else epoch
         self._lock = threading.Lock()
         self._cache: dict[str, Page] = {}
         self._failed_once: set[str] = set()
@@ -71,13 +76,20 @@ class DemoWeb:
         _ = (self.data.board_a, self.data.board_b, self.data.articles, self.data.forum)
 
     def set_epoch(self, epoch: int) -> None:
-        """Move all clocks to ``epoch`` (pages are re-rendered)."""
+        """Move all clocks to ``epoch`` (pages are re-rendered); a replay follows the wall
+        clock and stays where it is."""
+        if self.replay:
+            return
         with self._lock:
             self.epoch = epoch
             self._cache.clear()
 
     def state(self) -> dict:
-        """The epoch and each section's clock."""
+        """The epoch and each section's clock (a replay: its figures, clocks at now)."""
+        if self.replay:
+            now = self.replay.now().isoformat()
+            return {**self.replay.describe(), "epoch": 0,
+                    "clocks": {"boards": now, "news": now, "forum": now}}
         return {"epoch": self.epoch, "clocks": {
             "boards": BOARD_CLOCK.at(self.epoch).isoformat(),
             "news": NEWS_CLOCK.at(self.epoch).isoformat(),
@@ -94,7 +106,7 @@ class DemoWeb:
         for pattern, clock, handler in self._routes:
             match = pattern.fullmatch(parts.path)
             if match:
-                now = clock.at(self.epoch)
+                now = self.replay.now() if self.replay else clock.at(self.epoch)
                 if handler == self._a_detail and query.get("tid") == A_FLAKY:
                     with self._lock:
                         first = A_FLAKY not in self._failed_once
@@ -107,6 +119,8 @@ class DemoWeb:
         return not_found(parts.path), None
 
     def _cached(self, key: str, render: Callable[[], Page]) -> Page:
+        if self.replay:  # pages change with the wall clock
+            return render()
         with self._lock:
             page = self._cache.get(key)
         if page is None:
@@ -145,7 +159,8 @@ class DemoWeb:
         if tid == A_LYING:  # says GBK, is UTF-8
             page.charset, page.encode_as = "gbk", "utf-8"
             page.body = page.body.replace('charset="utf-8"', 'charset="gbk"')
-        if tid == A_BREAKS_LATER and self.epoch >= 2:
+        later = self.replay.breaks_later(now) if self.replay else self.epoch >= 2
+        if tid == A_BREAKS_LATER and later:
             page = _truncated(page)
         return page
 
@@ -177,13 +192,14 @@ class DemoWeb:
     def _article(self, now, _query, _host, channel, article_id) -> Page:
         if article_id == "huge" and channel == "xwlb":
             return portal.huge_page()
-        for article in self.data.articles[channel]:
-            if article.id == article_id and article.published <= now:
-                return portal.news_article(article)
+        article = self.data.article(channel, article_id)
+        if article is not None and article.published <= now:
+            return portal.news_article(article)
         return not_found(article_id)
 
-    def _rss(self, _now, _query, host) -> Page:
-        return portal.rss_feed(self.data.articles["xmwb"], f"http://{host}")
+    def _rss(self, now, _query, host) -> Page:
+        shown = [a for a in self.data.articles["xmwb"] if a.published <= now]
+        return portal.rss_feed(shown, f"http://{host}")
 
     def _atom(self, now, _query, host) -> Page:
         return portal.atom_feed(self.data.articles["xwlb"], now, f"http://{host}")
@@ -196,10 +212,9 @@ class DemoWeb:
         return portal.forum_list(threads, _int(fid, 0), name, now, _int(page, 1))
 
     def _thread(self, now, _query, _host, tid) -> Page:
-        for threads in self.data.forum.values():
-            for thread in threads:
-                if thread.id == tid and thread.opener.posted <= now:
-                    return portal.forum_thread(thread, now)
+        thread = self.data.thread(tid)
+        if thread is not None and thread.opener.posted <= now:
+            return portal.forum_thread(thread, now)
         return not_found(tid)
 
     def _member(self, _now, _query, _host, uid) -> Page:

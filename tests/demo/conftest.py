@@ -26,18 +26,25 @@ class DemoSite:
 
     def set_epoch(self, epoch: int) -> dict:
         """Move the site's clocks (POST /_admin/epoch?set=N)."""
-        request = urllib.request.Request(f"{self.url}/_admin/epoch?set={epoch}", data=b"",
-                                         method="POST")
+        return self.admin(f"epoch?set={epoch}")
+
+    def admin(self, path: str) -> dict:
+        """POST /_admin/PATH and read its JSON (the site's state)."""
+        request = urllib.request.Request(f"{self.url}/_admin/{path}", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
 
-def start_site(limit: int | None = SITE_LIMIT, epoch: int = 0) -> DemoSite:
-    """Start ``python -m demo.site`` on a free port and wait for its address."""
+def start_site(limit: int | None = SITE_LIMIT, epoch: int = 0,
+               replay_anchor: str | None = None) -> DemoSite:
+    """Start ``python -m demo.site`` on a free port and wait for its address (replaying from
+    ``replay_anchor`` when given)."""
     argv = [sys.executable, "-m", "demo.site", "--port", "0", "--epoch", str(epoch),
             "--data-dir", str(SHARED_DATA)]
     if limit is not None:
         argv += ["--limit", str(limit)]
+    if replay_anchor is not None:
+        argv += ["--replay-anchor", replay_anchor]
     proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     line = proc.stdout.readline()  # printed once the data is loaded and the port is open

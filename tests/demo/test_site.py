@@ -83,3 +83,24 @@ def test_feeds_and_the_hostile_forum_title_escaped_in_html(demo_site):
     thread = fetch(f"{demo_site.url}/forum/thread-9000000000000001-1-1.html")[2].decode()
     assert "&lt;script&gt;alert(&quot;yuqing-xss&quot;)&lt;/script&gt;" in thread
     assert "<script>" not in thread
+
+
+def test_a_replaying_site_runs_on_the_wall_clock_from_its_anchor():
+    from datetime import datetime, timedelta
+
+    from demo.site.replay import HOT_FROM, SH
+    from tests.demo.conftest import start_site, stop_site
+
+    anchor = datetime.now(SH).replace(microsecond=0) - timedelta(minutes=5)
+    site = start_site(replay_anchor=anchor.strftime("%Y-%m-%dT%H:%M:%S"))
+    try:
+        state = site.admin("state")
+        assert state["mode"] == "replay" and state["start"] == anchor.isoformat()
+        assert datetime.fromisoformat(state["hot"]["from"]) == anchor + HOT_FROM
+        assert site.set_epoch(4)["epoch"] == 0  # the epoch does not move a replay
+        status, headers, body = fetch(f"{site.url}/wz/lyb/index.html")
+        served = parsedate_to_datetime(headers["Date"])
+        assert status == 200 and abs(served - datetime.now(SH)) < timedelta(seconds=30)
+        assert "伊景园" in body.decode("gbk")  # the hot matter began two minutes ago
+    finally:
+        stop_site(site)

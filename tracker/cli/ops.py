@@ -44,7 +44,8 @@ from tracker.ops import (
               metavar="MINUTES", help="silence before a delivering source counts as quiet")
 @click.option("--quiet-runs", type=click.IntRange(min=1), default=3, show_default=True,
               help="empty crawls in a row before a source counts as quiet")
-@click.option("--demo-site", metavar="URL", help="move this demo web's clock on (yuqing demo)")
+@click.option("--demo-site", metavar="URL",
+              help="move this demo web's clock on (yuqing demo --historic)")
 @click.option("--demo-clock-every", type=click.IntRange(min=1), default=180, show_default=True,
               metavar="SECONDS")
 @pass_context

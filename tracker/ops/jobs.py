@@ -202,8 +202,12 @@ def retention() -> dict:
 
 @recorded("demo-clock")
 def demo_clock(site: str, max_epoch: int = 12) -> dict:
-    """Move the demo web's clock one step on, so new messages and replies appear (demo)."""
+    """Move the demo web's clock one step on, so new messages and replies appear (demo).
+
+    A demo web that replays its data follows the wall clock: nothing is moved then."""
     state = _post_json(f"{site}/_admin/state")
+    if state.get("mode") == "replay":
+        return {"note": "the demo web replays its data on the wall clock; nothing to move"}
     epoch = int(state.get("epoch", 0))
     if epoch >= max_epoch:
         return {"epoch": epoch, "note": "the demo clock is at its last step"}

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,20 @@ def crawl_command(spider: str, source: str, args: Sequence[str] = (),
 
 
 def demo_site_command(port: int, *, epoch: int = 0, data_dir: Path | None = None,
-                      limit: int | None = None) -> list[str]:
-    """``python -m demo.site --port P ...``."""
+                      limit: int | None = None, replay: bool = False,
+                      replay_anchor: datetime | None = None) -> list[str]:
+    """``python -m demo.site --port P ...``; ``replay`` (or an anchor) replays the data as if
+    it were happening now, from the start (or from ``replay_anchor``)."""
     argv = [sys.executable, "-m", "demo.site", "--port", str(port),
             "--epoch", str(epoch)]
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
     if limit is not None:
         argv += ["--limit", str(limit)]
+    if replay_anchor is not None:
+        argv += ["--replay-anchor", replay_anchor.isoformat()]
+    elif replay:
+        argv.append("--replay")
     return argv
 
 
@@ -223,10 +230,13 @@ def wait_for_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None
 
 
 def start_demo_site(port: int, *, epoch: int = 0, data_dir: Path | None = None,
-                    limit: int | None = None, log: Path | None = None) -> subprocess.Popen:
-    """Start the demo site in the background and wait until it serves."""
-    proc = start_background(demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit),
-                            log or Path(os.devnull))
+                    limit: int | None = None, log: Path | None = None,
+                    replay_anchor: datetime | None = None) -> subprocess.Popen:
+    """Start the demo site in the background (replaying from ``replay_anchor`` if given) and
+    wait until it serves."""
+    argv = demo_site_command(port, epoch=epoch, data_dir=data_dir, limit=limit,
+                             replay_anchor=replay_anchor)
+    proc = start_background(argv, log or Path(os.devnull))
     try:
         wait_for_http(f"http://127.0.0.1:{port}/robots.txt", timeout=60, proc=proc)
     except RuntimeError:

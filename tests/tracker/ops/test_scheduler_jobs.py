@@ -135,6 +135,21 @@ def test_demo_clock_moves_the_demo_web_on(runtime):
         server.server_close()
 
 
+def test_demo_clock_leaves_a_replaying_demo_web_alone(runtime):
+    from demo.site.replay import Replay, wall_clock
+
+    web = demo_server.DemoWeb(demo_data.DemoData(SHARED_DATA, 5, replay=Replay(wall_clock())))
+    server = demo_server.make_server(web, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = jobs.demo_clock(site=f"http://127.0.0.1:{server.server_address[1]}")
+        assert "epoch" not in result and "wall clock" in result["note"]
+        assert web.epoch == 0 and web.state()["mode"] == "replay"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
     full = {"PATH": os.environ["PATH"], "HOME": str(cwd)} | env
     return subprocess.run([YUQING, *args], env=full, cwd=cwd, capture_output=True, text=True,
