@@ -170,8 +170,16 @@ def absorb_event(session: Session, source: Event, target: Event, *, actor_id: in
                     .values(event_id=target.id).execution_options(synchronize_session=False))
     source.status, source.merged_into_id = EVENT_MERGED, target.id
     note = f"并入事件 #{target.id}" + ("（自动）" if auto else "")
+    on_target = list(session.execute(select(Alert.status, Alert.level)
+                                     .where(Alert.event_id == target.id)))
+    open_on_target = any(status == ALERT_NEW for status, _ in on_target)
+    target_levels = {level for _, level in on_target}
     for alert in session.scalars(select(Alert).where(Alert.event_id == source.id,
                                                      Alert.status == ALERT_NEW)):
+        if auto and not open_on_target and alert.level not in target_levels:
+            _move_alert(session, alert, source, target, note)  # the matter grew: it follows
+            open_on_target = True
+            continue
         audit.record(session, entity_type="alert", entity_id=alert.id, action="merge",
                      actor_id=actor_id, changes={"status": (alert.status, ALERT_MERGED)},
                      detail={"note": note, "target_event_id": target.id})
@@ -182,3 +190,12 @@ def absorb_event(session: Session, source: Event, target: Event, *, actor_id: in
                  detail={"mentions": len(moved), "auto": auto})
     mark_for_reindex(session, moved)
     return moved
+
+
+def _move_alert(session: Session, alert: Alert, source: Event, target: Event, note: str) -> None:
+    """Re-point an open alert at the event its own event was folded into (audited), so the
+    grown event is not alerted a second time at a level it was already alerted at."""
+    audit.record(session, entity_type="alert", entity_id=alert.id, action="move",
+                 actor_id=None, changes={"event_id": (source.id, target.id)},
+                 detail={"note": note})
+    alert.event_id = target.id

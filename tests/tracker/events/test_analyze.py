@@ -8,6 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from tests.tracker.events.factory import MATTER, OTHERS, POLITE, T0, mention
+from tracker.events.alerts import raise_alerts
 from tracker.events.analyze import CURSOR_KEY, AnalysisConfig, run_analysis
 from tracker.events.store import (
     absorb_event,
@@ -146,6 +147,8 @@ def test_events_the_clusterer_merges_are_folded_in_sql(session):
     run_analysis(session, now=T0 + timedelta(hours=1))
     keep, fold = (session.get(Event, _event_of(session, rows[0].id)) for rows in (plant, dump))
     alert = session.scalars(select(Alert).where(Alert.event_id == fold.id)).one()
+    kept_alert = session.scalars(select(Alert).where(Alert.event_id == keep.id,
+                                                     Alert.status == "new")).first()
     clusterer = restore_clusterer(session, [keep, fold], 0, AnalysisConfig().cluster)
     clusterer.merge(keep.cluster_key, fold.cluster_key)  # as a bridging mention would
     gone = absorbed_events(session, clusterer, {e.cluster_key: e for e in (keep, fold)})
@@ -154,7 +157,10 @@ def test_events_the_clusterer_merges_are_folded_in_sql(session):
     assert sorted(moved) == [m.id for m in dump]
     assert {_event_of(session, m.id) for m in plant + dump} == {keep.id}
     assert (fold.status, fold.merged_into_id) == ("merged", keep.id)
-    assert (alert.status, alert.decision_note) == ("merged", f"并入事件 #{keep.id}（自动）")
+    if kept_alert is None:  # the alert follows its matter into the surviving event
+        assert (alert.status, alert.event_id) == ("new", keep.id)
+    else:  # the surviving event has its own alert: the folded one is marked merged
+        assert (alert.status, alert.decision_note) == ("merged", f"并入事件 #{keep.id}（自动）")
 
 
 def test_changed_mentions_are_scored_again_and_their_event_rated_again(session):
@@ -227,3 +233,23 @@ def test_the_codes_an_event_names_survive_between_runs(session):
                   T0 + timedelta(hours=2), title="A市地铁1号线北延线何时开工？")
     run_analysis(session, now=T0 + timedelta(hours=3))
     assert _event_of(session, one.id) != event.id  # line 1 is another matter
+
+
+def test_an_alert_follows_its_matter_into_the_event_it_is_folded_into(session):
+    garbage = "A3区枫林路垃圾站臭气熏天，苍蝇蚊子成群，居民苦不堪言（第{}位居民）"
+    plant = [mention(session, t, T0 + timedelta(minutes=i)) for i, t in enumerate(MATTER)]
+    dump = [mention(session, garbage.format(i), T0 + timedelta(minutes=i)) for i in range(6)]
+    run_analysis(session, now=T0 + timedelta(hours=1))
+    keep, fold = (session.get(Event, _event_of(session, rows[0].id)) for rows in (plant, dump))
+    for other in session.scalars(select(Alert).where(Alert.event_id == keep.id)):
+        session.delete(other)  # the surviving event was never alerted
+    session.flush()
+    alert = session.scalars(select(Alert).where(Alert.event_id == fold.id)).one()
+    absorb_event(session, fold, keep, actor_id=None, now=T0, auto=True)
+    assert (alert.status, alert.event_id) == ("new", keep.id)
+    levels = set(session.scalars(select(Alert.level).where(Alert.event_id == keep.id,
+                                                           Alert.status == "new")))
+    assert levels == {alert.level}
+    # The next run does not alert the grown event again at the level it already has.
+    raised = raise_alerts(session, [keep], AnalysisConfig().alerts, T0 + timedelta(hours=1))
+    assert [a.level for a in raised if a.level == alert.level] == []
