@@ -148,7 +148,7 @@ def _opening(report: MonthlyReport) -> str:
                 "答复用时数据。")
     kinds = "，".join(f"{KIND_LABELS[k]} {report.by_kind[k].received} 件"
                      for k in report.by_kind if report.by_kind[k].received)
-    return (f"{month_name(report.period)}共受理各类事项 {m.received} 件（{kinds}），截至数据"
+    return (f"{month_name(report.period)}，本月共受理各类事项 {m.received} 件（{kinds}），截至数据"
             f"截止时已答复 {m.replied} 件，答复率 {pct(m.reply_rate)}。")
 
 
