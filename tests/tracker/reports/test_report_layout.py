@@ -93,7 +93,8 @@ def test_an_empty_month_says_so_once_and_claims_nothing_else(empty_month, tmp_pa
     # 环比 against a month with entries, 同比 against an empty one: both said plainly.
     assert "环比（与上月2025年11月相比）：受理0件，减少12件（-100.0%）" in text
     assert "答复率、按期办结率、答复用时中位数无可比数据" in text
-    assert "同比（与去年同月2024年12月相比）：本月与去年同月2024年12月均无受理事项，无可比数据" in text
+    assert ("同比（与去年同月2024年12月相比）：本月与去年同月2024年12月均无受理事项，无可比数据"
+            in text)
     assert "环比是本月与上月（2025年11月）相比，同比是本月与去年同月（2024年12月）相比" in text
     assert "本月受理的事项尚无答复，没有答复用时分布。" in text
     assert "九、指标说明" in text and "第90百分位数：90%的事项答复用时不超过这个数值" in text
