@@ -32,7 +32,8 @@ def test_leader_reads_the_report_in_the_page(client, auth, demo_users, month_dat
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "data-reports-page" in html
     assert "2025年9月政务舆情回应与留言办理情况月报" in html
-    assert "本月共受理各类事项 120 件" in html and html.count("<svg") == 4
+    assert "本月共受理各类事项 120 件" in html and html.count("<svg") == 8  # wide and narrow
+    assert "dashboard.css" not in html and "/static/reports.css" in html
     for fmt in ("pdf", "xlsx", "html"):
         assert f'/reports/{MONTH}.{fmt}"' in html
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.ledger import excel_text
 from tracker.metrics import Metrics
+from tracker.reports import words
 from tracker.reports.data import EntryList, MonthlyReport
 from tracker.vocabulary import KIND_LABELS
 
@@ -32,9 +33,11 @@ HEADER_FILL = PatternFill("solid", fgColor="F0F3F6")
 #: (header, Metrics attribute, number format) of every metric table.
 METRIC_COLUMNS = (
     ("受理", "received", COUNT), ("已答复", "replied", COUNT), ("答复率", "reply_rate", PCT),
-    ("用时中位数（小时）", "median_reply_hours", HOURS), ("P90（小时）", "p90_reply_hours", HOURS),
+    ("用时中位数（小时）", "median_reply_hours", HOURS),
+    ("第90百分位数（小时）", "p90_reply_hours", HOURS),
     ("平均用时（小时）", "mean_reply_hours", HOURS),
-    ("工作日中位数", "median_reply_workdays", HOURS), ("工作日P90", "p90_reply_workdays", HOURS),
+    ("工作日中位数", "median_reply_workdays", HOURS),
+    ("工作日第90百分位数", "p90_reply_workdays", HOURS),
     ("首次响应中位数（小时，仅合计）", "median_ack_hours", HOURS),
     ("首次响应平均（小时）", "mean_ack_hours", HOURS),
     ("按期办结", "on_time", COUNT), ("按期办结率", "on_time_rate", PCT),
@@ -119,18 +122,30 @@ def _summary_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     w = _Writer(ws, tz)
     w.row([report.title], header=True)
     w.row(["统计期间", report.period.start, report.period.end], [None, "yyyy-mm-dd", "yyyy-mm-dd"])
-    w.row(["数据截至", report.as_of])
+    w.row([f"数据截至（{words.zone_name(report.tz_name)}）", report.as_of])
     for paragraph in report.summary:
         w.row([paragraph])
         ws.cell(row=w.rows, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     w.row([])
     first = w.rows + 1
     w.row(["期间", *(h for h, _, _ in METRIC_COLUMNS)], header=True)
-    for label, m in (("本月", report.month.total), ("上月（环比）", report.previous),
-                     ("去年同月（同比）", report.last_year)):
+    previous, last_year = report.period.shifted_months(-1), report.period.shifted_months(-12)
+    for label, m in ((f"本月（{words.month_name(report.period)}）", report.month.total),
+                     (f"上月（{words.month_name(previous)}，环比）", report.previous),
+                     (f"去年同月（{words.month_name(last_year)}，同比）", report.last_year)):
         w.row([label, *_metric_values(m)], [None, *_metric_formats()])
     w.finish(header_row=first)
+    _notes(ws, w, report)
     ws.column_dimensions["A"].width = 100
+
+
+def _notes(ws: Worksheet, w: _Writer, report: MonthlyReport) -> None:
+    """The definitions under the summary table (plain text rows, no filter)."""
+    row = w.rows + 2
+    ws.cell(row=row, column=1, value="指标说明").font = HEADER_FONT
+    for i, text in enumerate(words.definitions(report), start=1):
+        cell = ws.cell(row=row + i, column=1, value=excel_text(f"{i}. {text}"))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _kind_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
@@ -148,7 +163,7 @@ def _department_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None
     for d in report.month.by_department:
         w.row([d.rank, d.department, *_metric_values(d)], [COUNT, None, *_metric_formats()])
     w.finish()
-    ws.cell(row=w.rows + 2, column=1, value=excel_text(report.month.ranking_note))
+    ws.cell(row=w.rows + 2, column=1, value=excel_text(words.ranking_sentence(report.month)))
 
 
 def _distribution_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
@@ -174,7 +189,7 @@ def _trend_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     w.finish()
     chart = LineChart()
     chart.title, chart.y_axis.title = "近12个月答复用时（小时）", "小时"
-    for col in (5, 6):  # median and P90 hours
+    for col in (5, 6):  # median and 90th-percentile hours
         chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=w.rows),
                        titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=w.rows))

@@ -65,7 +65,8 @@ def test_report_data_and_summary_words(demo_month):
     text = "".join(r.summary)
     assert r.month.total.received == 402
     assert "2025年9月，本月共受理各类事项 402 件" in text
-    for phrase in ("按期办结率", "环比（与上月相比）", "同比（与去年同月相比）", "答复用时中位数",
+    for phrase in ("按期办结率", "环比（与上月2025年8月相比）", "同比（与去年同月2024年9月相比）",
+                   "答复用时中位数",
                    "红色警示", f"超过三个月未答复的留言 {r.unanswered_3m.total} 件"):
         assert phrase in text, phrase
     assert [key for key, _ in r.trend][0] == "2024-10" and r.trend[-1][0] == "2025-09"
@@ -84,9 +85,11 @@ def test_html_is_one_self_contained_chinese_page(demo_month):
     html = render(demo_month, "html").decode("utf-8")
     assert html.startswith("<!doctype html>") and '<meta charset="utf-8">' in html
     assert "2025年9月政务舆情回应与留言办理情况月报" in html and "本月共受理" in html
-    assert html.count("<svg") == 4 and "http" not in re.sub(r'xmlns="[^"]+"', "", html)
+    # Each chart twice: the wide set (two columns) and the narrow set a phone shows.
+    assert html.count("<svg") == 8 and "http" not in re.sub(r'xmlns="[^"]+"', "", html)
+    assert html.count('data-chart-set="wide"') == html.count('data-chart-set="narrow"') == 1
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    assert "三、分部门情况" in html and "受理不足" in html or "全部参与排名" in html
+    assert "四、分部门情况" in html and "受理不足 5 件的部门不参与排名：市水务局" in html
 
 
 def test_xlsx_has_one_sheet_per_table_with_real_numbers_and_dates(demo_month, session,

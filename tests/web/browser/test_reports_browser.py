@@ -54,7 +54,7 @@ def test_leader_reads_the_dashboard_and_downloads_the_report(live, browser, tmp_
     page.click("form.month-form button[type=submit]")
     page.wait_for_selector(f"[data-report-month='{last}']")
     assert "本月共受理各类事项" in page.inner_text(".report-body")
-    assert page.locator(".report-body svg.chart").count() == 4
+    assert page.locator(".report-body svg.chart:visible").count() == 4
 
     with page.expect_download(timeout=120_000) as info:
         page.click("a[data-format=pdf]")
