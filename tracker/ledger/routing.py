@@ -7,10 +7,17 @@ an active department, the entry is assigned (交办) to it through the ledger's 
 the reason in words; otherwise it waits in the 待分办 queue with its top three suggestions.
 A department a person gives that differs from the routed or suggested one, or from an earlier
 lead, is kept in ``department_reassignments``: training data for the routing model.
+
+A message that arrives already answered is not routed, but it is attributed
+(:func:`attribute_answered`): to the department its reply names when the office has one of
+that name (``A7县教育局`` is the office's ``市教育局``: the place before the unit is dropped),
+otherwise, when the model is sure, to the department its 一级分类 maps to. The entry's
+timeline says which; per-department figures then count the board's past work.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +44,8 @@ TOP = 3
 #: Below this the model all but rules a category out: its department is not offered as a
 #: one-click choice (a person picks from every department instead).
 MIN_OFFER = 0.05
+#: The place a unit's name starts with: 市/A市/A7县/C市/某某区 (dropped to match the office's).
+_PLACE = re.compile(r"^(?:[A-Z]\d*|[\u4e00-\u9fa5]{1,4}?)?[省市区县]")
 
 
 @dataclass(frozen=True)
@@ -228,3 +237,54 @@ def reassignments(session: Session, limit: int = 1000) -> list[DepartmentReassig
     return list(session.scalars(select(DepartmentReassignment)
                                 .order_by(DepartmentReassignment.at.desc(),
                                           DepartmentReassignment.id.desc()).limit(limit)))
+
+
+def unit_core(name: str) -> str:
+    """A unit's name without the place before it: ``A7县教育局`` → ``教育局``."""
+    return _PLACE.sub("", name.strip(), count=1) or name.strip()
+
+
+def department_for_unit(session: Session, unit: str | None) -> Department | None:
+    """The office's active department a reply's signing unit is, by name or by core name."""
+    if not unit:
+        return None
+    departments = list(session.scalars(select(Department).where(Department.active)))
+    for dept in departments:
+        if unit in (dept.name, dept.short_name):
+            return dept
+    core = unit_core(unit)
+    found = [d for d in departments if unit_core(d.name) == core]
+    return found[0] if len(found) == 1 else None
+
+
+def attribute_answered(session: Session,
+                       pairs: Sequence[tuple[LedgerEntry, MessageCase | None]]) -> int:
+    """Give answered message entries without a department the one that answered them: the
+    unit the reply names, else (model sure, 一级分类 mapped) the category's. No state change,
+    no notice; audited with the reason. Returns how many were attributed."""
+    from analysis.routing import top_categories
+
+    pairs = [(e, c) for e, c in pairs if e.kind == Kind.MESSAGE and e.replied_at is not None
+             and e.lead_department_id is None]
+    if not pairs:
+        return 0
+    depts, cut, done = _active_map(session), threshold(session), 0
+    ranked = top_categories([_text(e, c) for e, c in pairs], 1)
+    for (entry, case), top in zip(pairs, ranked, strict=True):
+        unit = case.reply_department if case is not None else None
+        dept = department_for_unit(session, unit)
+        if dept is not None:
+            reason = f"答复署名“{unit}”，归入{dept.name}"
+        else:
+            category, confidence = top[0]
+            dept = depts.get(category) if confidence >= cut else None
+            if dept is None:
+                continue
+            reason = f"答复未署名本单位部门，按留言分类“{category}”归入{dept.name}"
+        entry.lead_department_id = dept.id
+        audit.record(session, entity_type=ENTITY, entity_id=entry.id, action="attribute",
+                     changes={"lead_department_id": (None, dept.id)},
+                     detail={"reason": reason})
+        done += 1
+    session.flush()
+    return done

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tracker.deadlines import DeadlineContext, deadline_context
 from tracker.ledger import archive, clock
 from tracker.ledger.decisions import find_promises
-from tracker.ledger.routing import route_entries
+from tracker.ledger.routing import attribute_answered, route_entries
 from tracker.models import Department, MessageCase, audit, utcnow
 from tracker.models.ledger import LedgerEntry, LedgerResponse
 from tracker.vocabulary import Kind, MessageStatus
@@ -71,7 +71,7 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
         cases = list(session.scalars(missing))
         if not cases:
             return created
-        fresh = []
+        fresh, answered = [], []
         for case in cases:
             entry = _new_entry(case)
             session.add(entry)
@@ -82,12 +82,15 @@ def _create_missing(session: Session, ctx: DeadlineContext, dept_ids: dict[str, 
             changes.update(archive.classify(entry, case, now, ctx.tz))  # old: archive/历史遗留
             if case.replied_at is None and entry.status == MessageStatus.ACCEPTED.value:
                 fresh.append((entry, case))  # unanswered and current: routed below
+            elif case.replied_at is not None:
+                answered.append((entry, case))  # the department that answered it
             changes["status"] = (None, entry.status)
             session.flush()
             audit.record(session, entity_type=ENTITY, entity_id=entry.id, action="sync_create",
                          changes=changes, detail={"message_case_id": case.id})
             created += 1
         route_entries(session, fresh, ctx)
+        attribute_answered(session, answered)
         progress(created)
 
 

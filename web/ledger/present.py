@@ -43,7 +43,8 @@ YES_NO = {"true": "是", "1": "是", "false": "否", "0": "否"}
 RESPONSE_STATES = {"draft": "草稿", "submitted": "待审签", "approved": "已审签",
                    "rejected": "已退回"}
 EVENT_LABELS = {"create": "登记", "sync_create": "自动登记（留言同步）",
-                "sync_reply": "同步答复", "propose": "建议承办单位", "route": "待分办"}
+                "sync_reply": "同步答复", "propose": "建议承办单位", "route": "待分办",
+                "attribute": "归入答复部门"}
 
 
 def current_actor() -> Actor:

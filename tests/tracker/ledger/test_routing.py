@@ -180,3 +180,27 @@ def test_a_department_the_model_all_but_rules_out_is_not_offered_in_one_click(se
     assert Suggestion("教育文体", 0.31, education).offered
     assert not Suggestion("教育文体", 0.01, education).offered  # shown as "0%": not a suggestion
     assert not Suggestion("外事侨务", 0.9, None).offered  # no department answers it
+
+
+def _attribution(session, entry) -> str:
+    for event in audit_trail(session, entry.id):
+        if event.action == "attribute":
+            return event.detail["reason"]
+    return ""
+
+
+def test_an_answered_message_is_attributed_to_the_unit_its_reply_signs(seeded):
+    entry = arrive(seeded, *UNSURE, reply="已答复", replied="2025-09-27 10:00",
+                   department="A7县教育局")
+    assert entry.lead_department.name == "市教育局"
+    assert _attribution(seeded, entry) == "答复署名“A7县教育局”，归入市教育局"
+    assert entry.status != "assigned" and seeded.get(LedgerRouting, entry.id) is None
+
+
+def test_an_unsigned_answer_is_attributed_by_its_category_only_when_the_model_is_sure(seeded):
+    sure = arrive(seeded, *SURE, reply="已答复", replied="2025-09-27 10:00")
+    assert sure.lead_department.name == "市教育局"
+    assert "按留言分类“教育文体”归入市教育局" in _attribution(seeded, sure)
+    unsure = arrive(seeded, *UNSURE, reply="已答复", replied="2025-09-27 10:00",
+                    department="A市人民政府")  # names no department the office has
+    assert unsure.lead_department_id is None and _attribution(seeded, unsure) == ""
