@@ -92,8 +92,9 @@ def mixed_event(session: Session, start: datetime) -> list[Mention]:
 
     rows = [mention(session, text, start + timedelta(minutes=i), title=title, kind=BOARD,
                     likes=300) for i, (title, text) in enumerate(POLITE)]
-    rows += [mention(session, f"月亮岛路110kv高压线离小区太近，辐射吓人，坚决反对架设（第{n}位业主）",
-                     start + timedelta(minutes=10 + n)) for n in range(3)]
+    angry = "月亮岛路110kv高压线离小区太近，辐射吓人，坚决反对架设"
+    rows += [mention(session, f"{angry}（第{n}位业主）", start + timedelta(minutes=10 + n))
+             for n in range(3)]
     run_analysis(session, now=start + timedelta(hours=1))
     session.commit()
     return rows
