@@ -27,7 +27,6 @@ from tracker.events import (
     merge_events,
     merge_targets,
     queue,
-    sentiment_band,
 )
 from tracker.ledger import LedgerError
 from tracker.models import Alert, Event
@@ -76,7 +75,7 @@ def helpers() -> dict[str, Any]:
     """Labels and link checks for the alert templates."""
     can_act = current_user.is_authenticated and current_user.has_role(*ACTORS)
     return {"STATUSES": STATUSES, "SORTS": SORTS, "safe_url": safe_url,
-            "sentiment_band": sentiment_band, "can_act": can_act}
+            "can_act": can_act}
 
 
 @bp.get("/")

@@ -3,7 +3,9 @@ triage actions.
 
 - :mod:`tracker.events.analyze`: the analysis job (score, cluster, rate, raise alerts)
 - :mod:`tracker.events.store`: events in SQL as the clusterer sees them
-- :mod:`tracker.events.hot`: event figures, hotness and the hot-issue ranking
+- :mod:`tracker.events.figures`: the figures every page shows (count, sentiment mix, negative
+  share), computed once
+- :mod:`tracker.events.hot`: event members, hotness and the hot-issue ranking
 - :mod:`tracker.events.alerts`: one alert per event and level (where an alert is raised)
 - :mod:`tracker.events.announce`: new alerts announced through :mod:`tracker.notify`
 - :mod:`tracker.events.triage_queue`, :mod:`tracker.events.triage`: what staff see and do
@@ -15,6 +17,17 @@ from __future__ import annotations
 from tracker.events.alerts import due_announcements
 from tracker.events.analyze import analysis_config, run_analysis
 from tracker.events.announce import announce_alerts
+from tracker.events.figures import (
+    TONES,
+    UNANALYSED,
+    EventFigures,
+    alert_event,
+    alerted_count,
+    event_figures,
+    mention_tones,
+    tone,
+    tone_mix,
+)
 from tracker.events.hot import HotConfig, rank
 from tracker.events.inbox import AlertRow, HotRow, hot_today, new_alerts
 from tracker.events.triage import (
@@ -30,7 +43,6 @@ from tracker.events.triage_queue import (
     event_detail,
     merge_targets,
     queue,
-    sentiment_band,
 )
 
 __all__ = [
@@ -54,5 +66,13 @@ __all__ = [
     "merge_events",
     "merge_targets",
     "queue",
-    "sentiment_band",
+    "TONES",
+    "UNANALYSED",
+    "EventFigures",
+    "alert_event",
+    "alerted_count",
+    "event_figures",
+    "mention_tones",
+    "tone",
+    "tone_mix",
 ]

@@ -18,9 +18,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from analysis import hotness
-from analysis.appeal import counts_negative
 from analysis.types import EventStats, Hotness, Level
 from tracker.accounts import department_for_category
+from tracker.events.figures import NEGATIVE_BELOW, figures_of, is_negative
 from tracker.models import Mention, Source, WatchRule
 from tracker.models.events import EVENT_OPEN, Event, MentionAnalysis
 from tracker.models.sources import SourceKind
@@ -36,7 +36,7 @@ class HotConfig:
 
     window: timedelta = timedelta(hours=24)
     baseline: timedelta = timedelta(days=7)
-    negative_below: float = 0.5
+    negative_below: float = NEGATIVE_BELOW
     sensitive_support: float = 0.2
     hotness: hotness.HotnessConfig = field(default_factory=hotness.HotnessConfig)
 
@@ -63,9 +63,7 @@ class Member:
     def negative(self, negative_below: float) -> bool:
         """Whether it counts in the negative share: negative in tone or a declared complaint,
         report or plea for help, unless staff corrected its sentiment."""
-        if self.corrected:
-            return self.sentiment < negative_below
-        return counts_negative(self.sentiment, self.appeal, negative_below)
+        return is_negative(self.sentiment, self.appeal, self.corrected, negative_below)
 
 
 @dataclass(frozen=True)
@@ -227,11 +225,10 @@ def refresh_events(session: Session, events: Sequence[Event], config: HotConfig,
     scoped = has_watch_rules(session)
     for event in events:
         members = by_event.get(event.id, [])
-        event.mention_count = len(members)
-        event.negative_count = sum(1 for m in members if m.negative(config.negative_below))
-        event.likes = sum(m.likes for m in members)
-        event.comments = sum(m.comments for m in members)
-        event.reposts = sum(m.reposts for m in members)
+        counted = figures_of(members, config.negative_below)  # what the pages show too
+        event.mention_count, event.negative_count = counted.total, counted.negative
+        event.likes, event.comments, event.reposts = (counted.likes, counted.comments,
+                                                      counted.reposts)
         if members:
             event.first_seen_at, event.last_seen_at = members[0].at, members[-1].at
         rating = rate_now(members, min(now, event.last_seen_at), config)

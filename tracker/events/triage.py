@@ -129,7 +129,7 @@ def escalate_alert(session: Session, alert: Alert, actor_id: int | None,
     event = alert.event
     ids = event_mention_ids(session, event.id)
     first = session.get(Mention, ids[0]) if ids else None
-    summary = f"{alert.reason}\n关键词：{'、'.join(event.keywords)}"
+    summary = f"预警时：{alert.reason}\n关键词：{'、'.join(event.keywords)}"
     entry = open_opinion_entry(
         session, title=event.title, summary=summary,
         source=first.source.title if first is not None else None,

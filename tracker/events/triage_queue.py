@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.appeal import NEGATIVE_APPEALS
+from tracker.events.figures import EventFigures, alerted_count, figures_of, tone
 from tracker.events.hot import members_of
 from tracker.models import Mention
 from tracker.models.events import ALERT_NEW, EVENT_OPEN, Alert, Event, MentionAnalysis
@@ -20,8 +21,6 @@ SORTS = {"new": "最新优先", "hot": "最热优先"}
 PAGE_SIZE = 30
 MENTIONS_SHOWN = 100
 TREND_DAYS = 14
-# Sentiment bands as the search index draws them: [0, 0.4) negative, [0.6, 1] positive.
-NEGATIVE_BELOW, POSITIVE_FROM = 0.4, 0.6
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,11 @@ class MentionRow:
     appeal: str | None = None  # the 诉求类型 a board message declares (analysis.appeal)
 
     @property
+    def tone(self) -> str:
+        """负面/中性/正面 as the event's sentiment mix counts it (tracker.events.figures)."""
+        return tone(self.sentiment, self.appeal, self.corrected)
+
+    @property
     def complaint_counts_negative(self) -> bool:
         """Whether its declared appeal alone puts it in the negative share (as events.hot)."""
         return self.appeal in NEGATIVE_APPEALS and not self.corrected
@@ -68,26 +72,32 @@ class MentionRow:
 
 @dataclass
 class EventDetail:
-    """An event with its trend, sentiment mix, mentions and alert history."""
+    """An event with its figures (tracker.events.figures), trend, mentions and alerts."""
 
     event: Event
     mentions: list[MentionRow]
-    total: int
+    figures: EventFigures
     trend: list[tuple[date, int]]
-    mix: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """How many mentions the event has now."""
+        return self.figures.total
+
+    @property
+    def mix(self) -> dict[str, int]:
+        """负面/中性/正面 counts of all its mentions."""
+        return self.figures.mix
+
+    def alerted(self, alert: Alert) -> int | None:
+        """How many mentions it had when ``alert`` was raised (None: unknown)."""
+        return alerted_count(alert)
 
     @property
     def trend_max(self) -> int:
         """The highest day, for scaling the bars."""
         return max((n for _, n in self.trend), default=0) or 1
-
-
-def sentiment_band(score: float) -> str:
-    """负面, 中性 or 正面."""
-    if score < NEGATIVE_BELOW:
-        return "负面"
-    return "正面" if score >= POSITIVE_FROM else "中性"
 
 
 def trend(times: list[datetime], tz: ZoneInfo, days: int = TREND_DAYS) -> list[tuple[date, int]]:
@@ -103,7 +113,6 @@ def trend(times: list[datetime], tz: ZoneInfo, days: int = TREND_DAYS) -> list[t
 def event_detail(session: Session, event: Event, tz: ZoneInfo) -> EventDetail:
     """The detail of an event: figures from all members, the newest mentions listed."""
     members = members_of(session, [event.id]).get(event.id, [])
-    mix = Counter(sentiment_band(m.sentiment) for m in members)
     rows = session.execute(
         select(Mention, MentionAnalysis.sentiment, MentionAnalysis.sentiment_corrected,
                MentionAnalysis.duplicate_of_id, MentionAnalysis.appeal)
@@ -114,9 +123,8 @@ def event_detail(session: Session, event: Event, tz: ZoneInfo) -> EventDetail:
         .limit(MENTIONS_SHOWN)).unique().all()
     alerts = list(session.scalars(select(Alert).where(Alert.event_id == event.id)
                                   .order_by(Alert.created_at, Alert.id)))
-    return EventDetail(event, [MentionRow(*row) for row in rows], len(members),
-                       trend([m.at for m in members], tz),
-                       {k: mix.get(k, 0) for k in ("负面", "中性", "正面")}, alerts)
+    return EventDetail(event, [MentionRow(*row) for row in rows], figures_of(members),
+                       trend([m.at for m in members], tz), alerts)
 
 
 def merge_targets(session: Session, event: Event, limit: int = 50) -> list[Event]:

@@ -12,9 +12,11 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import collection
+from tracker.events import alert_event, event_figures, mention_tones, tone_mix
 from tracker.ledger import (
     OVERDUE_CHOICES,
     REMEDIES,
@@ -70,6 +72,7 @@ from web.ledger.present import (
 
 EVERYONE = tuple(RoleCode)
 MANAGERS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
+ALERT_READERS = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)  # as web.alerts
 INBOXES = frozenset({"/staff", "/responder", "/leader", "/admin"})
 
 
@@ -200,9 +203,14 @@ def _entry_page(item) -> str:
     forms = {action: _action_form(item, action) for action in allowed}
     mentions, case = _linked(item)
     db = get_db()
+    tones = mention_tones(db, [m.id for m in mentions])  # as the alert page counts them
+    event = alert_event(db, item.alert_id)
     return render_template(
         "ledger/entry.html", entry=item, forms=forms, flags=red_flags(item, utcnow()),
         timeline=timeline(db, item, audit_trail(db, item.id)), mentions=mentions, case=case,
+        tones=tones, linked_mix=tone_mix(tones.values()), event=event,
+        f=event_figures(db, event.id) if event is not None else None,
+        sees_alerts=current_user.has_role(*ALERT_READERS),
         co_departments=[c.department for c in item.co_departments if c.removed_at is None])
 
 

@@ -82,3 +82,19 @@ def mention(session: Session, text: str, at: datetime = T0, *, title: str | None
     Ingestor(session, src, via="test").ingest(item)
     session.flush()
     return session.query(Mention).filter_by(url=item.url).one()
+
+
+def mixed_event(session: Session, start: datetime) -> list[Mention]:
+    """Mentions of one matter in mixed sentiment: board messages that declare a complaint
+    in a polite (positively scored) tone, one that does not, and angry posts; analysed and
+    committed. Returns the mentions (the caller finds their event and alert)."""
+    from tracker.events.analyze import run_analysis  # the factory stays import-light
+
+    rows = [mention(session, text, start + timedelta(minutes=i), title=title, kind=BOARD,
+                    likes=300) for i, (title, text) in enumerate(POLITE)]
+    angry = "月亮岛路110kv高压线离小区太近，辐射吓人，坚决反对架设"
+    rows += [mention(session, f"{angry}（第{n}位业主）", start + timedelta(minutes=10 + n))
+             for n in range(3)]
+    run_analysis(session, now=start + timedelta(hours=1))
+    session.commit()
+    return rows
