@@ -143,5 +143,10 @@ def test_the_bars_are_svg_with_sizes_as_attributes(client, auth, demo_users, ses
                           detail))
     assert set(mix) == {"neg", "neu", "pos"} and 99.9 <= sum(map(float, mix.values())) <= 100.1
     search = client.get("/search/?q=搅拌站&from=2026-02-20&to=2026-03-05").get_data(as_text=True)
-    histogram = re.search(r"<svg class=\"histogram\".*?</svg>", search, re.S).group(0)
-    assert histogram.count('<rect class="bar"') >= 5 and 'height="100.0"' in histogram
+    histogram = re.search(r'<svg [^>]*class="[^"]*\bhistogram\b[^"]*".*?</svg>', search,
+                          re.S).group(0)
+    heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"[^>]*class="bar"',
+                                            histogram)]
+    assert len(heights) >= 5 and max(heights) > 0, heights  # sizes as attributes, not CSS
+    ticks = re.findall(r'class="tick">([^<]+)<', histogram)
+    assert ticks and all(t.isdigit() for t in ticks), ticks  # counts: whole-number axis
