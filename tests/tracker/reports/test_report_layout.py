@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from tests.tracker.ledger.factory import local
 from tests.tracker.reports.factory import insert_sample
+from tests.tracker.reports.test_reports import add
 from tracker.metrics import Period
-from tracker.models import Department, LedgerEntry
+from tracker.models import Department
 from tracker.reports import build_monthly_report, render
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
@@ -26,17 +27,6 @@ INTERNAL_TERMS = ("PostgreSQL", "percentile", "Asia/Shanghai", "None", "nan", "N
 #: On an empty month none of these may appear (they claim entries, ranks or rates).
 EMPTY_MONTH_CLAIMS = ("全部参与排名", "部门参与排名", "按期办结率 0", "答复率 0", "按期答复",
                       "受理量持平", "增加", "上升", "中位数 0")
-
-
-def add(session, **values) -> LedgerEntry:
-    """One hand-made entry (Shanghai times given as text)."""
-    for key, value in list(values.items()):
-        if key.endswith("_at") and isinstance(value, str):
-            values[key] = local(value)
-    entry = LedgerEntry(title=values.pop("title", "手工事项"), **values)
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def pdf_pages(report, tmp_path: Path) -> list[str]:
