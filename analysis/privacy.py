@@ -31,7 +31,7 @@ from analysis.types import PiiSpan
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PROVINCES = "楚京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
@@ -47,20 +47,20 @@ PLATE = re.compile(
     r"(?![A-Za-z0-9])"
 )
 _NAME_END = r"(?=[，,。.！!、；;：:\s（(]|$|今年|现年|家住|住在|系|男|女|身份证|电话|手机|联系)"
-# Door-level addresses: building (栋/幢/号楼/座), unit (单元), floor (层/楼) and room (室/号/房)
-# numbers, at least two of them together or a room number with 室. Street numbers stay.
+# Door-level addresses: a room number (室/号/房) after a building (栋/幢/号楼/座) or unit (单元),
+# or a room number with 室. A building, unit or floor alone, and street numbers, stay.
 _NUM = r"[0-9A-Za-z一二三四五六七八九十]{1,4}"
 _BUILDING = rf"{_NUM}(?:栋|幢|号楼|座)[-－]?"
 _UNIT = rf"{_NUM}单元[-－]?"
 _FLOOR = rf"{_NUM}[层楼][-－]?"
-_ROOM = r"[0-9]{1,5}(?:室|号房|房|号)?"
+_ROOM = r"[0-9]{2,5}(?:室|号房|房|号)?(?![0-9户人名个套间栋幢平米万元辆家年天层楼-])"
 ADDRESS = re.compile(
-    rf"{_BUILDING}(?:{_UNIT}(?:{_FLOOR})?(?:{_ROOM})?|{_FLOOR}(?:{_ROOM})?|{_ROOM})"
+    rf"(?<![0-9A-Za-z]){_BUILDING}(?:{_UNIT})?(?:{_FLOOR})?{_ROOM}"
     rf"|(?<![0-9A-Za-z]){_UNIT}(?:{_FLOOR})?{_ROOM}"
-    r"|(?<![0-9A-Za-z])[0-9]{3,5}(?:室|号房)"
+    r"|(?<![0-9A-Za-z-])[0-9]{3,5}(?:室|号房)"
 )
 # The writer's nickname on a board, quoted after 网友 (网友“A00023583”).
-NICKNAME = re.compile(r"网友[“\"]([^”\"\s]{2,24})[”\"]")
+NICKNAME = re.compile(r"网友(?:[“\"]([^”\"\s]{2,24})[”\"]|([^“\"：:，,。\s]{2,12})(?=[：:]))")
 NAME = re.compile(
     rf"(?:我叫|我是|本人是|本人|我的名字是|我的名字叫|姓名[:：]?)"
     rf"((?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?){_NAME_END}"
@@ -103,6 +103,7 @@ _FINDERS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool] | None, int], 
     ("plate", PLATE, None, 0),
     ("address", ADDRESS, None, 0),
     ("name", NICKNAME, None, 1),
+    ("name", NICKNAME, None, 2),
     ("name", NAME, None, 1),
 )
 
@@ -143,7 +144,7 @@ def find_pii(
 
 def _repeats(text: str, spans: list[PiiSpan], taken: list[tuple[int, int]]) -> list[PiiSpan]:
     """Other occurrences of a name once context marked it (王守义您好 … 王守义反映)."""
-    names = {s.text for s in spans if s.kind == "name" and is_name_shape(s.text)}
+    names = {s.text for s in spans if s.kind == "name" and len(s.text) >= 2}
     more = []
     for name in sorted(names, key=len, reverse=True):
         for match in re.finditer(re.escape(name), text):
