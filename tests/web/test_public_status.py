@@ -72,8 +72,8 @@ def test_the_form_needs_no_login(client):
 
 
 def test_the_right_code_shows_the_steps_and_nothing_internal(client, entry):
-    code = entry.query_code.lower()
-    response = post(client, f" {entry.id} ", f"{code[:5]}-{code[5:]}")  # as a citizen types
+    code = entry.query_code
+    response = post(client, f" {entry.id} ", f"{code[:4]} {code[4:8]}-{code[8:]}")  # as typed
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "data-result" in html, html[:500]
     assert "当前进度" in html and "已交办" in html and "市住房和城乡建设局" in html
@@ -94,10 +94,10 @@ def test_a_wrong_code_and_an_unknown_number_look_the_same(client, entry, session
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        wrong = post(client, str(entry.id), "ZZZZZ-ZZZZZ", "198.51.100.1")
+        wrong = post(client, str(entry.id), "0000-0000-0000", "198.51.100.1")
         wrong_queries = list(statements)
         statements.clear()
-        unknown = post(client, "2147483000", "ZZZZZ-ZZZZZ", "198.51.100.2")
+        unknown = post(client, "2147483000", "0000-0000-0000", "198.51.100.2")
         unknown_queries = list(statements)
     finally:
         event.remove(engine, "before_cursor_execute", count)
@@ -129,7 +129,7 @@ def test_hostile_input_is_refused_in_chinese(client, entry, number, code, status
 
 def test_misses_are_throttled_per_address(client, entry):
     for _ in range(ALLOWANCE):
-        assert NOT_FOUND in post(client, str(entry.id), "WRONG-CODE1").get_data(as_text=True)
+        assert NOT_FOUND in post(client, str(entry.id), "1111-2222-3333").get_data(as_text=True)
     refused = post(client, str(entry.id), entry.query_code)  # even the right code must wait
     assert refused.status_code == 429 and "分钟后再试" in refused.get_data(as_text=True)
     elsewhere = post(client, str(entry.id), entry.query_code, address="203.0.113.9")
@@ -138,7 +138,7 @@ def test_misses_are_throttled_per_address(client, entry):
 
 def test_lookups_do_not_slow_sign_in(client, entry, auth, demo_users):
     for _ in range(ALLOWANCE + 2):
-        post(client, str(entry.id), "WRONG-CODE1", address="127.0.0.1")
+        post(client, str(entry.id), "1111-2222-3333", address="127.0.0.1")
     assert auth.login("staff", "staff-demo-123").status_code == 302
 
 
@@ -146,9 +146,16 @@ def test_staff_see_the_code_on_the_entry_page(client, auth, entry, demo_users, s
     assert auth.login("staff", "staff-demo-123").status_code == 302
     html = client.get(f"/ledger/{entry.id}").get_data(as_text=True)
     code = entry.query_code
-    assert f"{code[:5]}-{code[5:]}" in html and "办理进度查询" in html
+    assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in html and "办理进度查询" in html
 
 
 def test_the_code_survives_in_the_database(session, entry):
     stored = session.scalar(select(LedgerEntry.query_code).where(LedgerEntry.id == entry.id))
     assert stored == entry.query_code
+
+
+def test_full_width_digits_typed_with_an_ime_are_understood(client, entry):
+    wide = entry.query_code.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    number = str(entry.id).translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    response = post(client, f"第{number}号", wide)
+    assert "data-result" in response.get_data(as_text=True)

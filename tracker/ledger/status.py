@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,7 @@ ALLOWANCE = 10  # misses per client address before it must wait
 DELAY_SECONDS = 30  # the first wait, doubling with each further miss
 THROTTLE_KEY = "#办理进度查询"  # the client's counter in login_throttles (no user has this name)
 MAX_NUMBER = 2**31 - 1  # the largest id PostgreSQL's INTEGER holds
-_STAND_IN = "Z" * QUERY_CODE_LENGTH  # compared against when there is no such entry
+_STAND_IN = "-" * QUERY_CODE_LENGTH  # compared against when there is no such entry (never a code)
 _SEPARATORS = re.compile(r"[\s\-－—_·.]+")
 
 
@@ -63,19 +64,19 @@ class PublicStatus:
 
 
 def normalize_code(raw: str | None) -> str:
-    """The code as stored: capitals, no spaces or dashes (citizens type "abcde-fghjk")."""
-    return _SEPARATORS.sub("", (raw or "").strip()).upper()[:64]
+    """The code as stored: no spaces or dashes (citizens type "1234 5678 9012")."""
+    text = unicodedata.normalize("NFKC", (raw or "")[:64])  # full-width digits from an IME
+    return _SEPARATORS.sub("", text).upper()
 
 
 def format_code(code: str) -> str:
-    """The code as shown and sent to the citizen: two groups of five (ABCDE-FGHJK)."""
-    half = len(code) // 2
-    return f"{code[:half]}-{code[half:]}" if len(code) == QUERY_CODE_LENGTH else code
+    """The code as shown and sent to the citizen: groups of four (1234-5678-9012)."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def parse_number(raw: str | None) -> int | None:
     """The entry number the citizen typed (digits, an optional 第/号/# around), or None."""
-    digits = re.sub(r"[\s#＃第号]", "", raw or "")
+    digits = re.sub(r"[\s#第号]", "", unicodedata.normalize("NFKC", (raw or "")[:64]))
     if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
         return None
     number = int(digits)

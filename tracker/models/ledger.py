@@ -17,9 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.models.accounts import Department, User
 from tracker.models.base import Base, utcnow
 
-#: Letters of a citizen's query code: no 0/O, 1/I/L to misread; 10 of them make 49 bits.
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-QUERY_CODE_LENGTH = 10
+#: A citizen's query code: 12 digits (about 40 bits), easy to type on a phone's keypad and to
+#: read out on the telephone; guessing is slowed per address (tracker.ledger.status).
+QUERY_CODE_ALPHABET = "0123456789"
+QUERY_CODE_LENGTH = 12
 
 
 def new_query_code() -> str:
