@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 
-import jieba.posseg
-
 from analysis._lazy import Lazy
 from analysis.text import tokenizer
 
@@ -41,7 +39,7 @@ _MEMORIAL = re.compile(r"(?:同志|先生)?(?:纪念馆|故居|塑像|铜像|陵
 NOT_NAME = re.compile(
     rf"{POSTS}|领导|组长|干部|政府|部门|业主|全体|各位|大家|网友|市民|群众|先生|女士|同志|老师"
     r"|师傅|小姐|高[一二三中新速铁层楼压]|许多|许可|常常|常务|全部|全体|成为|应当|应该|明确|时间"
-    r"|明天|明年|同时|同事|同学|方面|方式|方便|和平|和谐|于是|路人|路口|路段|车主|车辆|文件"
+    r"|明天|明年|同时|同事|同学|方面|方式|方便|和平|和谐|于是|路人|路口|路段|车主|车辆|文件|总$"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A name before these is a person's (the form of address may stand before a greeting).
@@ -53,7 +51,7 @@ AFTER_CUE = re.compile(
 # A name after these is a person's.
 BEFORE_CUE = re.compile(
     r"(?:我叫|我名叫|我名|名叫|本人是|本人|来信人|来电人|投诉人|举报人|反映人|当事人|见证人|户主|姓名"
-    r"|我是|尊敬的|亲爱的|致|业主|申请人|居民|村民|求助)[:：]?\s*"
+    r"|我是|尊敬的|亲爱的|致|(?<!行)业主|申请人|居民|村民|求助)[:：]?\s*"
 )
 # Characters that may stand right before a name found only by the surname list.
 _LEAD_OK = set("的叫是人友民谢及和与向给对称为有将把被请致、，。：:；！？“”‘’（）() \n")
@@ -65,9 +63,19 @@ _NAME_THEN_BREAK = re.compile(
 # Surnames that are far more often a function word before a name (向李明同志, 和王某).
 _FUNCTION_SURNAMES = set("向和时全明成应车师于及与对")
 # Characters that end a name rather than belong to it (张建在马上, 王明于2019年).
-_NEVER_IN_NAME = set("的了是在和与及对向把被将从于到为说称也都就还不没个们这那所您你我他她它")
+_NEVER_IN_NAME = set("的了是在和与及对向把被将从于到为说称也都就还不没个们这那所"
+                     "您你我他她它找请让叫给跟镇村县市区乡省路街")
 _FUNCTION_CHARS = set("在是的了和与及对向把被将从于到为说称已也都就还又不没等因所曾")
-_POS = Lazy(lambda: jieba.posseg.POSTokenizer(tokenizer()))
+
+
+def _load_tagger():
+    """jieba's part-of-speech tagger over the shared tokenizer (its tables load on first use)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+_POS = Lazy(_load_tagger)
 
 
 def _tagged(text: str) -> list[tuple[str, str]]:

@@ -60,7 +60,8 @@ ADDRESS = re.compile(
     r"|(?<![0-9A-Za-z-])[0-9]{3,5}(?:室|号房)"
 )
 # The writer's nickname on a board, quoted after 网友 (网友“A00023583”).
-NICKNAME = re.compile(r"网友(?:[“\"]([^”\"\s]{2,24})[”\"]|([^“\"：:，,。\s]{2,12})(?=[：:]))")
+NICKNAME = re.compile(r"网友(?:[“\"]([^”\"\s]{2,24})[”\"]"
+                      r"|(?!您好|你好|反馈|反映|来信|留言|朋友|们)([^“\"：:，,。\s]{2,12})(?=[：:]))")
 NAME = re.compile(
     rf"(?:我叫|我是|本人是|本人|我的名字是|我的名字叫|姓名[:：]?)"
     rf"((?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?){_NAME_END}"
