@@ -102,6 +102,17 @@ def _is_surname_at(text: str, at: int) -> bool:
     return at >= 0 and text[at] in SURNAMES and text[at] not in _FUNCTION_SURNAMES
 
 
+def _is_word(candidate: str) -> bool:
+    """Whether jieba reads the candidate as one ordinary word (安全, 查明, 黄花), not a name."""
+    tokens = _tagged(candidate)
+    return len(tokens) == 1 and not tokens[0][1].startswith(("nr", "nz"))
+
+
+def _found(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span, unless the characters make an ordinary word."""
+    return None if _is_word(text[start:end]) else (start, end)
+
+
 def _ending_at(text: str, end: int, cue_end: int) -> tuple[int, int] | None:
     """The name that ends at ``end`` (right before a greeting or form of address).
 
@@ -129,13 +140,13 @@ def _ending_at(text: str, end: int, cue_end: int) -> tuple[int, int] | None:
         return None  # 对方王女士, 搭建方赵女士: the party's surname only
     start = end - 3
     if start >= 0 and _is_surname_at(text, start) and is_name_shape(text[start:end]):
-        return start, end
+        return _found(text, start, end)
     if tagged:
         return end - len(word), end
     start = end - 2
     lead_ok = start == 0 or text[start - 1] in _LEAD_OK or not _CJK.match(text[start - 1])
     if start >= 0 and lead_ok and is_name_shape(text[start:end]):
-        return start, end
+        return _found(text, start, end)
     return None
 
 
@@ -153,7 +164,7 @@ def _starting_at(text: str, start: int) -> tuple[int, int] | None:
     common_word = len(word) > 1 and not flag.startswith(("nr", "ns", "nz"))
     match = _NAME_THEN_BREAK.match(text, start)
     if match and is_name_shape(match.group()) and not (common_word and word == match.group()):
-        return match.span()
+        return _found(text, *match.span())
     if flag.startswith("nr") and is_name_shape(word) and len(word) >= 3:
         return start, start + len(word)
     if common_word:
@@ -163,11 +174,13 @@ def _starting_at(text: str, start: int) -> tuple[int, int] | None:
     if not _SURNAME.match(text, start) or re.match(COMPOUND_SURNAMES, text[start:]):
         return (start, start + len(word)) if flag.startswith("nr") and is_name_shape(word) \
             else None
+    if flag.startswith("nr") and is_name_shape(word) and len(tokens) > 1 and len(tokens[1][0]) > 1:
+        return start, start + 2  # jieba's name ends where a word begins (安宁 | 生活)
     three = text[start:start + 3]
     if len(three) == 3 and three[2] not in _FUNCTION_CHARS and is_name_shape(three):
-        return start, start + 3
+        return _found(text, start, start + 3)
     if is_name_shape(text[start:start + 2]):
-        return start, start + 2
+        return _found(text, start, start + 2)
     return None
 
 
