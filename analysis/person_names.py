@@ -34,12 +34,16 @@ _POST_BEFORE = re.compile(rf"(?:(?<!班)(?:{POSTS})|领导|工程师|负责人|�
 # Public figures of history, and names standing for a memorial: not personal data.
 _PUBLIC_FIGURES = re.compile(
     r"孙中山|毛泽东|周恩来|刘少奇|朱德|邓小平|习近平|向警予|雷锋|鲁迅|焦裕禄")
+# A "name" followed by these names a place or a body (龙腾大厦, 安新居建材市场).
+_ORG_AFTER = re.compile(r"大厦|小区|公司|集团|市场|花园|广场|建材|街道|社区|医院|学校|中心|酒店"
+                        r"|[镇村乡县市区路街]")
 _MEMORIAL = re.compile(r"(?:同志|先生)?(?:纪念馆|故居|塑像|铜像|陵园)")
 # Posts, collective words and forms of address: a "name" containing one is no name.
 NOT_NAME = re.compile(
     rf"{POSTS}|领导|组长|干部|政府|部门|业主|全体|各位|大家|网友|市民|群众|先生|女士|同志|老师"
     r"|师傅|小姐|高[一二三中新速铁层楼压]|许多|许可|常常|常务|全部|全体|成为|应当|应该|明确|时间"
     r"|明天|明年|同时|同事|同学|方面|方式|方便|和平|和谐|于是|路人|路口|路段|车主|车辆|文件|总$"
+    r"|查明|常客"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A name before these is a person's (the form of address may stand before a greeting).
@@ -50,8 +54,8 @@ AFTER_CUE = re.compile(
 )
 # A name after these is a person's.
 BEFORE_CUE = re.compile(
-    r"(?:我叫|我名叫|我名|名叫|本人是|本人|来信人|来电人|投诉人|举报人|反映人|当事人|见证人|户主|姓名"
-    r"|我是|尊敬的|亲爱的|致|(?<!行)业主|申请人|居民|村民|求助)[:：]?\s*"
+    r"(?:我叫|我名叫|我名|名叫|本人是|本人|来信人|来电人|投诉人|举报人|反映人|当事人|见证人|户主|姓名(?=[:：])"
+    r"|我是|尊敬的|亲爱的|(?<![\u4e00-\u9fff])致|(?<!行)业主|申请人|居民|村民|求助)[:：]?\s*"
 )
 # Characters that may stand right before a name found only by the surname list.
 _LEAD_OK = set("的叫是人友民谢及和与向给对称为有将把被请致、，。：:；！？“”‘’（）() \n")
@@ -76,6 +80,7 @@ def _load_tagger():
 
 
 _POS = Lazy(_load_tagger)
+_WORD_FREQ = 50  # a dictionary frequency this high makes an ordinary word
 
 
 def _tagged(text: str) -> list[tuple[str, str]]:
@@ -103,9 +108,12 @@ def _is_surname_at(text: str, at: int) -> bool:
 
 
 def _is_word(candidate: str) -> bool:
-    """Whether jieba reads the candidate as one ordinary word (安全, 查明, 黄花), not a name."""
-    tokens = _tagged(candidate)
-    return len(tokens) == 1 and not tokens[0][1].startswith(("nr", "nz"))
+    """Whether the candidate is an ordinary word of jieba's dictionary (安全, 安宁, 黄花).
+
+    Names are rarely in it; the few words it tags as names (查明, 常客) are in NOT_NAME.
+    """
+    frequent = (tokenizer().FREQ.get(candidate) or 0) >= _WORD_FREQ
+    return frequent and _POS.get().word_tag_tab.get(candidate, "nr") != "nr"
 
 
 def _found(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -159,6 +167,8 @@ def _starting_at(text: str, start: int) -> tuple[int, int] | None:
     """
     if start >= len(text):
         return None
+    if text[start] in _FUNCTION_SURNAMES:
+        return None  # 业主和业主家属, 业主向您反映
     tokens = _tagged(text[start:start + 8])
     word, flag = tokens[0] if tokens else ("", "")
     common_word = len(word) > 1 and not flag.startswith(("nr", "ns", "nz"))
@@ -169,13 +179,12 @@ def _starting_at(text: str, start: int) -> tuple[int, int] | None:
         return start, start + len(word)
     if common_word:
         return None  # the "surname" begins a word (村民查证, 居民尤其)
-    if text[start] in _FUNCTION_SURNAMES:
-        return None  # 业主和业主家属, 业主向您反映
     if not _SURNAME.match(text, start) or re.match(COMPOUND_SURNAMES, text[start:]):
         return (start, start + len(word)) if flag.startswith("nr") and is_name_shape(word) \
             else None
-    if flag.startswith("nr") and is_name_shape(word) and len(tokens) > 1 and len(tokens[1][0]) > 1:
-        return start, start + 2  # jieba's name ends where a word begins (安宁 | 生活)
+    if len(word) == 2 and len(tokens) > 1 and len(tokens[1][0]) > 1:
+        # jieba's two characters end where a word begins (安宁 | 生活, 李明 | 反映)
+        return _found(text, start, start + 2) if is_name_shape(word) else None
     three = text[start:start + 3]
     if len(three) == 3 and three[2] not in _FUNCTION_CHARS and is_name_shape(three):
         return _found(text, start, start + 3)
@@ -196,7 +205,7 @@ def _is_public(text: str, start: int, end: int) -> bool:
 
 def _keep(text: str, span: tuple[int, int] | None) -> bool:
     return bool(span) and not (_is_office(text, *span) or _touches_post(text, *span)
-                               or _is_public(text, *span))
+                               or _is_public(text, *span) or _ORG_AFTER.match(text, span[1]))
 
 
 def context_names(text: str) -> list[tuple[int, int]]:

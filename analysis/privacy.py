@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable
 
 from analysis.person_names import COMPOUND_SURNAMES as _COMPOUND_SURNAMES
-from analysis.person_names import SURNAMES as _SURNAMES
 from analysis.person_names import context_names, is_name_shape
 from analysis.types import PiiSpan
 
@@ -46,7 +45,6 @@ PLATE = re.compile(
     rf"[{_PROVINCES}][A-HJ-NP-Z](?:[DF][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DF]|[A-HJ-NP-Z0-9]{{5}})"
     r"(?![A-Za-z0-9])"
 )
-_NAME_END = r"(?=[，,。.！!、；;：:\s（(]|$|今年|现年|家住|住在|系|男|女|身份证|电话|手机|联系)"
 # Door-level addresses: a room number (室/号/房) after a building (栋/幢/号楼/座) or unit (单元),
 # or a room number with 室. A building, unit or floor alone, and street numbers, stay.
 _NUM = r"[0-9A-Za-z一二三四五六七八九十]{1,4}"
@@ -62,10 +60,6 @@ ADDRESS = re.compile(
 # The writer's nickname on a board, quoted after 网友 (网友“A00023583”).
 NICKNAME = re.compile(r"网友(?:[“\"]([^”\"\s]{2,24})[”\"]"
                       r"|(?!您好|你好|反馈|反映|来信|留言|朋友|们)([^“\"：:，,。\s]{2,12})(?=[：:]))")
-NAME = re.compile(
-    rf"(?:我叫|我是|本人是|本人|我的名字是|我的名字叫|姓名[:：]?)"
-    rf"((?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}?){_NAME_END}"
-)
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -105,7 +99,6 @@ _FINDERS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool] | None, int], 
     ("address", ADDRESS, None, 0),
     ("name", NICKNAME, None, 1),
     ("name", NICKNAME, None, 2),
-    ("name", NAME, None, 1),
 )
 
 
