@@ -28,7 +28,7 @@ COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕
 _SURNAME = re.compile(rf"(?:{COMPOUND_SURNAMES}|[{SURNAMES}])")
 # Posts: a name right before or after one is an official's, named in office.
 POSTS = (r"书记|市长|县长|区长|镇长|乡长|村长|局长|厅长|处长|科长|股长|主任|部长|省长|州长|主席"
-         r"|委员|经理|校长|院长|所长|队长|站长|行长|社长|主管|董事|总理|总监|总裁|支书|常委|专员")
+         r"|委员|经理|校长|院长|所长|队长|站长|行长|社长|主管|董事|总理|总监|总裁|支书|常委|专员|领导")
 OFFICE = re.compile(POSTS)
 _POST_BEFORE = re.compile(rf"(?:(?<!班)(?:{POSTS})|领导|工程师|负责人|负责)$")
 # Public figures of history, and names standing for a memorial: not personal data.
@@ -55,7 +55,7 @@ AFTER_CUE = re.compile(
 # A name after these is a person's.
 BEFORE_CUE = re.compile(
     r"(?:我叫|我名叫|我名|名叫|本人是|本人|来信人|来电人|投诉人|举报人|反映人|当事人|见证人|户主|姓名(?=[:：])"
-    r"|我是|尊敬的|亲爱的|(?<![\u4e00-\u9fff])致|(?<!行)业主|申请人|居民|村民|求助)[:：]?\s*"
+    r"|我是|尊敬的|亲爱的|(?<![\u4e00-\u9fff])致|(?<![行物])业主|申请人|居民|村民|求助)[:：]?\s*"
 )
 # Characters that may stand right before a name found only by the surname list.
 _LEAD_OK = set("的叫是人友民谢及和与向给对称为有将把被请致、，。：:；！？“”‘’（）() \n")
@@ -68,7 +68,7 @@ _NAME_THEN_BREAK = re.compile(
 _FUNCTION_SURNAMES = set("向和时全明成应车师于及与对")
 # Characters that end a name rather than belong to it (张建在马上, 王明于2019年).
 _NEVER_IN_NAME = set("的了是在和与及对向把被将从于到为说称也都就还不没个们这那所"
-                     "您你我他她它找请让叫给跟镇村县市区乡省路街")
+                     "您你我他她它找请让叫给跟镇村县市区乡省路街两几各每些人")
 _FUNCTION_CHARS = set("在是的了和与及对向把被将从于到为说称已也都就还又不没等因所曾")
 
 
