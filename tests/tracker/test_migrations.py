@@ -76,3 +76,20 @@ def test_the_appeal_revision_fills_in_board_messages_analyzed_before_it(fresh_en
     with fresh_engine.connect() as conn:
         found = dict(conn.execute(text("SELECT mention_id, appeal FROM mention_analysis")).all())
     assert found == {1: "投诉", 2: None, 3: None}  # only board titles declare an appeal
+
+
+def test_the_query_code_revision_gives_existing_entries_codes(fresh_engine):
+    migrate.upgrade(fresh_engine, "0020")
+    with fresh_engine.begin() as conn:
+        for entry_id in (1, 2, 3):
+            _insert(conn, "ledger_entries", id=entry_id, kind="message", status="accepted",
+                    title=f"留言{entry_id}")
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        codes = dict(conn.execute(text("SELECT id, query_code FROM ledger_entries")).all())
+    assert set(codes) == {1, 2, 3} and len(set(codes.values())) == 3
+    assert all(len(code) == 12 and code.isdigit() for code in codes.values())
+    migrate.downgrade(fresh_engine, "0020")
+    with fresh_engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("ledger_entries")}
+    assert "query_code" not in columns

@@ -113,6 +113,9 @@ MATRIX = {
     ("/admin/routing",                                     "GET"): (302, 403, 403, 403, 200),
     ("/ledger/queue",                                      "GET"): (302, 200, 403, 403, 200),
     ("/static/<path:filename>",                            "GET"): (200, 200, 200, 200, 200),
+    # 办理进度查询: public; a lookup answers 200 whether or not it finds the entry
+    ("/public/status",                                     "GET"): (200, 200, 200, 200, 200),
+    ("/public/status",                                     "POST"): (200, 200, 200, 200, 200),
     # The API authenticates by token, not by session: a visitor or a signed-in user without
     # a token gets 401 (JSON); its description is public.
     ("/api/v1/openapi.json",                               "GET"): (200, 200, 200, 200, 200),
@@ -181,6 +184,7 @@ POST_DATA = {
     "admin.edit_department_page": {"d{department}-name": "矩阵部门改名{tag}",
                                    "d{department}-parent": ""},
     "ledger.queue_assign": {"department_id": "{department}"},
+    "public_status.lookup": {"number": "{entry}", "code": "1234-5678-9012"},
 }
 
 
@@ -313,6 +317,7 @@ CSRF_CASES = [
     ("/notifications/preferences", "admin.notification_preferences"),
     ("/notifications/read", "admin.notifications_read"),
     ("/search/rules", "search.save"),
+    ("/public/status", "public_status.lookup"),
 ]
 
 
@@ -516,6 +521,15 @@ HOSTILE = [
      "日期" + RANGE),
     ("admin", "POST", "/ledger/calendar", {"day": "0001-01-01", "workday": "0"}, 400,
      "日期" + RANGE),
+    # 办理进度查询: any number or code, however hostile, gets the one refusal (never which)
+    ("anonymous", "POST", "/public/status", {"number": TOO_BIG, "code": "1234-5678-9012"}, 200,
+     "未查到办理信息"),
+    ("anonymous", "POST", "/public/status", {"number": THIRTY_DIGITS, "code": "x" * 5000}, 200,
+     "未查到办理信息"),
+    ("anonymous", "POST", "/public/status", {"number": "{entry}", "code": "<script>x</script>"},
+     200, "未查到办理信息"),
+    ("anonymous", "POST", "/public/status", {"number": "{entry}", "code": ""}, 400,
+     "请填写办理编号和查询码"),
 ]
 
 

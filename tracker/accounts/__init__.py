@@ -2,6 +2,7 @@
 
 - :mod:`tracker.accounts.users`: create and change users, ``authenticate``, ``end_sessions``
 - :mod:`tracker.accounts.throttle`: failed sign-ins counted per client address
+  (``key_wait``/``record_key_failure``: the same slow-down for other public forms)
 - :mod:`tracker.accounts.tokens`: API tokens (hashed, scoped, revocable) and their rate limit
 - :mod:`tracker.accounts.departments`: the department directory, the 一级分类 → department
   map and the routing settings
@@ -25,6 +26,7 @@ from tracker.accounts.departments import (
     set_routing_config,
     taxonomy_categories,
 )
+from tracker.accounts.throttle import key_wait, record_key_failure
 from tracker.accounts.tokens import (
     ENTRIES,
     METRICS,
@@ -81,8 +83,10 @@ __all__ = [
     "end_sessions",
     "find_department",
     "find_user",
+    "key_wait",
     "list_departments",
     "list_users",
+    "record_key_failure",
     "routing_config",
     "seed_departments",
     "set_active",

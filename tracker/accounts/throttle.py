@@ -87,3 +87,28 @@ def record_success(session: Session, client: str, username: str) -> None:
     session.execute(delete(LoginThrottle)
                     .where(LoginThrottle.client == client, LoginThrottle.username == username)
                     .execution_options(synchronize_session=False))
+
+
+def key_wait(
+    session: Session, client: str, key: str, now: datetime, *,
+    max_failures: int, delay_seconds: int,
+) -> float:
+    """Seconds this client must wait before its next try at ``key`` (a counter of its own,
+    apart from sign-ins: the public status lookup uses one)."""
+    client, key = _keys(client, key)
+    row = session.scalar(select(LoginThrottle).where(
+        LoginThrottle.client == client, LoginThrottle.username == key,
+        LoginThrottle.last_failure_at >= now - FORGET_AFTER,
+    ).execution_options(populate_existing=True))
+    if row is None:
+        return 0.0
+    return lockout_remaining(row.failures, row.last_failure_at, now, max_failures, delay_seconds)
+
+
+def record_key_failure(session: Session, client: str, key: str, now: datetime) -> None:
+    """Count one failed try of ``client`` at ``key`` (not in its sign-in counters)."""
+    client, key = _keys(client, key)
+    session.execute(delete(LoginThrottle)
+                    .where(LoginThrottle.last_failure_at < now - FORGET_AFTER)
+                    .execution_options(synchronize_session=False))
+    _count(session, client, key, now)

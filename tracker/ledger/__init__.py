@@ -13,6 +13,8 @@ Entry points other areas call:
   :func:`overdue_by_department`, :func:`unrouted_messages`, :func:`waiting_on_staff`,
   :func:`countdown` (pure)
 - deadlines: :func:`tracker.deadlines.due_at`, :func:`tracker.deadlines.is_overdue`
+- the citizens' status lookup: :func:`lookup_status` (number + query code, throttled),
+  :func:`query_code_of` (the code staff send along)
 """
 
 from tracker.ledger.archive import (
@@ -81,6 +83,13 @@ from tracker.ledger.service import (
     propose_department,
 )
 from tracker.ledger.states import Action, action_label
+from tracker.ledger.status import (
+    LookupThrottled,
+    PublicStatus,
+    StatusStep,
+    lookup_status,
+    query_code_of,
+)
 from tracker.ledger.sync import sync_message_cases
 from tracker.ledger.xlsx import excel_text
 
@@ -97,16 +106,19 @@ __all__ = [
     "LegacyFilter",
     "LegacyPage",
     "Listing",
+    "LookupThrottled",
     "MESSAGE_CHANNELS",
     "OPINION_CHANNELS",
     "OVERDUE_CHOICES",
     "PermissionDenied",
+    "PublicStatus",
     "QueueItem",
     "RECEIPT_CHANNELS",
     "REMEDIES",
     "RedFlag",
     "ReminderPolicy",
     "SORTS",
+    "StatusStep",
     "Suggestion",
     "WrittenReply",
     "access",
@@ -132,12 +144,14 @@ __all__ = [
     "legacy_page",
     "legal_basis_for",
     "list_page",
+    "lookup_status",
     "open_disclosure_entry",
     "open_opinion_entry",
     "overdue_by_department",
     "perform",
     "propose_department",
     "queue_count",
+    "query_code_of",
     "reassignments",
     "red_flags",
     "remind_entry",

@@ -8,6 +8,7 @@ and links are child rows; nothing is ever deleted (the audit trail keeps every c
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -15,6 +16,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.accounts import Department, User
 from tracker.models.base import Base, utcnow
+
+#: A citizen's query code: 12 digits (about 40 bits), easy to type on a phone's keypad and to
+#: read out on the telephone; guessing is slowed per address (tracker.ledger.status).
+QUERY_CODE_ALPHABET = "0123456789"
+QUERY_CODE_LENGTH = 12
+
+
+def new_query_code() -> str:
+    """A random query code (办理进度查询码) for a new entry."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
 
 #: The condition of the partial "open entries" indexes (queries repeat it word for word).
 OPEN = "replied_at IS NULL AND closed_at IS NULL AND paused_since IS NULL"
@@ -86,6 +98,9 @@ class LedgerEntry(Base):
         ForeignKey("message_cases.id"), unique=True)
     alert_id: Mapped[int | None] = mapped_column(index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # Given to the citizen with the entry's number for the public status lookup; random, not
+    # derived from anything, compared in constant time (tracker.ledger.status).
+    query_code: Mapped[str] = mapped_column(String(16), default=new_query_code)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -34,6 +34,7 @@ from tracker.ledger import (
     open_disclosure_entry,
     open_opinion_entry,
     perform,
+    query_code_of,
     red_flags,
     write_xlsx,
 )
@@ -211,6 +212,7 @@ def _entry_page(item) -> str:
         tones=tones, linked_mix=tone_mix(tones.values()), event=event,
         f=event_figures(db, event.id) if event is not None else None,
         sees_alerts=current_user.has_role(*ALERT_READERS),
+        query_code=query_code_of(item),
         co_departments=[c.department for c in item.co_departments if c.removed_at is None])
 
 
