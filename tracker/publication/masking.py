@@ -32,9 +32,8 @@ def mask_text(text: str, author: str | None = None) -> str:
     author = usable_author(author)
     if _TAKES_AUTHOR:
         return privacy.mask(text, author=author)
-    if author:
-        text = text.replace(author, _pseudonym(author))
-    return privacy.mask(text)
+    text = privacy.mask(text)  # first, so that a pseudonym is not masked a second time
+    return text.replace(author, _pseudonym(author)) if author else text
 
 
 def needs_masking(text: str, author: str | None = None) -> bool:
