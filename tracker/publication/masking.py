@@ -1,39 +1,24 @@
-"""Masking for publication, with what the record knows: the writer's name from the message.
-
-analysis.privacy.mask learns the ``author`` keyword in engineer C's change (h-mask); until that
-lands here the writer's full name is replaced by 姓 + 某某 before the generic masking runs, so a
-reply that greets the writer ("王守义您好") never goes out with the name.
-"""
+"""Masking for publication, with what the record knows: the writer's name from the message
+(masked everywhere, greetings included), on top of everything analysis.privacy finds."""
 
 from __future__ import annotations
 
-import inspect
 import re
 
 from analysis import privacy
 
-_TAKES_AUTHOR = "author" in inspect.signature(privacy.mask).parameters
-_SURNAME_2 = re.compile(r"^(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯)")
-
 
 def usable_author(name: str | None) -> str | None:
-    """The writer's name when it looks like a person's (2-4 Chinese characters), else None."""
+    """The writer's name when it can be one (not empty, not a board's placeholder like 网友)."""
     name = (name or "").strip()
-    return name if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) else None
-
-
-def _pseudonym(name: str) -> str:
-    match = _SURNAME_2.match(name)
-    return (match.group(1) if match else name[0]) + "某某"
+    if not name or name in ("网友", "匿名", "匿名用户", "游客") or len(name) > 40:
+        return None
+    return name if re.search(r"[\u4e00-\u9fffA-Za-z]", name) else None
 
 
 def mask_text(text: str, author: str | None = None) -> str:
     """``text`` ready for the public: the writer's name and every other personal datum masked."""
-    author = usable_author(author)
-    if _TAKES_AUTHOR:
-        return privacy.mask(text, author=author)
-    text = privacy.mask(text)  # first, so that a pseudonym is not masked a second time
-    return text.replace(author, _pseudonym(author)) if author else text
+    return privacy.mask(text, author=usable_author(author))
 
 
 def needs_masking(text: str, author: str | None = None) -> bool:

@@ -4,7 +4,6 @@ reply-quality checks, and messages the public paid most attention to (likes, com
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from analysis.keywords import extract
+from analysis.reply_quality import ReplyCorpus, check_reply
 from tracker.ledger import Actor
 from tracker.models import LedgerEntry, Mention, MessageCase, TypicalQA
 from tracker.publication.service import PublicationError, create_from_entry
@@ -73,21 +73,13 @@ def frequent(entries: list[LedgerEntry]) -> list[Candidate]:
             for _, members in ranked[:PER_KIND]]
 
 
-def _checker():
-    """analysis.reply_quality.check_reply (engineer E's branch), or None until it lands."""
-    try:
-        return importlib.import_module("analysis.reply_quality").check_reply
-    except (ImportError, AttributeError):
-        return None
-
-
 def well_answered(entries: list[LedgerEntry]) -> list[Candidate]:
-    """The replies that score best on the reply-quality checks (score ≥ 0.7)."""
-    check = _checker()
-    if check is None:
-        return []
-    scored = [(float(check(e.summary or e.title, e.reply_summary or "").score), e)
-              for e in entries[:QUALITY_LIMIT] if e.reply_summary]
+    """The replies that score best on the reply-quality checks (score ≥ 0.7); the month's
+    other replies are the corpus that tells a boilerplate reply."""
+    sample = [e for e in entries[:QUALITY_LIMIT] if e.reply_summary]
+    corpus = ReplyCorpus([e.reply_summary or "" for e in sample])
+    scored = [(check_reply(e.summary or e.title, e.reply_summary or "", others=corpus).score, e)
+              for e in sample]
     best = sorted((s for s in scored if s[0] >= GOOD_REPLY), key=lambda s: (-s[0], s[1].id))
     return [Candidate(e.id, "quality", score, f"答复质量评分 {score:.2f}")
             for score, e in best[:PER_KIND]]

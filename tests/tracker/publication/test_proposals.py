@@ -32,3 +32,12 @@ def test_frequent_questions_and_attention_are_proposed_once(session, demo_users)
     dismissed = next(i for i in made if i.ledger_entry_id == loud.id)
     act(session, dismissed, "dismiss", staff(session))
     assert loud.id in {e.id for e in answered(session, month)}
+
+
+def test_a_full_reply_is_proposed_for_its_quality_and_a_bare_one_is_not(session, demo_users):
+    good = answered_entry(session, title="幸福小区道路维修")  # names the place, a date, 12345
+    bare = answered_entry(session, title="路面坑洼", body="解放路路面坑洼不平。", reply="已收悉。")
+    found = {c.entry_id: c for c in candidates(session, "2025-09")}
+    assert found[good.id].origin == "quality" and found[good.id].score >= 0.7
+    assert found[good.id].note.startswith("答复质量评分")
+    assert bare.id not in found
