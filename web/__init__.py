@@ -70,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     import web.dashboard
     import web.reports
     import web.search
-    from web import admin, auth, home, ledger, public
+    from web import admin, auth, home, ledger, public, publication
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(publication.bp)
     web.api.v1.init_app(app)
 
 
