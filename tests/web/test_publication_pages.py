@@ -32,7 +32,8 @@ def test_from_pick_to_publication(client, auth, session, demo_users):
     saved = post(client, f"/publication/{item.id}", {
         "title": "幸福小区道路维修", "question": "王守义来信：手机13987654321，道路破损。",
         "answer": item.answer, "department_name": "市住房和城乡建设局", "category": "城乡建设",
-        "policies": "城市道路管理条例 | 国务院令第198号 | https://www.gov.cn/road\n坏链接 | | javascript:alert(1)"},
+        "policies": "城市道路管理条例 | 国务院令第198号 | https://www.gov.cn/road\n"
+                    "坏链接 | | javascript:alert(1)"},
         page=f"/publication/{item.id}")
     assert saved.status_code == 303
     session.refresh(item)

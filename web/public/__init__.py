@@ -81,7 +81,9 @@ def error_page(error: Exception) -> tuple[str, int]:
 
 
 def _text(name: str, limit: int = MAX_QUERY) -> str:
-    return (request.args.get(name) or "").strip()[:limit]
+    """A query argument without control characters (PostgreSQL refuses NUL), cut to size."""
+    value = "".join(ch for ch in request.args.get(name) or "" if ch.isprintable())
+    return value.strip()[:limit]
 
 
 def _filter() -> PublicFilter:
