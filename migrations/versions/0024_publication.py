@@ -69,6 +69,7 @@ def upgrade() -> None:
     op.create_index("ix_typical_qas_state_published_at", "typical_qas",
                     ["state", "published_at"])
     op.create_index("ix_typical_qas_month_state", "typical_qas", ["month", "state"])
+    op.create_index("ix_typical_qas_updated_at", "typical_qas", ["updated_at"])
 
 
 def downgrade() -> None:

@@ -23,6 +23,7 @@ class TypicalQA(Base):
     __table_args__ = (
         Index("ix_typical_qas_state_published_at", "state", "published_at"),
         Index("ix_typical_qas_month_state", "month", "state"),
+        Index("ix_typical_qas_updated_at", "updated_at"),  # the public site's version
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,9 +11,11 @@ portal's proxy may serve a page for a minute, never longer after an item is take
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import NotFound
 
 from tracker.publication import (
@@ -30,35 +32,71 @@ from web.public import feeds
 bp = Blueprint("public", __name__, url_prefix="/public")
 MAX_AGE = 60
 MAX_QUERY = 50
+PAGE_CACHE_SIZE = 256
+
+
+class PageCache:
+    """The last pages built, by ETag (publication version + URL): a page is built once per
+    change of what is published; any publish or unpublish changes the version, so a taken-down
+    item is never served from here."""
+
+    def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
+        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, tag: str) -> tuple[bytes, str] | None:
+        """The page stored under ``tag``, if any."""
+        with self.lock:
+            if tag in self.pages:
+                self.pages.move_to_end(tag)
+            return self.pages.get(tag)
+
+    def put(self, tag: str, body: bytes, mimetype: str) -> None:
+        """Store a page, forgetting the least recently used beyond the size."""
+        with self.lock:
+            self.pages[tag] = (body, mimetype)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def _pages() -> PageCache:
+    return current_app.extensions.setdefault("yuqing.public_pages", PageCache())
 
 
 def _etag() -> str:
-    key = f"{version(get_db())}|{request.full_path}"
+    key = f"{version(get_db())}|{request.host_url}|{request.full_path}"
     return hashlib.sha1(key.encode()).hexdigest()
+
+
+def _public(response: Response, tag: str) -> Response:
+    response.set_etag(tag)
+    response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
+    return response
 
 
 @bp.before_request
 def answer_from_cache() -> Response | None:
-    """A client holding the current page gets a 304 before any page is built."""
-    if request.method in ("GET", "HEAD"):
-        tag = _etag()
-        request.environ["yuqing.etag"] = tag
-        if tag in request.if_none_match:
-            response = Response(status=304)
-            response.set_etag(tag)
-            response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
-            return response
+    """A client holding the current page gets a 304, a page built since the last change is
+    served as built; only otherwise does the view run."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    tag = request.environ["yuqing.etag"] = _etag()
+    if tag in request.if_none_match:
+        return _public(Response(status=304), tag)
+    stored = _pages().get(tag)
+    if stored is not None:
+        return _public(Response(stored[0], mimetype=stored[1]), tag)
     return None
 
 
 @bp.after_request
 def cacheable(response: Response) -> Response:
-    """Pages and feeds are public for a minute; errors are never stored."""
+    """Pages and feeds are public for a minute (and kept in the page cache); errors are
+    never stored."""
     tag = request.environ.get("yuqing.etag")
-    if response.status_code == 200 and tag:
-        response.set_etag(tag)
-        response.cache_control.public, response.cache_control.max_age = True, MAX_AGE
-    elif response.status_code != 304:
+    if response.status_code == 200 and tag and not response.get_etag()[0]:
+        _pages().put(tag, response.get_data(), response.mimetype)
+        return _public(response, tag)
+    if response.status_code not in (200, 304):
         response.cache_control.no_store = True
     return response
 

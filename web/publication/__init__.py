@@ -185,7 +185,7 @@ def _history(found: TypicalQA) -> list[tuple[datetime, str, str, str]]:
                         .order_by(AuditEvent.at, AuditEvent.id))
     out, seen = [], set()
     for event in events:
-        key = (event.at, event.action)
+        key = (event.at.replace(microsecond=0), event.action, event.actor_id)  # one per step
         if key in seen:
             continue
         seen.add(key)
