@@ -122,3 +122,30 @@ def demo_summary(session: Session, since: datetime, failed_crawls: int = 0) -> d
         CrawlRun.started_at >= since)) or 0
     summary["errors"] = int(crawl_errors) + failed_crawls
     return summary
+
+
+DEMO_PUBLISHED = 6  # typical Q&A the demo publishes: enough for the public site to show
+
+
+def seed_demo_publication(session: Session) -> int:
+    """Publish the latest answered month's proposed typical Q&A as the demo staff and leader
+    would (propose, submit, 审签, publish), once: nothing when any typical Q&A exists."""
+    from tracker.ledger import Actor
+    from tracker.models import LedgerEntry, TypicalQA
+    from tracker.publication import act, month_of, propose_month
+
+    if session.scalar(select(func.count()).select_from(TypicalQA)):
+        return 0
+    latest = session.scalar(select(func.max(LedgerEntry.replied_at)).where(
+        LedgerEntry.message_case_id.is_not(None)))
+    if latest is None:
+        return 0
+    users = {u.username: Actor(u.id, u.role_code, u.department_id) for u in session.scalars(
+        select(User).where(User.username.in_(["staff", "leader"])))}
+    staff, leader = users["staff"], users["leader"]
+    made = propose_month(session, month_of(latest), staff)[:DEMO_PUBLISHED]
+    for item in made:
+        act(session, item, "submit", staff)
+        act(session, item, "approve", leader, note="同意发布")
+        act(session, item, "publish", staff, url=f"/public/qa/{item.id}")
+    return len(made)

@@ -48,7 +48,7 @@ class Move:
 S = State
 MOVES: dict[str, Move] = {
     "edit": Move(frozenset({S.PROPOSED, S.DRAFT, S.UNPUBLISHED}), S.DRAFT, STAFF),
-    "submit": Move(frozenset({S.DRAFT}), S.SUBMITTED, STAFF),
+    "submit": Move(frozenset({S.PROPOSED, S.DRAFT}), S.SUBMITTED, STAFF),  # accept as is
     "approve": Move(frozenset({S.SUBMITTED}), S.APPROVED, REVIEW),
     "return": Move(frozenset({S.SUBMITTED, S.APPROVED}), S.DRAFT, REVIEW, "退回意见"),
     "publish": Move(frozenset({S.APPROVED}), S.PUBLISHED, STAFF),

@@ -131,12 +131,22 @@ def _filter() -> PublicFilter:
                         page=int(page) if page.isdigit() and len(page) < 7 else 1)
 
 
+def _facets() -> dict[str, list[tuple[str, int]]]:
+    """The list's categories, departments and months, counted once per publication version
+    (every search and filter of the list shows the same ones)."""
+    current = version(get_db())
+    held = current_app.extensions.get("yuqing.public_facets")
+    if held is None or held[0] != current:
+        held = current_app.extensions["yuqing.public_facets"] = (current, facets(get_db()))
+    return held[1]
+
+
 @bp.get("/")
 def index() -> str:
     """典型问答: search, filters and one page of published items."""
     f = _filter()
     return render_template("public/index.html", f=f, result=public_page(get_db(), f),
-                           facets=facets(get_db()))
+                           facets=_facets())
 
 
 @bp.get("/qa/<int:item_id>")
