@@ -49,6 +49,7 @@ def test_from_pick_to_publication(client, auth, session, demo_users):
     auth.login("leader", "leader-demo-123")
     review = client.get(f"/publication/{item.id}").get_data(as_text=True)
     assert "审签通过" in review and "退回修改" in review and "保存修改" not in review
+    assert "答复质量" in review and "综合评分" in review  # the checks, shown at 审签
     assert post(client, f"/publication/{item.id}/approve", {"note": "同意发布"}).status_code == 303
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
 

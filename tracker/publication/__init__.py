@@ -5,7 +5,8 @@ leader (审签), published on the public site by monthly batch, and unpublished 
   :data:`ACTION_LABELS`, :func:`allowed`, :func:`can`
 - staff work: :func:`create_from_entry`, :func:`save_edit`, :func:`act`, :func:`propose_month`,
   :func:`answered` (answered messages to pick from), :func:`month_range`, :func:`month_items`,
-  :func:`publications_of` (for the ledger entry page), :func:`mask_text`
+  :func:`publications_of` (for the ledger entry page), :func:`mask_text`,
+  :func:`reply_check` (the reply-quality checks shown at 审签)
 - the public site reads only through :func:`public_page`, :func:`public_item`, :func:`facets`,
   :func:`latest`, :func:`version`
 """
@@ -38,6 +39,7 @@ from tracker.publication.service import (
     month_items,
     month_of,
     publications_of,
+    reply_check,
     save_edit,
 )
 from tracker.publication.states import (
@@ -55,5 +57,5 @@ __all__ = [
     "can", "can_edit", "candidates", "create_from_entry", "facets", "latest", "mask_text",
     "month_items", "month_of", "month_range", "needs_masking", "parse_policies",
     "propose_month", "public_item", "public_page", "publications_of", "render_policies",
-    "save_edit", "usable_author", "version",
+    "reply_check", "save_edit", "usable_author", "version",
 ]

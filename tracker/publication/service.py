@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.reply_quality import ReplyCheck, check_reply
 from tracker.ledger import Actor, LedgerError, perform
 from tracker.models import LedgerEntry, MessageCase, TypicalQA, record_audit, utcnow
 from tracker.publication import policies as policy_lists
@@ -200,3 +201,8 @@ def month_items(session: Session, month: str) -> list[TypicalQA]:
     items = session.scalars(select(TypicalQA).where(TypicalQA.month == month)
                             .order_by(TypicalQA.id))
     return sorted(items, key=lambda i: order.get(i.state, 99))
+
+
+def reply_check(item: TypicalQA) -> ReplyCheck:
+    """The reply-quality checks of the item's answer against its question (shown at 审签)."""
+    return check_reply(item.question, item.answer)

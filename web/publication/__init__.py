@@ -27,12 +27,12 @@ from tracker.publication import (
     allowed,
     answered,
     can,
-    mask_text,
     month_items,
     month_of,
     parse_policies,
     propose_month,
     render_policies,
+    reply_check,
     save_edit,
 )
 from tracker.publication import create_from_entry as draft_from_entry
@@ -174,7 +174,7 @@ def _page(found: TypicalQA, form: PostForm, typed: dict | None = None) -> str:
         typed=typed or {}, policies_text=render_policies(found.policies or []),
         actions=allowed(found.state, current_user.role_code),
         editable=can("edit", found.state, current_user.role_code),
-        history=_history(found), preview=mask_text(found.answer, found.author_name))
+        history=_history(found), check=reply_check(found))
 
 
 def _history(found: TypicalQA) -> list[tuple[datetime, str, str, str]]:
