@@ -198,6 +198,7 @@ def test_staff_propose_leader_approves_the_public_reads(browser, live):
         look(page, "public-detail")
         for item in (withdrawn, waiting[0]):
             check_hidden(page, live.url, item)
+        assert page.goto(f"{live.url}/public/qa/{withdrawn.id}").status == 404
         look(page, "public-missing")
         check_feeds(page, live.url, shown, {withdrawn.title, waiting[0].title})
         context.close()
