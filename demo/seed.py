@@ -124,12 +124,14 @@ def demo_summary(session: Session, since: datetime, failed_crawls: int = 0) -> d
     return summary
 
 
-DEMO_PUBLISHED = 6  # typical Q&A the demo publishes: enough for the public site to show
+DEMO_PUBLISHED = 8  # typical Q&A the demo publishes: enough for the public site to show
+DEMO_MONTHS_BACK = 6  # months looked at, from the latest answered one backwards
 
 
 def seed_demo_publication(session: Session) -> int:
-    """Publish the latest answered month's proposed typical Q&A as the demo staff and leader
-    would (propose, submit, 审签, publish), once: nothing when any typical Q&A exists."""
+    """Publish typical Q&A as the demo staff and leader would (the system proposes, staff
+    submit, the leader approves, staff publish), from the latest answered month backwards
+    until there are enough; once: nothing when any typical Q&A exists."""
     from tracker.ledger import Actor
     from tracker.models import LedgerEntry, TypicalQA
     from tracker.publication import act, month_of, propose_month
@@ -143,9 +145,17 @@ def seed_demo_publication(session: Session) -> int:
     users = {u.username: Actor(u.id, u.role_code, u.department_id) for u in session.scalars(
         select(User).where(User.username.in_(["staff", "leader"])))}
     staff, leader = users["staff"], users["leader"]
-    made = propose_month(session, month_of(latest), staff)[:DEMO_PUBLISHED]
-    for item in made:
-        act(session, item, "submit", staff)
-        act(session, item, "approve", leader, note="同意发布")
-        act(session, item, "publish", staff, url=f"/public/qa/{item.id}")
-    return len(made)
+    batch = month_of(latest)
+    year, month, published = int(batch[:4]), int(batch[5:]), 0
+    for _ in range(DEMO_MONTHS_BACK):
+        if published >= DEMO_PUBLISHED:
+            break
+        for item in propose_month(session, f"{year:04d}-{month:02d}", staff):
+            if published >= DEMO_PUBLISHED:
+                break
+            act(session, item, "submit", staff)
+            act(session, item, "approve", leader, note="同意发布")
+            act(session, item, "publish", staff, url=f"/public/qa/{item.id}")
+            published += 1
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return published
