@@ -21,6 +21,7 @@ from demo.seed import (
     describe_accounts,
     ensure_demo_accounts,
     seed_demo_departments,
+    seed_demo_publication,
     seed_demo_watch_rules,
 )
 from demo.site.replay import HOT_MATTER, SH, Replay, wall_clock
@@ -113,6 +114,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             with step("归档与分办", enabled=show):
                 backfill_archive(session)  # a database filled before archiving existed
                 route_pending(session)  # and its unanswered messages that were never routed
+            with step("典型问答", enabled=show):
+                seed_demo_publication(session)  # the public site shows a month's batch
         with (session_scope(ctx.sessions) as session,  # events, hotness and alerts
               progress_bar("分析", enabled=show) as progress):
             analyze_demo(session, ctx.settings, progress=progress)

@@ -122,3 +122,40 @@ def demo_summary(session: Session, since: datetime, failed_crawls: int = 0) -> d
         CrawlRun.started_at >= since)) or 0
     summary["errors"] = int(crawl_errors) + failed_crawls
     return summary
+
+
+DEMO_PUBLISHED = 8  # typical Q&A the demo publishes: enough for the public site to show
+DEMO_MONTHS_BACK = 6  # months looked at, from the latest answered one backwards
+
+
+def seed_demo_publication(session: Session) -> int:
+    """Publish typical Q&A as the demo staff and leader would (the system proposes, staff
+    submit, the leader approves, staff publish), from the latest answered month backwards
+    until there are enough; once: nothing when any typical Q&A exists."""
+    from tracker.ledger import Actor
+    from tracker.models import LedgerEntry, TypicalQA
+    from tracker.publication import act, month_of, propose_month
+
+    if session.scalar(select(func.count()).select_from(TypicalQA)):
+        return 0
+    latest = session.scalar(select(func.max(LedgerEntry.replied_at)).where(
+        LedgerEntry.message_case_id.is_not(None)))
+    if latest is None:
+        return 0
+    users = {u.username: Actor(u.id, u.role_code, u.department_id) for u in session.scalars(
+        select(User).where(User.username.in_(["staff", "leader"])))}
+    staff, leader = users["staff"], users["leader"]
+    batch = month_of(latest)
+    year, month, published = int(batch[:4]), int(batch[5:]), 0
+    for _ in range(DEMO_MONTHS_BACK):
+        if published >= DEMO_PUBLISHED:
+            break
+        for item in propose_month(session, f"{year:04d}-{month:02d}", staff):
+            if published >= DEMO_PUBLISHED:
+                break
+            act(session, item, "submit", staff)
+            act(session, item, "approve", leader, note="同意发布")
+            act(session, item, "publish", staff, url=f"/public/qa/{item.id}")
+            published += 1
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return published

@@ -31,9 +31,11 @@ from tracker.models import (
     NotificationRule,
     SlaRuleRow,
     Source,
+    TypicalQA,
     User,
     WatchRule,
     WebhookEndpoint,
+    utcnow,
 )
 from tracker.models.events import Alert, Event, MentionAnalysis
 
@@ -122,6 +124,20 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
             "note": notes["staff"].id}
 
 
+def _typical_qa(session: Session, tag: str) -> dict[str, int]:
+    """A published typical Q&A and a draft one (no ledger entry behind them)."""
+    now = utcnow()
+    shown = TypicalQA(month=now.strftime("%Y-%m"), state="published", title=f"矩阵问答 {tag}",
+                      question="小区道路破损何时维修？", answer="已列入维修计划。",
+                      department_name="矩阵部门", category="城乡建设", policies=[],
+                      published_at=now)
+    draft = TypicalQA(month=now.strftime("%Y-%m"), state="draft", title=f"矩阵草稿 {tag}",
+                      question="路灯不亮。", answer="已修复。", policies=[])
+    session.add_all([shown, draft])
+    session.flush()
+    return {"qa": shown.id, "qa_draft": draft.id}
+
+
 def build_world(session: Session) -> dict[str, Any]:
     """Create one of everything (needs the demo accounts) and commit; returns the ids."""
     tag = uuid.uuid4().hex[:8]
@@ -132,6 +148,7 @@ def build_world(session: Session) -> dict[str, Any]:
            "other_alert": other_alert.id, "other_event": other.id, "tag": tag}
     ids.update(_ledger(session, tag))
     ids.update(_admin(session, tag))
+    ids.update(_typical_qa(session, tag))
     session.commit()
     return ids
 
@@ -164,6 +181,9 @@ URL_ARGS = {
     "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
+    "public.detail": {"item_id": "{qa}"}, "publication.item": {"item_id": "{qa_draft}"},
+    "publication.step": {"item_id": "{qa_draft}", "action": "submit"},
+    "publication.pick_entry": {"entry_id": "{disclosure}"},
 }
 
 

@@ -127,6 +127,15 @@ MATRIX = {
     ("/admin/rules/new",                                   "GET"): (302, 200, 403, 403, 200),
     ("/admin/rules/<int:rule_id>",                         "GET"): (302, 200, 403, 403, 200),
     ("/admin/rules/<int:rule_id>/delete",                  "GET"): (302, 200, 403, 403, 200),
+    # the public site (no sign-in): published typical Q&A and the feeds
+    ("/public/",                                           "GET"): (200, 200, 200, 200, 200),
+    ("/public/qa/<int:item_id>",                           "GET"): (200, 200, 200, 200, 200),
+    ("/public/feed.atom",                                  "GET"): (200, 200, 200, 200, 200),
+    ("/public/feed.json",                                  "GET"): (200, 200, 200, 200, 200),
+    # typical Q&A work (staff prepare, leaders review)
+    ("/publication/",                                      "GET"): (302, 200, 403, 200, 200),
+    ("/publication/pick",                                  "GET"): (302, 200, 403, 403, 200),
+    ("/publication/<int:item_id>",                         "GET"): (302, 200, 403, 200, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
     ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
@@ -159,6 +168,9 @@ MATRIX = {
     ("/admin/departments/<int:department_id>/active",      "POST"): (302, 403, 403, 403, 303),
     ("/ledger/queue/<int:entry_id>",                       "POST"): (302, 303, 403, 403, 303),
     ("/admin/rules/<int:rule_id>/toggle",                  "POST"): (302, 303, 403, 403, 303),
+    ("/publication/propose",                               "POST"): (302, 303, 403, 403, 303),
+    ("/publication/pick/<int:entry_id>",                   "POST"): (302, 303, 403, 403, 303),
+    ("/publication/<int:item_id>/<action>",                "POST"): (302, 303, 403, 303, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -185,6 +197,7 @@ POST_DATA = {
                                    "d{department}-parent": ""},
     "ledger.queue_assign": {"department_id": "{department}"},
     "public_status.lookup": {"number": "{entry}", "code": "1234-5678-9012"},
+    "publication.step": {"note": "矩阵意见"},
 }
 
 
@@ -267,6 +280,8 @@ FORM_DATA = {
     "admin.rule_new": {"name": "矩阵监测{tag}", "query": "搅拌站 噪音", "action": "save"},
     "admin.rule_edit": {"name": "矩阵监测{tag}", "query": "搅拌站", "action": "save"},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
+    "publication.item": {"title": "矩阵问答", "question": "问题", "answer": "答复",
+                         "department_name": "", "category": "", "policies": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
                               "received_at": "2025-10-01T09:00"},
@@ -318,6 +333,10 @@ CSRF_CASES = [
     ("/notifications/read", "admin.notifications_read"),
     ("/search/rules", "search.save"),
     ("/public/status", "public_status.lookup"),
+    ("/publication/propose", "publication.propose"),
+    ("/publication/pick/<int:entry_id>", "publication.pick_entry"),
+    ("/publication/<int:item_id>", "publication.item"),
+    ("/publication/<int:item_id>/<action>", "publication.step"),
 ]
 
 
@@ -503,6 +522,20 @@ HOSTILE = [
     ("leader", "GET", "/reports/?month=9999-12", {}, 400, "月份" + RANGE),
     ("leader", "GET", "/reports/0000-01.xlsx", {}, 404, NO_SUCH),
     ("leader", "GET", "/reports/9999-12.html", {}, 404, NO_SUCH),
+    # the public site and typical Q&A: nothing that is not published, no such ids
+    ("anonymous", "GET", "/public/qa/{qa_draft}", {}, 404, NO_SUCH),
+    ("anonymous", "GET", f"/public/qa/{TOO_BIG}", {}, 404, NO_SUCH),
+    ("anonymous", "GET", f"/public/qa/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("anonymous", "GET", f"/public/?page={THIRTY_DIGITS}&q={'问' * 300}", {}, 200, "典型问答"),
+    ("anonymous", "GET", "/public/?month=<script>&category=%00", {}, 200, "没有符合条件"),
+    ("opinion_staff", "GET", f"/publication/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", "/publication/{qa_draft}/nonsense", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/publication/{TOO_BIG}/submit", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/publication/pick/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", "/publication/pick/{entry}", {}, 303, "还没有答复"),
+    ("opinion_staff", "POST", "/publication/{qa_draft}", {"title": "", "question": "x",
+                                                          "answer": "y"}, 400, "不能为空"),
+    ("leader", "POST", "/publication/{qa}/unpublish", {}, 303, "请填写撤下理由"),
     # times in the ledger forms
     ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "found_at": FAR}, 400,
      "发现时间" + RANGE),

@@ -21,6 +21,7 @@ from tracker.models.ops import (  # noqa: F401
     SourceHealth,
     WebhookEndpoint,
 )
+from tracker.models.publication import TypicalQA
 from tracker.models.routing import (
     CategoryDepartment,
     DepartmentReassignment,
@@ -53,6 +54,7 @@ __all__ = [
     "RoutingConfig",
     "Source",
     "SourceKind",
+    "TypicalQA",
     "UTCDateTime",
     "User",
     "WebhookEndpoint",

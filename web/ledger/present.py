@@ -44,7 +44,8 @@ RESPONSE_STATES = {"draft": "草稿", "submitted": "待审签", "approved": "已
                    "rejected": "已退回"}
 EVENT_LABELS = {"create": "登记", "sync_create": "自动登记（留言同步）",
                 "sync_reply": "同步答复", "propose": "建议承办单位", "route": "待分办",
-                "attribute": "归入答复部门"}
+                "attribute": "归入答复部门", "qa_publish": "作为典型问答公开",
+                "qa_unpublish": "典型问答撤下"}
 
 
 def current_actor() -> Actor:

@@ -39,6 +39,7 @@ from tracker.ledger import (
     write_xlsx,
 )
 from tracker.models import Department, Mention, MessageCase, User, utcnow
+from tracker.publication import STATE_LABELS, publications_of
 from tracker.vocabulary import (
     KIND_LABELS,
     LEVEL_LABELS,
@@ -74,6 +75,7 @@ from web.ledger.present import (
 EVERYONE = tuple(RoleCode)
 MANAGERS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
 ALERT_READERS = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)  # as web.alerts
+PUBLICATION_READERS = ALERT_READERS  # as web.publication
 INBOXES = frozenset({"/staff", "/responder", "/leader", "/admin"})
 
 
@@ -213,7 +215,9 @@ def _entry_page(item) -> str:
         f=event_figures(db, event.id) if event is not None else None,
         sees_alerts=current_user.has_role(*ALERT_READERS),
         query_code=query_code_of(item),
-        co_departments=[c.department for c in item.co_departments if c.removed_at is None])
+        co_departments=[c.department for c in item.co_departments if c.removed_at is None],
+        publications=publications_of(db, item.id), qa_state_label=STATE_LABELS.get,
+        sees_publication=current_user.has_role(*PUBLICATION_READERS))
 
 
 @bp.post("/<int:entry_id>/<action>")
