@@ -14,6 +14,7 @@ curated by a leader, searched, counted and printed.
 from tracker.cases.library import (
     CURATORS,
     DRAFT,
+    LIMITS,
     PUBLISHED,
     SECTIONS,
     STATE_LABELS,
@@ -57,6 +58,7 @@ __all__ = [
     "CaseQuery",
     "DRAFT",
     "LABELS",
+    "LIMITS",
     "MIN_TOTAL",
     "MonthResult",
     "PROPOSE_TOP",

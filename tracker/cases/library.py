@@ -27,6 +27,8 @@ STATE_LABELS = {DRAFT: "草稿", PUBLISHED: "已入库", WITHDRAWN: "已撤回"}
 SECTIONS = {"background": "背景", "response": "处置", "result": "成效", "lessons": "经验启示"}
 #: Limits that keep a case on one A4 page (the PDF shrinks its type before it cuts anything).
 TITLE_MAX, SECTION_MAX, TAGS_MAX, TAG_MAX = 60, 500, 8, 16
+#: The same limits as the curate form shows them.
+LIMITS = {"title": TITLE_MAX, "section": SECTION_MAX, "tags": TAGS_MAX, "tag": TAG_MAX}
 WRITERS = (RoleCode.OPINION_STAFF, RoleCode.LEADER, RoleCode.ADMIN)
 CURATORS = (RoleCode.LEADER, RoleCode.ADMIN)
 TAG_SPLIT = re.compile(r"[,，、;；\s]+")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tracker.cases import (
     CURATORS,
     DRAFT,
+    LIMITS,
     MIN_TOTAL,
     PUBLISHED,
     SECTIONS,
@@ -38,7 +39,6 @@ from tracker.cases import (
     score_entry,
     withdraw_case,
 )
-from tracker.cases.library import SECTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX
 from tracker.models import Department, LedgerEntry, LibraryCase
 from tracker.vocabulary import KIND_LABELS
 from web.auth import roles_required
@@ -48,7 +48,6 @@ from web.db import get_db, get_settings
 from web.inputs import month_ok, parse_id
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-LIMITS = {"title": TITLE_MAX, "section": SECTION_MAX, "tags": TAGS_MAX, "tag": TAG_MAX}
 
 
 def _last_month() -> str:
