@@ -84,6 +84,14 @@ MATRIX = {
     ("/reports/",                                          "GET"): (302, 200, 403, 200, 200),
     ("/reports/report.css",                                "GET"): (302, 200, 403, 200, 200),
     ("/reports/<month>.<fmt>",                             "GET"): (302, 200, 403, 200, 200),
+    ("/cases/",                                            "GET"): (302, 200, 200, 200, 200),
+    ("/cases/<int:case_id>",                               "GET"): (302, 200, 200, 200, 200),
+    ("/cases/<int:case_id>.pdf",                           "GET"): (302, 200, 200, 200, 200),
+    ("/cases/year/<int:year>.pdf",                         "GET"): (302, 200, 200, 200, 200),
+    ("/cases/proposals",                                   "GET"): (302, 200, 403, 200, 200),
+    ("/cases/new/<int:entry_id>",                          "GET"): (302, 200, 403, 200, 200),
+    # the world's case is in the library: only a leader (or the admin) edits it there
+    ("/cases/<int:case_id>/edit",                          "GET"): (302, 403, 403, 200, 200),
     ("/ledger/",                                           "GET"): (302, 200, 200, 200, 200),
     ("/ledger/export.xlsx",                                "GET"): (302, 200, 200, 200, 200),
     ("/ledger/<int:entry_id>",                             "GET"): (302, 200, 200, 200, 200),
@@ -156,6 +164,9 @@ MATRIX = {
     ("/admin/departments/<int:department_id>/active",      "POST"): (302, 403, 403, 403, 303),
     ("/ledger/queue/<int:entry_id>",                       "POST"): (302, 303, 403, 403, 303),
     ("/admin/rules/<int:rule_id>/toggle",                  "POST"): (302, 303, 403, 403, 303),
+    ("/cases/proposals",                                   "POST"): (302, 303, 403, 303, 303),
+    ("/cases/<int:case_id>/publish",                       "POST"): (302, 403, 403, 303, 303),
+    ("/cases/<int:case_id>/withdraw",                      "POST"): (302, 403, 403, 303, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -181,6 +192,8 @@ POST_DATA = {
     "admin.edit_department_page": {"d{department}-name": "矩阵部门改名{tag}",
                                    "d{department}-parent": ""},
     "ledger.queue_assign": {"department_id": "{department}"},
+    "cases.propose": {"month": "2031-01"},  # a month without entries: nothing to score
+    "cases.withdraw": {"reason": "矩阵撤回"},
 }
 
 
@@ -262,6 +275,10 @@ FORM_DATA = {
     "admin.routing_map": {"auto_assign": "y", "threshold": "0.6"},
     "admin.rule_new": {"name": "矩阵监测{tag}", "query": "搅拌站 噪音", "action": "save"},
     "admin.rule_edit": {"name": "矩阵监测{tag}", "query": "搅拌站", "action": "save"},
+    "cases.new": {"title": "矩阵新案例", "background": "背景", "response": "处置",
+                  "result": "成效", "lessons": "经验", "tags": "矩阵", "department_id": ""},
+    "cases.edit": {"title": "矩阵案例改", "background": "背景", "response": "处置",
+                   "result": "成效", "lessons": "经验", "tags": "矩阵", "department_id": ""},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
@@ -313,6 +330,11 @@ CSRF_CASES = [
     ("/notifications/preferences", "admin.notification_preferences"),
     ("/notifications/read", "admin.notifications_read"),
     ("/search/rules", "search.save"),
+    ("/cases/proposals", "cases.propose"),
+    ("/cases/new/<int:entry_id>", "cases.new"),
+    ("/cases/<int:case_id>/edit", "cases.edit"),
+    ("/cases/<int:case_id>/publish", "cases.publish"),
+    ("/cases/<int:case_id>/withdraw", "cases.withdraw"),
 ]
 
 
@@ -498,6 +520,26 @@ HOSTILE = [
     ("leader", "GET", "/reports/?month=9999-12", {}, 400, "月份" + RANGE),
     ("leader", "GET", "/reports/0000-01.xlsx", {}, 404, NO_SUCH),
     ("leader", "GET", "/reports/9999-12.html", {}, 404, NO_SUCH),
+    # the case library
+    ("responder", "GET", f"/cases/{TOO_BIG}", {}, 404, NO_SUCH),
+    ("leader", "GET", f"/cases/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("leader", "GET", f"/cases/{INT4_OVER}.pdf", {}, 404, NO_SUCH),
+    ("leader", "GET", f"/cases/{THIRTY_DIGITS}/edit", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/cases/new/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("leader", "POST", f"/cases/{INT4_OVER}/publish", {}, 404, NO_SUCH),
+    ("leader", "POST", f"/cases/{TOO_BIG}/withdraw", {"reason": "x"}, 404, NO_SUCH),
+    ("leader", "GET", "/cases/year/9999.pdf", {}, 404, NO_SUCH),
+    ("leader", "GET", "/cases/?year=99999999999999999999", {}, 400, "年份" + RANGE),
+    ("responder", "GET", f"/cases/?department={THIRTY_DIGITS}&q={'噪' * 300}", {}, 200,
+     "亮点工程案例库"),
+    ("leader", "GET", "/cases/proposals?month=0000-01", {}, 400, "月份格式"),
+    ("opinion_staff", "POST", "/cases/proposals", {"month": "2025-13"}, 400, "月份格式"),
+    ("leader", "POST", "/cases/{case}/withdraw", {"reason": " "}, 303, "请填写撤回理由"),
+    ("leader", "POST", "/cases/{case}/edit", {"title": "", "background": "b"}, 400,
+     "请填写案例标题"),
+    ("opinion_staff", "POST", "/cases/new/{finished}",
+     {"title": "t", "background": "b", "response": "r", "result": "x", "lessons": "l",
+      "tags": "、".join(f"标签{i}" for i in range(9))}, 400, "标签最多"),
     # times in the ledger forms
     ("opinion_staff", "POST", "/ledger/new/opinion", {**OPINION, "found_at": FAR}, 400,
      "发现时间" + RANGE),

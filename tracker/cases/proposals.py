@@ -94,7 +94,7 @@ def cheap_parts(entry: LedgerEntry) -> list[scoring.Component]:
 
 
 def quality_part(session: Session, entry: LedgerEntry) -> scoring.Component:
-    """The reply check of the entry's final reply."""
+    """The reply check of the entry's final reply (against the other entries' replies)."""
     from tracker import quality  # loads the text analysis only when a reply is checked
 
     response = final_response(entry)
@@ -118,7 +118,9 @@ def _bound(parts: list[scoring.Component]) -> float:
 
 def best_of(session: Session, entries: list[LedgerEntry], top: int,
             min_total: float) -> tuple[list[tuple[LedgerEntry, scoring.Score]], int]:
-    """The ``top`` best-scoring entries at or above ``min_total``, and how many were checked."""
+    """The ``top`` best-scoring entries at or above ``min_total``, and how many were checked:
+    best bound first, while a bound can still reach the floor (the last one chosen, or the
+    minimum)."""
     queue = [(-_bound(cheap_parts(e)), e.id, e) for e in entries]
     heapq.heapify(queue)
     chosen: list[tuple[LedgerEntry, scoring.Score]] = []

@@ -27,6 +27,7 @@ from tracker.cases import (
     CaseDenied,
     CaseError,
     WriteUp,
+    check_write_up,
     create_case,
     draft_for,
     edit_case,
@@ -123,6 +124,7 @@ def new(entry_id: int) -> Any:
         return _form({"entry": entry, "write_up": draft_for(entry), "case": None})
     write_up = _form_write_up()
     try:
+        check_write_up(write_up)  # before the reply check, which costs a moment
         case = create_case(session, entry, write_up, actor_id=current_user.id,
                            role=current_user.role_code, tz=get_settings().tz,
                            score=score_entry(session, entry))
@@ -142,6 +144,8 @@ def new(entry_id: int) -> Any:
 def edit(case_id: int) -> Any:
     """Change a case's write-up (staff only while it is a draft)."""
     session, case = get_db(), visible_case(case_id)
+    if case.state != DRAFT and not current_user.has_role(*CURATORS):
+        abort(403)
     if request.method == "GET":
         write_up = WriteUp(case.title, case.background, case.response, case.result,
                            case.lessons, case.tag_names, case.department_id)

@@ -34,8 +34,9 @@ def finished_opinion(session: Session, *, title: str = "丽发新城小区停水
              ("accept", resp, {}, found), ("submit", resp, {"channel": "网上答复",
                                                            "content": reply}, approved),
              ("approve", leader, {}, approved)]
-    if satisfaction or promise_kept is not None:
-        steps.append(("follow_up", staff, {"method": "电话回访", "satisfaction": satisfaction or "",
+    if close or satisfaction or promise_kept is not None:  # an opinion closes after a follow-up
+        steps.append(("follow_up", staff, {"method": "电话回访",
+                                           "satisfaction": satisfaction or "未评价",
                                            "outcome": "居民确认已恢复供水，泵房检查已开展",
                                            "promise_kept": promise_kept}, closed))
     if close:
