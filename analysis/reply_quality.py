@@ -15,7 +15,7 @@ from analysis import reply_text as rt
 from analysis.dedup import shingles
 
 #: Below this relevance a reply reads as answering something else.
-LOW_RELEVANCE = 0.35
+LOW_RELEVANCE = 0.2
 #: Body lengths (characters) outside the norm of the 附件4 replies (about the 1st and 99th
 #: percentile of their bodies).
 SHORT_BODY, LONG_BODY = 30, 1800
@@ -48,15 +48,19 @@ class ReplyCheck:
 class ReplyCorpus:
     """Shingle signatures of other replies, built once, for the boilerplate check."""
 
-    def __init__(self, replies: Iterable[str]) -> None:
+    def __init__(self, replies: Iterable[str], *, includes_checked: bool = False) -> None:
+        # includes_checked: the reply being checked is itself one of these (a batch checked
+        # against itself), so its own copy is not counted.
         self.signatures = [s for s in (_signature(r) for r in replies) if s]
+        self.includes_checked = includes_checked
 
     def near_duplicates(self, reply: str) -> int:
-        """How many replies of the corpus are near-duplicates of this reply's body."""
+        """How many other replies of the corpus are near-duplicates of this reply's body."""
         own = _signature(reply)
         if not own:
             return 0
-        return sum(1 for other in self.signatures if _overlap(own, other) >= NEAR_DUPLICATE)
+        count = sum(1 for other in self.signatures if _overlap(own, other) >= NEAR_DUPLICATE)
+        return max(0, count - 1) if self.includes_checked else count
 
 
 def _signature(reply: str) -> frozenset[str]:
@@ -77,9 +81,14 @@ def relevance(message: str, reply: str) -> float:
 
 # ---------------------------------------------------------------- completeness
 
-def _answered(question: str, said: set[str]) -> bool:
-    """Whether the reply says the rarest words of a question (what it is about)."""
-    words = keywords.content_words(keywords.words_of(question))
+def _answered(question: tuple[str, str], body: str, said: set[str]) -> bool:
+    """Whether the reply answers a question: a date for 'when', else the question's rare words."""
+    clause, sentence = question
+    if rt.ASKS_WHEN.search(clause) and rt.WHEN.search(body):
+        return True
+    words = keywords.content_words(keywords.words_of(clause))
+    if len(words) < 2:  # 什么时候能修好？ is about what the sentence before it names
+        words = keywords.content_words(keywords.words_of(sentence))
     if not words:
         return True
     key = sorted(set(words), key=lambda w: -keywords.background().idf(w))[:3]
@@ -91,7 +100,7 @@ def completeness(message: str, reply: str) -> tuple[float, list[str], list[str]]
     body = rt.body(reply)
     said = set(keywords.content_words(keywords.words_of(body)))
     asked = rt.questions(message)
-    missed = [q for q in asked if not _answered(q, said)]
+    missed = [clause for clause, sentence in asked if not _answered((clause, sentence), body, said)]
     problems, notes = [], []
     if missed:
         more = f"等{len(missed)}处" if len(missed) > 1 else ""
@@ -142,7 +151,8 @@ def defects(reply: str, corpus: ReplyCorpus | None) -> list[str]:
     if copies >= TEMPLATE_COUNT:
         found.append(f"答复与另外{copies}条答复几乎相同，像是套用模板，没有针对这条留言。")
     deflect = rt.DEFLECT.search(body)
-    if deflect and not rt.ACTION.search(body) and len(body) < 120:
+    rest = sum(len(s) for s in rt.sentences(body) if not rt.DEFLECT.search(s))
+    if deflect and rest < SHORT_BODY and not rt.ACTION.search(body):
         found.append(f"答复只是推转（“{rt.snippet(deflect.group(), 16)}”），没有实际处理内容。")
     promise = rt.PROMISE.search(body)
     if promise and not rt.WHEN.search(body):

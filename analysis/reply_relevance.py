@@ -136,5 +136,7 @@ def model() -> RelevanceModel:
 def relevance(message: str, reply: str) -> float:
     """How well the reply addresses this message rather than another matter, in [0, 1]."""
     current = model()
+    if not terms(message) or not terms(reply):
+        return 0.0  # nothing to compare: no content words on one side
     z = current.scale * raw_score(current, message, reply) + current.bias
     return 1.0 / (1.0 + math.exp(-z))
