@@ -158,6 +158,7 @@ URL_ARGS = {
     "alerts.sentiment": {"alert_id": "{alert}", "mention_id": "{mention}"},
     "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
     "ledger.act": {"entry_id": "{entry}", "action": "accept"},
+    "ledger.reply_check": {"entry_id": "{entry}"},
     "admin.sla_toggle": {"rule_id": "{sla}"},
     "admin.calendar_complete": {"year": "2031"},
     "admin.job_runs": {"job_id": "analyze"},
