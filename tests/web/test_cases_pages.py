@@ -38,7 +38,7 @@ def test_an_empty_library_says_why(client, auth, demo_users):
     html = client.get("/cases/?q=没有这样的案例").get_data(as_text=True)
     assert "没有符合条件的案例" in html and "撰写案例" not in html
     html = client.get("/cases/?year=2031").get_data(as_text=True)
-    assert "data-empty" in html and "本月推荐" not in html  # responders only read
+    assert "data-empty" in html and "月度推荐" not in html  # responders only read
 
 
 def test_staff_draft_and_a_leader_curates_then_withdraws(client, auth, demo_users, entry,

@@ -92,8 +92,11 @@ def index() -> Any:
 def detail(case_id: int) -> Any:
     """One case: write-up, score explained, the entry it came from, its history."""
     case = visible_case(case_id)
-    trail = case_trail(get_db(), case.id) if is_writer() else []
+    session = get_db()
+    trail = case_trail(session, case.id) if is_writer() else []
+    names = {str(d.id): d.name for d in session.scalars(select(Department))} if trail else {}
     return render_template("cases/detail.html", case=case, trail=trail, SECTIONS=SECTIONS,
+                           department_names=names,
                            STATE_LABELS=STATE_LABELS, LABELS=LABELS, KIND_LABELS=KIND_LABELS,
                            ACTION_WORDS=ACTION_WORDS, FIELD_WORDS=FIELD_WORDS,
                            writer=is_writer())

@@ -25,7 +25,7 @@ def test_a_leader_curates_a_case_and_downloads_its_pdf(live_server, browser_page
     sign_in(page, live_server.url, "leader", "leader-demo-123")
     page.click("nav >> text=亮点工程")
     page.wait_for_selector("[data-page=cases-library] [data-empty]")
-    page.click(".cases-tabs >> text=本月推荐")
+    page.click(".cases-tabs >> text=月度推荐")
     page.fill("input[name=month]", "2025-10")
     page.click(".month-tools form[method=get] button")
     page.click("[data-propose]")
