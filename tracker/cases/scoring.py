@@ -107,7 +107,8 @@ def quality(score: float | None, problems: Sequence[str]) -> Component:
     """The reply check's score and the problems it found, in words."""
     if score is None:
         return Component("quality", None, "没有可检查的答复内容，不计此项")
-    found = "；".join(problems[:3]) if problems else "未发现套话、推诿、无期限承诺等问题"
+    said = [p.rstrip("。；; ") for p in problems[:3]]
+    found = "；".join(said) if said else "未发现套话、推诿、无期限承诺等问题"
     more = f"等 {len(problems)} 项" if len(problems) > 3 else ""
     words = f"答复检查得分 {score * 100:.0f} 分：{found}{more}"
     return Component("quality", round(score, 3), words)
