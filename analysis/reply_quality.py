@@ -7,22 +7,15 @@ ones a responder should fix, ``findings`` what was seen either way.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from analysis import keywords
+from analysis import keywords, reply_relevance
 from analysis import reply_text as rt
 from analysis.dedup import shingles
 
-#: Weights of the relevance features (tuned on one half of the 附件4 even ids by
-#: bench/reply_quality.py; the other half reports the AUC).
-REL_WEIGHTS = {"words": 3.0, "bigrams": 2.0, "places": 1.0, "quote": 1.5, "precision": 1.0}
-REL_BIAS = -2.2
-#: Rare terms count more than common ones: IDF raised to this power.
-IDF_POWER = 2.0
 #: Below this relevance a reply reads as answering something else.
-LOW_RELEVANCE = 0.35
+LOW_RELEVANCE = 0.2
 #: Body lengths (characters) outside the norm of the 附件4 replies (about the 1st and 99th
 #: percentile of their bodies).
 SHORT_BODY, LONG_BODY = 30, 1800
@@ -55,15 +48,19 @@ class ReplyCheck:
 class ReplyCorpus:
     """Shingle signatures of other replies, built once, for the boilerplate check."""
 
-    def __init__(self, replies: Iterable[str]) -> None:
+    def __init__(self, replies: Iterable[str], *, includes_checked: bool = False) -> None:
+        # includes_checked: the reply being checked is itself one of these (a batch checked
+        # against itself), so its own copy is not counted.
         self.signatures = [s for s in (_signature(r) for r in replies) if s]
+        self.includes_checked = includes_checked
 
     def near_duplicates(self, reply: str) -> int:
-        """How many replies of the corpus are near-duplicates of this reply's body."""
+        """How many other replies of the corpus are near-duplicates of this reply's body."""
         own = _signature(reply)
         if not own:
             return 0
-        return sum(1 for other in self.signatures if _overlap(own, other) >= NEAR_DUPLICATE)
+        count = sum(1 for other in self.signatures if _overlap(own, other) >= NEAR_DUPLICATE)
+        return max(0, count - 1) if self.includes_checked else count
 
 
 def _signature(reply: str) -> frozenset[str]:
@@ -77,68 +74,21 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 # ---------------------------------------------------------------- relevance
 
-def _idf(term: str) -> float:
-    return keywords.background().idf(term) ** IDF_POWER
-
-
-def _coverage(asked: Iterable[str], said: set[str]) -> float:
-    """IDF-weighted share of the asked terms that the reply says."""
-    weights = {t: _idf(t) for t in set(asked)}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in said) / total if total else 0.0
-
-
-def _place_match(asked: Sequence[str], said: Sequence[str]) -> float:
-    """Share of the message's place names that the reply names too (景蓉华苑 ~ 景蓉花苑 by core)."""
-    if not asked:
-        return 0.0
-    return sum(1 for a in asked if any(keywords.same_place(a, s) for s in said)) / len(asked)
-
-
-def _quote_match(message: str, reply: str) -> float:
-    """How much of the best quoted passage of the reply (often the title) is in the message."""
-    grams = {message[i:i + 2] for i in range(len(message) - 1)}
-    best = 0.0
-    for quote in rt.quotes(reply):
-        pairs = [quote[i:i + 2] for i in range(len(quote) - 1)]
-        if pairs:
-            best = max(best, sum(p in grams for p in pairs) / len(pairs))
-    return best
-
-
-def relevance_features(message: str, reply: str) -> dict[str, float]:
-    """The relevance features of a reply body against the message (each in [0, 1])."""
-    body = rt.body(reply)
-    m_words, r_words = keywords.words_of(message), keywords.words_of(body)
-    m_terms, r_terms = keywords.content_words(m_words), set(keywords.content_words(r_words))
-    m_bi, r_bi = keywords.bigrams(m_terms), set(keywords.bigrams(list(r_terms)))
-    r_rare = [t for t in r_terms if keywords.background().df.get(t, 0) <= 20]
-    m_set = set(m_terms)
-    return {
-        "words": _coverage(m_terms, r_terms),
-        "bigrams": _coverage(m_bi, r_bi),
-        "places": _place_match(keywords.places(m_words), keywords.places(r_words)),
-        "quote": _quote_match(message, reply),
-        "precision": (sum(t in m_set for t in r_rare) / len(r_rare)) if r_rare else 0.5,
-    }
-
-
-def relevance_of(features: dict[str, float]) -> float:
-    """Combine relevance features into a score in [0, 1] (a logistic of their weighted sum)."""
-    z = REL_BIAS + sum(REL_WEIGHTS[k] * v for k, v in features.items())
-    return 1.0 / (1.0 + math.exp(-z))
-
-
 def relevance(message: str, reply: str) -> float:
     """How well the reply addresses this message rather than another matter, in [0, 1]."""
-    return relevance_of(relevance_features(message, reply))
+    return reply_relevance.relevance(message, reply)
 
 
 # ---------------------------------------------------------------- completeness
 
-def _answered(question: str, said: set[str]) -> bool:
-    """Whether the reply says the rarest words of a question (what it is about)."""
-    words = keywords.content_words(keywords.words_of(question))
+def _answered(question: tuple[str, str], body: str, said: set[str]) -> bool:
+    """Whether the reply answers a question: a date for 'when', else the question's rare words."""
+    clause, sentence = question
+    if rt.ASKS_WHEN.search(clause) and rt.WHEN.search(body):
+        return True
+    words = keywords.content_words(keywords.words_of(clause))
+    if len(words) < 2:  # 什么时候能修好？ is about what the sentence before it names
+        words = keywords.content_words(keywords.words_of(sentence))
     if not words:
         return True
     key = sorted(set(words), key=lambda w: -keywords.background().idf(w))[:3]
@@ -150,7 +100,7 @@ def completeness(message: str, reply: str) -> tuple[float, list[str], list[str]]
     body = rt.body(reply)
     said = set(keywords.content_words(keywords.words_of(body)))
     asked = rt.questions(message)
-    missed = [q for q in asked if not _answered(q, said)]
+    missed = [clause for clause, sentence in asked if not _answered((clause, sentence), body, said)]
     problems, notes = [], []
     if missed:
         more = f"等{len(missed)}处" if len(missed) > 1 else ""
@@ -201,7 +151,8 @@ def defects(reply: str, corpus: ReplyCorpus | None) -> list[str]:
     if copies >= TEMPLATE_COUNT:
         found.append(f"答复与另外{copies}条答复几乎相同，像是套用模板，没有针对这条留言。")
     deflect = rt.DEFLECT.search(body)
-    if deflect and not rt.ACTION.search(body) and len(body) < 120:
+    rest = sum(len(s) for s in rt.sentences(body) if not rt.DEFLECT.search(s))
+    if deflect and rest < SHORT_BODY and not rt.ACTION.search(body):
         found.append(f"答复只是推转（“{rt.snippet(deflect.group(), 16)}”），没有实际处理内容。")
     promise = rt.PROMISE.search(body)
     if promise and not rt.WHEN.search(body):
@@ -220,11 +171,14 @@ def defects(reply: str, corpus: ReplyCorpus | None) -> list[str]:
     return found
 
 
-def _relevance_findings(value: float, feats: dict[str, float]) -> tuple[list[str], list[str]]:
+def _relevance_findings(message: str, reply: str, value: float) -> tuple[list[str], list[str]]:
     if value < LOW_RELEVANCE:
         return ["答复与留言反映的事项关联很弱，可能答非所问或针对的是别的留言。"], []
-    if feats.get("places", 0) > 0:
-        return [], ["答复提到了留言中的地点，针对的是留言所反映的事项。"]
+    asked = keywords.places(keywords.words_of(message))
+    said = keywords.places(keywords.words_of(rt.body(reply)))
+    named = [a for a in asked if any(keywords.same_place(a, s) for s in said)]
+    if named:
+        return [], [f"答复提到了留言中的地点（{'、'.join(named[:3])}），针对的是留言所反映的事项。"]
     return [], ["答复与留言反映的事项相关。"]
 
 
@@ -232,9 +186,8 @@ def check_reply(message: str, reply: str, *,
                 others: Sequence[str] | ReplyCorpus | None = None) -> ReplyCheck:
     """All checks of a reply to a message; `others` are other replies for the boilerplate check."""
     corpus = others if isinstance(others, ReplyCorpus) or others is None else ReplyCorpus(others)
-    feats = relevance_features(message, reply)
-    rel = relevance_of(feats)
-    problems, notes = _relevance_findings(rel, feats)
+    rel = relevance(message, reply)
+    problems, notes = _relevance_findings(message, reply, rel)
     comp, comp_problems, comp_notes = completeness(message, reply)
     interp, int_problems, int_notes = interpretability(reply)
     found = defects(reply, corpus)

@@ -26,20 +26,26 @@ _QUOTE = re.compile(r"[“\"「]([^”\"」]{4,60})[”\"」]")
 _USER_ID = re.compile(r"^[A-Z]{1,2}[0-9]{4,}$")
 
 #: A message sentence that asks something (a question mark or a question word).
-QUESTION = re.compile(r"[？?]|吗|为什么|为何|何时|什么时候|能否|能不能|可否|是否|怎么|如何|"
+QUESTION = re.compile(r"[？?]|吗|为什么|为何|何时|什么时候|能否|能不能|可否|是否|怎么办|如何|"
                       r"多少|哪里|哪些|哪个|有没有|会不会|可不可以")
+#: A rhetorical question: a complaint, not something to answer point by point.
+RHETORICAL = re.compile(r"难道|岂|凭什么|还有没有|有没有王法|谁来管|不管吗|管不管|^没有[^。]*吗|"
+                        r"天理|良心|还是不是|算什么|是何道理")
+#: A question asking when.
+ASKS_WHEN = re.compile(r"什么时候|何时|多久|哪天|几时|多长时间")
 #: A date or time limit: a concrete when.
 WHEN = re.compile(
     r"[0-9一二三四五六七八九十]{1,4}年[0-9一二三四五六七八九十]{1,2}月|"
     r"[0-9一二三四五六七八九十]{1,2}月(?:[0-9一二三四五六七八九十]{1,3}日|底|中旬|上旬|下旬|份)|"
     r"[0-9一二三四五六七八九十]+个?(?:工作日|日|天|周|星期|月)内|"
-    r"年底|年内|月底|春节前|上半年|下半年|本周|下周|近日将|[0-9]+年(?:底|内|前)")
+    r"年底|年内|月底|春节前|上半年|下半年|本周|下周|近日将|[0-9]+年(?:底|内|前)|"
+    r"已于|[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日")
 #: Something done or decided: an action, a result or a figure.
 ACTION = re.compile(
-    r"(?:已|已经|目前已|正在|现已)[^。！？转]{0,6}?(?:安排|组织|开展|完成|整改|查处|拆除|维修|修复|"
-    r"清理|处理|处罚|督促|责令|约谈|下达|立案|调查|核实|协调|落实|解决|恢复|更换|安装|开工|"
-    r"建成|办结|发放|退还|补发|支付|审批|批复|到位|投入|启动|实施|疏通|硬化|改造|划定|设置)|"
-    r"责令|已于|于[0-9一二三四五六七八九十]+月|经(?:调查|核实|现场|查)|调查核实|核查")
+    r"(?:已|已经|目前已|正在|现已)(?!收悉|收到|转|移交)[\u4e00-\u9fff]|进行了|开展了|作出了|"
+    r"经(?:过)?[^。，]{0,8}?(?:调查|核实|核查|查实|了解|勘察|检查|排查|现场|研究|协调)|"
+    r"责令|约谈|立案|整改|拆除|处罚|罚款|清理|维修|修复|施工|验收|投入使用|办结|"
+    r"于[0-9一二三四五六七八九十]+月|[0-9]+(?:万元|元|米|公里|户|人|台|个|件|处|平方米)")
 #: A way to follow up: a phone number, a contact, an office or window.
 CONTACT = re.compile(
     r"[0-9]{3,4}-[0-9]{7,8}|[0-9]{11}|(?:联系|咨询|服务|办公|值班|举报)电话|联系方式|联系人|"
@@ -58,8 +64,8 @@ REFUSAL = re.compile(
     r"不具备[^。]{0,10}条件|不同意|不支持|不能给予")
 #: Handing the matter on with nothing else.
 DEFLECT = re.compile(
-    r"请(?:您)?(?:直接)?(?:咨询|联系|向|到|与)[^。]{0,30}|(?:已|现已|已经)?(?:转交|转至|转给|转办|移交|转)"
-    r"[^。]{0,30}(?:办理|处理|调查|核处|回复|答复|部门|单位|局|委|区|县|市|街道)|建议您?(?:咨询|向|到|通过)")
+    r"请(?:您)?(?:直接)?(?:咨询|联系|向|与)[^。]{0,30}|建议您?(?:咨询|向|到|通过)[^。]{0,30}|"
+    r"(?:已|现已|已经|已将|现将)[^。]{0,10}?(?:转交|转至|转给|转办|移交|转)[^。]{0,30}")
 #: A promise (will do) that needs a date.
 PROMISE = re.compile(
     r"(?:将|会|尽快|抓紧|近期|争取|适时|择机|计划|拟|下一步)[^。，；]{0,4}?(?:安排|组织|开展|完成|"
@@ -97,14 +103,14 @@ def quotes(text: str) -> list[str]:
     return [q for q in _QUOTE.findall(textmod.normalize(text)) if not _USER_ID.match(q)]
 
 
-def questions(message: str) -> list[str]:
-    """The sentences of a message that ask something."""
-    out = []
+def questions(message: str) -> list[tuple[str, str]]:
+    """The clauses of a message that ask something, each with its whole sentence."""
+    out: dict[str, str] = {}
     for sentence in sentences(message):
         for part in re.split(r"(?<=[，,])", sentence):
-            if QUESTION.search(part) and len(part) >= 4:
-                out.append(part.strip("，, "))
-    return list(dict.fromkeys(out))
+            if QUESTION.search(part) and len(part) >= 4 and not RHETORICAL.search(part):
+                out.setdefault(part.strip("，, "), sentence)
+    return list(out.items())
 
 
 def snippet(text: str, size: int = 24) -> str:

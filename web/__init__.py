@@ -71,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     import web.public_status
     import web.reports
     import web.search
-    from web import admin, auth, home, ledger, public, publication
+    from web import admin, auth, cases, home, ledger, public, publication
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.reports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
     app.register_blueprint(web.public_status.bp)

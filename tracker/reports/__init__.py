@@ -23,7 +23,7 @@ from tracker.reports.charts import (
 from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
 from tracker.reports.data import MonthlyReport, build_monthly_report
 from tracker.reports.html import render_fragment, report_css
-from tracker.reports.pdf import ReportError
+from tracker.reports.pdf import ReportError, layout
 from tracker.reports.words import hours, pct
 from tracker.settings import Settings
 
@@ -98,6 +98,7 @@ __all__ = [
     "donut",
     "filename",
     "hours",
+    "layout",
     "line_chart",
     "pct",
     "ranked_bars",
