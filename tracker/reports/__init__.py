@@ -21,10 +21,15 @@ from tracker.reports.charts import (
     line_chart,
 )
 from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
-from tracker.reports.data import MonthlyReport, build_monthly_report
+from tracker.reports.data import (
+    MonthlyReport,
+    build_monthly_report,
+    unanswered_3m_where,
+    unpublished_where,
+)
 from tracker.reports.html import render_fragment, report_css
-from tracker.reports.pdf import ReportError
-from tracker.reports.words import hours, pct
+from tracker.reports.pdf import ReportError, chinese_font_families
+from tracker.reports.words import hours, number, pct
 from tracker.settings import Settings
 
 FORMATS = {
@@ -93,12 +98,14 @@ __all__ = [
     "Series",
     "bar_chart",
     "build_dashboard",
+    "chinese_font_families",
     "build_monthly_report",
     "department_name",
     "donut",
     "filename",
     "hours",
     "line_chart",
+    "number",
     "pct",
     "ranked_bars",
     "render",
@@ -106,4 +113,6 @@ __all__ = [
     "render_report",
     "report_css",
     "sparkline",
+    "unanswered_3m_where",
+    "unpublished_where",
 ]

@@ -184,11 +184,17 @@ def overdue_list(session: Session, period: Period, settings: Settings, as_of: da
 def unanswered_3_months(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Messages still unanswered three months after receipt (the inspection's veto item)."""
+    where = unanswered_3m_where(period, settings, as_of)
+    return _listing(session, where, (LedgerEntry.received_at, LedgerEntry.id), as_of, limit,
+                    total)
+
+
+def unanswered_3m_where(period: Period, settings: Settings, as_of: datetime) -> list:
+    """The conditions of :func:`unanswered_3_months` (the yearly assessment counts by them)."""
     e = LedgerEntry
     upper = min(period.utc_bounds(settings.tz)[1], add_months(as_of, -3))
-    where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper,
-             e.status != MessageStatus.LEGACY.value]  # 历史遗留: counted apart, in words
-    return _listing(session, where, (e.received_at, e.id), as_of, limit, total)
+    return [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper,
+            e.status != MessageStatus.LEGACY.value]  # 历史遗留: counted apart, in words
 
 
 def legacy_before(session: Session, period: Period, settings: Settings) -> int:
@@ -202,12 +208,18 @@ def legacy_before(session: Session, period: Period, settings: Settings) -> int:
 def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Answered messages whose reply is not published (archived ones are history: left out)."""
+    where = unpublished_where(period, settings, as_of)
+    return _listing(session, where, (LedgerEntry.replied_at, LedgerEntry.id), as_of, limit,
+                    total)
+
+
+def unpublished_where(period: Period, settings: Settings, as_of: datetime) -> list:
+    """The conditions of :func:`unpublished_replies` (the yearly assessment counts by them)."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
-    where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
-             or_null(e.published_at, as_of), e.received_at < upper,
-             e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
-    return _listing(session, where, (e.replied_at, e.id), as_of, limit, total)
+    return [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
+            or_null(e.published_at, as_of), e.received_at < upper,
+            e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
 
 
 def hottest(session: Session, period: Period, settings: Settings, as_of: datetime,
