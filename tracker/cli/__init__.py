@@ -10,7 +10,7 @@ import tracker.cli.analysis  # noqa: F401  (analyze, hot, sentiment, classify)
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
-from tracker.cli import accounts, dbcmds, ledger, reports, rules, services, sources, tokens  # noqa: F401,E501
+from tracker.cli import accounts, dbcmds, ledger, reports, rules, services, sources, tokens, yearly  # noqa: F401,E501
 
 # The demo package sits above tracker; this is the one import of it (yuqing demo, demo-site),
 # allowed by name in the layers contract (pyproject.toml).
