@@ -70,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     import web.dashboard
     import web.reports
     import web.search
-    from web import admin, auth, home, ledger
+    from web import admin, assessment, auth, home, ledger
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
+    app.register_blueprint(assessment.bp)
     web.api.v1.init_app(app)
 
 

@@ -40,14 +40,17 @@ class Row:
 
     key: str
     label: str
-    #: "count" (a row of numbers), "group" (a heading over its numbered rows).
+    #: "count" (a row of numbers), "group" (a heading over its numbered rows), "item" (a
+    #: numbered row under a heading).
     role: str = "count"
     #: The ``ReplyType.report_row`` this row counts (result rows only).
     report_row: str | None = None
 
 
 def _result(key: str, group: str, label: str) -> Row:
-    return Row(key, label, report_row=f"{group} {label}" if group else label)
+    if not group:
+        return Row(key, label, report_row=label)
+    return Row(key, label, "item", report_row=f"{group} {label}")
 
 
 _WITHHELD, _UNABLE = "（三）不予公开", "（四）无法提供"
