@@ -70,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     import web.dashboard
     import web.reports
     import web.search
-    from web import admin, assessment, auth, home, ledger
+    from web import admin, assessment, auth, cases, home, ledger
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.reports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(ledger.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
     app.register_blueprint(assessment.bp)

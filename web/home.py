@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, send_from_d
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import events, ledger, notify, ops
+from tracker import events, ledger, notify, ops, quality
 from tracker.collection import STATE_LABELS, State
 from tracker.deadlines import deadline_context
 from tracker.models import utcnow
@@ -106,6 +106,7 @@ def leader() -> str:
     db, now = get_db(), utcnow()
     pending = ledger.awaiting_approval(db)
     return _page("home/leader.html", pending=pending, forms=_sign_off_forms(pending.rows),
+                 checks=quality.checks_of(db, [p.response for p in pending.rows]),
                  overdue=ledger.overdue_by_department(db, now),
                  hot=events.hot_today(db, now, get_settings().tz))
 

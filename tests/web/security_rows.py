@@ -19,9 +19,11 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.tracker.cases.factory import finished_opinion
 from tests.tracker.events.factory import MATTER, fresh_epoch, mention
-from tests.tracker.ledger.factory import HOUSING, actor, context, department_id, local
+from tests.tracker.ledger.factory import HOUSING, SH, actor, context, department_id, local
 from tracker.accounts import create_token
+from tracker.cases import WriteUp, create_case, publish_case
 from tracker.ledger import open_disclosure_entry, open_opinion_entry, perform
 from tracker.models import (
     Department,
@@ -122,6 +124,18 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
             "note": notes["staff"].id}
 
 
+def _cases(session: Session) -> dict[str, int]:
+    """A case in the library (published by the leader) and a finished entry not written up."""
+    leader = actor(session, "leader")
+    entry = finished_opinion(session, title="矩阵案例事项")
+    case = create_case(session, entry, WriteUp(
+        title="矩阵案例", background="背景", response="处置", result="成效", lessons="经验",
+        tags=["矩阵"], department_id=department_id(session, HOUSING)),
+        actor_id=leader.id, role=leader.role, tz=SH)
+    publish_case(session, case, actor_id=leader.id, role=leader.role)
+    return {"case": case.id, "finished": finished_opinion(session, title="矩阵待写事项").id}
+
+
 def build_world(session: Session) -> dict[str, Any]:
     """Create one of everything (needs the demo accounts) and commit; returns the ids."""
     tag = uuid.uuid4().hex[:8]
@@ -132,6 +146,7 @@ def build_world(session: Session) -> dict[str, Any]:
            "other_alert": other_alert.id, "other_event": other.id, "tag": tag}
     ids.update(_ledger(session, tag))
     ids.update(_admin(session, tag))
+    ids.update(_cases(session))
     session.commit()
     return ids
 
@@ -143,6 +158,7 @@ URL_ARGS = {
     "alerts.sentiment": {"alert_id": "{alert}", "mention_id": "{mention}"},
     "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
     "ledger.act": {"entry_id": "{entry}", "action": "accept"},
+    "ledger.reply_check": {"entry_id": "{entry}"},
     "admin.sla_toggle": {"rule_id": "{sla}"},
     "admin.calendar_complete": {"year": "2031"},
     "admin.job_runs": {"job_id": "analyze"},
@@ -167,6 +183,10 @@ URL_ARGS = {
     "assessment.disclosure_file": {"year": "2025"},
     "assessment.disclosure_cell": {"year": "2025", "row": "new", "col": "6"},
     "assessment.remedies": {"year": "2025"},
+    "cases.detail": {"case_id": "{case}"}, "cases.pdf": {"case_id": "{case}"},
+    "cases.edit": {"case_id": "{case}"}, "cases.publish": {"case_id": "{case}"},
+    "cases.withdraw": {"case_id": "{case}"}, "cases.new": {"entry_id": "{finished}"},
+    "cases.year_document": {"year": "2025"},
     "static": {"filename": "app.css"},
 }
 

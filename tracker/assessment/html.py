@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from tracker.assessment.yearly import Assessment, DepartmentYear
-from tracker.reports import ReportError, chinese_font_families, hours, number, pct
+from tracker.reports import hours, layout, number, pct
 from tracker.vocabulary import KIND_LABELS
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -86,11 +86,6 @@ def render_html(a: Assessment, tz: ZoneInfo) -> str:
 
 
 def render_pdf(a: Assessment, tz: ZoneInfo) -> bytes:
-    """The assessment as an A4 landscape PDF (Chinese fonts embedded)."""
-    if not chinese_font_families():
-        raise ReportError("no Chinese font found by fontconfig; install Debian's fonts-noto-cjk")
-    try:
-        from weasyprint import HTML
-    except OSError as exc:  # Pango missing: WeasyPrint loads it when imported
-        raise ReportError(f"WeasyPrint cannot load its system libraries (Pango): {exc}") from None
-    return HTML(string=render_html(a, tz)).write_pdf()
+    """The assessment as an A4 landscape PDF (Chinese fonts embedded); ReportError when the
+    fonts or WeasyPrint's libraries are missing."""
+    return layout(render_html(a, tz)).write_pdf()

@@ -7,6 +7,7 @@ from tracker.models.assessment import RemedyCount
 from tracker.models.audit import AuditEvent
 from tracker.models.audit import record as record_audit
 from tracker.models.base import Base, UTCDateTime, utcnow
+from tracker.models.cases import CaseProposal, CaseTag, LibraryCase
 from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
 from tracker.models.ledger import HolidayOverride, LedgerEntry, LedgerResponse, SlaRuleRow  # noqa: F401
@@ -37,6 +38,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CaseProposal",
+    "CaseTag",
     "CategoryDepartment",
     "CrawlRun",
     "Delivery",
@@ -46,6 +49,7 @@ __all__ = [
     "JobCommand",
     "LedgerResponse",
     "LedgerRouting",
+    "LibraryCase",
     "Mention",
     "MessageCase",
     "NotificationPreference",

@@ -20,7 +20,8 @@ from tracker.settings import Settings
 
 JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
               "source-health": "信息源健康检查", "deliver": "通知投递（含重试）",
-              "monthly-report": "月度报告", "retention": "过期数据清理"}
+              "monthly-report": "月度报告", "retention": "过期数据清理",
+              "propose-cases": "亮点工程月度推荐"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
     defs.append(JobDef("monthly-report", jobs.monthly_report,
                        CronTrigger(day=1, hour=8, minute=0, timezone=tz), {},
                        JOB_LABELS["monthly-report"], grace=86400))
+    # After the month's follow-ups are in, before the monthly report is read.
+    defs.append(JobDef("propose-cases", jobs.propose_cases,
+                       CronTrigger(day=1, hour=7, minute=0, timezone=tz), {},
+                       JOB_LABELS["propose-cases"], grace=86400))
     defs.append(JobDef("retention", jobs.retention,
                        CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"],
                        grace=6 * 3600))

@@ -78,6 +78,8 @@ SUMMARY_LABELS = {
     "imported": "新增",
     # reminders
     "entries": "检查事项", "sent": "已发送", "deferred": "顺延", "no_recipient": "无接收人",
+    # propose-cases
+    "candidates": "办结事项", "checked": "已评分", "proposed": "推荐案例",
     # source-health
     "states": "信息源状态",
     # deliver

@@ -190,6 +190,16 @@ def monthly_report() -> dict:
     return {"month": month, "files": saved}
 
 
+@recorded("propose-cases")
+def propose_cases() -> dict:
+    """Propose last month's best finished entries for the 亮点工程 library."""
+    from tracker.cases import propose_month
+
+    rt = runtime()
+    month = previous_month(utcnow(), rt.settings.tz)
+    return in_transaction(lambda session: propose_month(session, month, rt.settings.tz)).as_json()
+
+
 @recorded("retention")
 def retention() -> dict:
     """Delete operational data older than the retention policy allows."""

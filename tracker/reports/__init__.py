@@ -28,7 +28,7 @@ from tracker.reports.data import (
     unpublished_where,
 )
 from tracker.reports.html import render_fragment, report_css
-from tracker.reports.pdf import ReportError, chinese_font_families
+from tracker.reports.pdf import ReportError, layout
 from tracker.reports.words import hours, number, pct
 from tracker.settings import Settings
 
@@ -98,12 +98,12 @@ __all__ = [
     "Series",
     "bar_chart",
     "build_dashboard",
-    "chinese_font_families",
     "build_monthly_report",
     "department_name",
     "donut",
     "filename",
     "hours",
+    "layout",
     "line_chart",
     "number",
     "pct",

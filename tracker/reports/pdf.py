@@ -32,12 +32,18 @@ def chinese_font_families() -> tuple[str, ...]:
     return tuple(sorted({line.split(",")[0].strip() for line in out.splitlines() if line}))
 
 
-def render_pdf(report: MonthlyReport) -> bytes:
-    """The report as PDF bytes (A4, Chinese fonts embedded)."""
+def layout(html: str):
+    """WeasyPrint's laid-out document of ``html`` (its ``pages``, its ``write_pdf()``), with
+    the same font check and error as the report; the case library lays out its pages here."""
     if not chinese_font_families():
         raise ReportError("no Chinese font found by fontconfig; install Debian's fonts-noto-cjk")
     try:
         from weasyprint import HTML
     except OSError as exc:  # Pango missing: WeasyPrint loads it when imported
         raise ReportError(f"WeasyPrint cannot load its system libraries (Pango): {exc}") from None
-    return HTML(string=render_html(report, print_mode=True)).write_pdf()
+    return HTML(string=html).render()
+
+
+def render_pdf(report: MonthlyReport) -> bytes:
+    """The report as PDF bytes (A4, Chinese fonts embedded)."""
+    return layout(render_html(report, print_mode=True)).write_pdf()

@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-from web.ledger import legacy, queue, views  # noqa: E402,F401  (routes register on bp)
+from web.ledger import legacy, quality, queue, views  # noqa: E402,F401  (routes register on bp)

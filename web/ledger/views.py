@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker import collection
+from tracker import collection, quality
 from tracker.events import alert_event, event_figures, mention_tones, tone_mix
 from tracker.ledger import (
     OVERDUE_CHOICES,
@@ -198,9 +198,12 @@ def entry(entry_id: int) -> str:
     return _entry_page(_visible_entry(entry_id))
 
 
-def _entry_page(item) -> str:
+def _entry_page(item, **checklist: Any) -> str:
+    """The entry page; ``checklist`` (check, draft, check_error) from the 检查答复 button."""
     allowed = access(item, current_actor(), current_context()).actions
     forms = {action: _action_form(item, action) for action in allowed}
+    if checklist.get("draft") and "submit" in forms:
+        forms["submit"].content.data = checklist["draft"]
     mentions, case = _linked(item)
     db = get_db()
     tones = mention_tones(db, [m.id for m in mentions])  # as the alert page counts them
@@ -211,7 +214,14 @@ def _entry_page(item) -> str:
         tones=tones, linked_mix=tone_mix(tones.values()), event=event,
         f=event_figures(db, event.id) if event is not None else None,
         sees_alerts=current_user.has_role(*ALERT_READERS),
-        co_departments=[c.department for c in item.co_departments if c.removed_at is None])
+        co_departments=[c.department for c in item.co_departments if c.removed_at is None],
+        pending_check=_pending_check(item) if "approve" in forms else None, **checklist)
+
+
+def _pending_check(item):
+    """The checks of the reply awaiting 审签 (shown with the approve form)."""
+    pending = next((r for r in reversed(item.responses) if r.state == "submitted"), None)
+    return quality.reply_quality(get_db(), pending.id) if pending is not None else None
 
 
 @bp.post("/<int:entry_id>/<action>")
