@@ -27,7 +27,8 @@ COLUMNS = (
     ("按期办结率", "on_time_rate", "pct"), ("满意率", "satisfaction_rate", "pct"),
     ("回访评价件数", "satisfaction_rated", "num"),
     ("超期未办结", "overdue_open", "num"), ("三个月未答复", "unanswered_3m", "num"),
-    ("答复未公开", "unpublished", "num"),
+    ("答复未公开", "unpublished", "num"), ("答复质量（百分制）", "quality", "score"),
+    ("入选亮点案例", "cases", "num"),
 )
 FLAG_KEYS = frozenset({"overdue_open", "unanswered_3m", "unpublished"})
 
@@ -43,12 +44,15 @@ DEFINITIONS = (
     "历史遗留留言另行统计。",
     "答复未公开：已答复但答复尚未公开的网民留言（已归档的除外）。",
     "部门按牵头部门统计；受理件数少于规定数量的部门只列出、不排名。",
+    "答复质量：本年审核通过的答复经答复自查（相关性、完整性、可解释性及常见问题）得分的平均值，"
+    "折算为百分制；因套话检查要与同期其他答复比较，全年按一个整体计算，不是各月之和。",
+    "入选亮点案例：本年收入亮点工程案例库并已发布的案例数。",
 )
 
 
 def value(row: DepartmentYear, attr: str):
     """A column's value: the row's own red flags, else its metrics'."""
-    if attr in ("unanswered_3m", "unpublished"):
+    if attr in ("unanswered_3m", "unpublished", "quality", "cases"):
         return getattr(row, attr)
     return getattr(row.metrics, attr)
 
@@ -56,6 +60,8 @@ def value(row: DepartmentYear, attr: str):
 def cell(row: DepartmentYear, attr: str, fmt: str) -> str:
     """A column's value in words."""
     raw = value(row, attr)
+    if fmt == "score":
+        return "—" if raw is None else f"{raw * 100:.1f}"
     return {"pct": pct, "hours": hours}.get(fmt, number)(raw)
 
 

@@ -34,7 +34,7 @@ HEADER = Font(name=FONT_NAME, bold=True)
 BODY = Font(name=FONT_NAME)
 TITLE = Font(name=FONT_NAME, bold=True, size=14)
 FILL = PatternFill("solid", fgColor="F0F3F6")
-FORMATS = {"pct": "0.0%", "hours": "0.0", "num": "0"}
+FORMATS = {"pct": "0.0%", "hours": "0.0", "num": "0", "score": "0.0"}
 HOURS_HEADER = {"hours": "（小时）"}
 
 
@@ -71,7 +71,10 @@ def year_workbook(a: Assessment, tz: ZoneInfo) -> bytes:
         ws.cell(row=r, column=1, value=excel_text(dept.department)).font = BODY
         ws.cell(row=r, column=2, value=dept.rank)
         for col, (_, attr, fmt) in enumerate(YEAR_COLUMNS, start=3):
-            c = ws.cell(row=r, column=col, value=value(dept, attr))
+            raw = value(dept, attr)
+            if fmt == "score" and raw is not None:
+                raw = raw * 100  # shown in the same 百分制 as the page
+            c = ws.cell(row=r, column=col, value=raw)
             c.number_format = FORMATS[fmt]
     ws.freeze_panes = "B5"
     _widths(ws, [22, 6, *([11] * len(YEAR_COLUMNS))])

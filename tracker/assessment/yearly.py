@@ -16,8 +16,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.cases import cases_by_department
 from tracker.metrics import UNASSIGNED, Metrics, Period, compute_metrics
 from tracker.models import LedgerEntry
+from tracker.quality import department_quality
 from tracker.reports import unanswered_3m_where, unpublished_where
 from tracker.settings import Settings
 
@@ -36,6 +38,12 @@ class DepartmentYear:
     rank: int | None = None
     unanswered_3m: int = 0
     unpublished: int = 0
+    #: Mean reply-check score in [0, 1] of the replies approved in the year
+    #: (:func:`tracker.quality.department_quality`), and how many replies it averages.
+    quality: float | None = None
+    quality_replies: int = 0
+    #: Cases of the year in the 亮点工程 library (:func:`tracker.cases.cases_by_department`).
+    cases: int = 0
 
     @property
     def overdue_open(self) -> int:
@@ -51,7 +59,9 @@ class DepartmentYear:
         """The JSON form: the metrics' keys plus department, rank and the red flags."""
         return {"department": self.department, "department_id": self.department_id,
                 "rank": self.rank, **self.metrics.as_dict(),
-                "unanswered_3m": self.unanswered_3m, "unpublished": self.unpublished}
+                "unanswered_3m": self.unanswered_3m, "unpublished": self.unpublished,
+                "quality_score": self.quality, "quality_replies": self.quality_replies,
+                "cases": self.cases}
 
 
 @dataclass
@@ -128,5 +138,25 @@ def assess(session: Session, period: Period, settings: Settings, *, kind: str | 
 
 
 def assess_year(session: Session, year: int, settings: Settings, **options) -> Assessment:
-    """The yearly assessment of ``year`` (options as :func:`assess`)."""
-    return assess(session, year_period(year), settings, **options)
+    """The yearly assessment of ``year`` (options as :func:`assess`), with each department's
+    reply quality and its cases in the library.
+
+    Quality is not a sum of months: the reply checks compare each reply with the other
+    replies of the window (boilerplate), so the year is checked as one window.
+    """
+    result = assess(session, year_period(year), settings, **options)
+    lower, upper = result.period.utc_bounds(settings.tz)
+    quality = {q.department_id: q for q in department_quality(session, lower, upper)}
+    cases = cases_by_department(session, year)
+    for row in result.departments:
+        found = quality.get(row.department_id)
+        if found is not None:
+            row.quality, row.quality_replies = found.score, found.replies
+        row.cases = cases.get(row.department_id, 0)
+    if result.total not in result.departments:
+        replies = sum(q.replies for q in quality.values())
+        result.total.quality_replies = replies
+        result.total.quality = (sum(q.score * q.replies for q in quality.values()) / replies
+                                if replies else None)
+        result.total.cases = sum(cases.values())
+    return result

@@ -143,3 +143,38 @@ def test_an_empty_year_is_an_empty_assessment(session, settings):
     year = assess_year(session, 2019, settings, as_of=AS_OF)
     assert year.departments == [] and year.total.metrics.received == 0
     assert year.to_json()["by_department"] == []
+
+
+def test_the_year_shows_reply_quality_and_library_cases(session, settings):
+    from tracker.models import LedgerResponse
+    from tracker.models.cases import LibraryCase
+    from tracker.quality import department_quality
+
+    housing = department_id(session, HOUSING)
+    replies = ("您好，关于小区噪音问题，我局已于3月5日到现场核查，责令施工单位夜间停工，"
+               "如有疑问请致电12345。", "已转交相关部门。")
+    entries = []
+    for n, text in enumerate(replies):
+        at = local(f"2025-03-0{n + 1} 09:00")
+        entry = LedgerEntry(kind="message", status="replied", title="小区夜间施工噪音扰民",
+                            summary="小区旁工地夜间施工噪音很大，什么时候能解决？",
+                            received_at=at, replied_at=at + timedelta(days=2),
+                            lead_department_id=housing)
+        entry.responses.append(LedgerResponse(state="approved", content=text,
+                                              department_id=housing, created_at=at,
+                                              responded_at=at, approved_at=at))
+        session.add(entry)
+        entries.append(entry)
+    session.flush()
+    session.add(LibraryCase(entry_id=entries[0].id, state="published", title="噪音案例",
+                            department_id=housing, year=YEAR))
+    session.flush()
+    year = assess_year(session, YEAR, settings, as_of=AS_OF)
+    (row,) = year.departments
+    lower, upper = year_period(YEAR).utc_bounds(settings.tz)
+    (expected,) = department_quality(session, lower, upper)
+    assert row.quality == expected.score and row.quality_replies == 2
+    assert 0 <= row.quality <= 1 and row.cases == 1
+    assert year.total.quality == pytest.approx(expected.score) and year.total.cases == 1
+    data = year.to_json()
+    assert data["by_department"][0]["cases"] == 1 and data["quality_replies"] == 2
