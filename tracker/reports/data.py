@@ -27,6 +27,7 @@ from tracker.metrics import (
 from tracker.models import Department, LedgerEntry
 from tracker.models.events import Alert, Event
 from tracker.models.ledger import LedgerLink
+from tracker.quality import DepartmentQuality, department_quality
 from tracker.settings import Settings
 from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, Level, MessageStatus, status_label
 
@@ -102,6 +103,8 @@ class MonthlyReport:
     summary: list[str] = field(default_factory=list)
     #: Messages received up to the period's end waiting on the 历史遗留 list (not overdue).
     legacy: int = 0
+    #: Reply quality of the month's approved replies by department, worst first.
+    quality: list[DepartmentQuality] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -335,6 +338,7 @@ def build_monthly_report(session: Session, period: Period, settings: Settings,
         unpublished=unpublished_replies(session, period, settings, as_of),
         hot=hottest(session, period, settings, as_of),
         legacy=legacy_before(session, period, settings),
+        quality=department_quality(session, *period.utc_bounds(settings.tz)),
     )
     report.summary = summary_paragraphs(report)
     return report
