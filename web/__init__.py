@@ -71,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     import web.public_status
     import web.reports
     import web.search
-    from web import admin, auth, cases, home, ledger, public, publication
+    from web import admin, assessment, auth, cases, home, ledger, public, publication
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(web.public_status.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(publication.bp)
+    app.register_blueprint(assessment.bp)
     web.api.v1.init_app(app)
 
 

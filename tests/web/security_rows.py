@@ -196,6 +196,10 @@ URL_ARGS = {
     "admin.rule_delete": {"rule_id": "{watch}"},
     "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
+    "assessment.year_file": {"year": "2025", "fmt": "xlsx"},
+    "assessment.disclosure_file": {"year": "2025"},
+    "assessment.disclosure_cell": {"year": "2025", "row": "new", "col": "6"},
+    "assessment.remedies": {"year": "2025"},
     "cases.detail": {"case_id": "{case}"}, "cases.pdf": {"case_id": "{case}"},
     "cases.edit": {"case_id": "{case}"}, "cases.publish": {"case_id": "{case}"},
     "cases.withdraw": {"case_id": "{case}"}, "cases.new": {"entry_id": "{finished}"},

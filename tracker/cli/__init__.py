@@ -12,7 +12,18 @@ import tracker.cli.collect  # noqa: F401  (crawl, import-messages)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.quality  # noqa: F401  (reply-check)
 import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
-from tracker.cli import accounts, dbcmds, ledger, mask, reports, rules, services, sources, tokens  # noqa: F401,E501
+from tracker.cli import (  # noqa: F401
+    accounts,
+    dbcmds,
+    ledger,
+    mask,
+    reports,
+    rules,
+    services,
+    sources,
+    tokens,
+    yearly,
+)
 
 # The demo package sits above tracker; this is the one import of it (yuqing demo, demo-site),
 # allowed by name in the layers contract (pyproject.toml).

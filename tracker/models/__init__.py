@@ -1,6 +1,7 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
 from tracker.models.accounts import Department, Role, User
+from tracker.models.assessment import RemedyCount
 
 # The audit trail under a name that says what it records, for callers outside tracker.
 from tracker.models.audit import AuditEvent
@@ -54,6 +55,7 @@ __all__ = [
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
+    "RemedyCount",
     "Role",
     "RoutingConfig",
     "Source",

@@ -21,10 +21,15 @@ from tracker.reports.charts import (
     line_chart,
 )
 from tracker.reports.dashboard import Dashboard, build_dashboard, department_name
-from tracker.reports.data import MonthlyReport, build_monthly_report
+from tracker.reports.data import (
+    MonthlyReport,
+    build_monthly_report,
+    unanswered_3m_where,
+    unpublished_where,
+)
 from tracker.reports.html import render_fragment, report_css
 from tracker.reports.pdf import ReportError, layout
-from tracker.reports.words import hours, pct
+from tracker.reports.words import hours, number, pct
 from tracker.settings import Settings
 
 FORMATS = {
@@ -100,6 +105,7 @@ __all__ = [
     "hours",
     "layout",
     "line_chart",
+    "number",
     "pct",
     "ranked_bars",
     "render",
@@ -107,4 +113,6 @@ __all__ = [
     "render_report",
     "report_css",
     "sparkline",
+    "unanswered_3m_where",
+    "unpublished_where",
 ]

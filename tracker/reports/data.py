@@ -27,6 +27,7 @@ from tracker.metrics import (
 from tracker.models import Department, LedgerEntry
 from tracker.models.events import Alert, Event
 from tracker.models.ledger import LedgerLink
+from tracker.quality import DepartmentQuality, department_quality
 from tracker.settings import Settings
 from tracker.vocabulary import KIND_LABELS, LEVEL_LABELS, Level, MessageStatus, status_label
 
@@ -102,6 +103,8 @@ class MonthlyReport:
     summary: list[str] = field(default_factory=list)
     #: Messages received up to the period's end waiting on the 历史遗留 list (not overdue).
     legacy: int = 0
+    #: Reply quality of the month's approved replies by department, worst first.
+    quality: list[DepartmentQuality] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -184,11 +187,17 @@ def overdue_list(session: Session, period: Period, settings: Settings, as_of: da
 def unanswered_3_months(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Messages still unanswered three months after receipt (the inspection's veto item)."""
+    where = unanswered_3m_where(period, settings, as_of)
+    return _listing(session, where, (LedgerEntry.received_at, LedgerEntry.id), as_of, limit,
+                    total)
+
+
+def unanswered_3m_where(period: Period, settings: Settings, as_of: datetime) -> list:
+    """The conditions of :func:`unanswered_3_months` (the yearly assessment counts by them)."""
     e = LedgerEntry
     upper = min(period.utc_bounds(settings.tz)[1], add_months(as_of, -3))
-    where = [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper,
-             e.status != MessageStatus.LEGACY.value]  # 历史遗留: counted apart, in words
-    return _listing(session, where, (e.received_at, e.id), as_of, limit, total)
+    return [*_open_as_of(as_of), e.kind == "message", e.received_at <= upper,
+            e.status != MessageStatus.LEGACY.value]  # 历史遗留: counted apart, in words
 
 
 def legacy_before(session: Session, period: Period, settings: Settings) -> int:
@@ -202,12 +211,18 @@ def legacy_before(session: Session, period: Period, settings: Settings) -> int:
 def unpublished_replies(session: Session, period: Period, settings: Settings, as_of: datetime,
                         limit: int = LIST_LIMIT, total: int | None = None) -> EntryList:
     """Answered messages whose reply is not published (archived ones are history: left out)."""
+    where = unpublished_where(period, settings, as_of)
+    return _listing(session, where, (LedgerEntry.replied_at, LedgerEntry.id), as_of, limit,
+                    total)
+
+
+def unpublished_where(period: Period, settings: Settings, as_of: datetime) -> list:
+    """The conditions of :func:`unpublished_replies` (the yearly assessment counts by them)."""
     e = LedgerEntry
     upper = period.utc_bounds(settings.tz)[1]
-    where = [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
-             or_null(e.published_at, as_of), e.received_at < upper,
-             e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
-    return _listing(session, where, (e.replied_at, e.id), as_of, limit, total)
+    return [e.kind == "message", e.replied_at.is_not(None), e.replied_at <= as_of,
+            or_null(e.published_at, as_of), e.received_at < upper,
+            e.status.not_in((*EXCLUDED_STATUSES, MessageStatus.ARCHIVED.value))]
 
 
 def hottest(session: Session, period: Period, settings: Settings, as_of: datetime,
@@ -323,6 +338,7 @@ def build_monthly_report(session: Session, period: Period, settings: Settings,
         unpublished=unpublished_replies(session, period, settings, as_of),
         hot=hottest(session, period, settings, as_of),
         legacy=legacy_before(session, period, settings),
+        quality=department_quality(session, *period.utc_bounds(settings.tz)),
     )
     report.summary = summary_paragraphs(report)
     return report

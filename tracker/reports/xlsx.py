@@ -231,6 +231,19 @@ def _hot_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
     w.finish()
 
 
+def _quality_sheet(wb: Workbook, report: MonthlyReport, tz: ZoneInfo) -> None:
+    w = _Writer(wb.create_sheet("答复质量"), tz)
+    w.row(["部门", "已审签答复（件）", "相关性", "完整性", "可解释性", "综合得分", "常见问题"],
+          header=True)
+    for q in report.quality:
+        problems = "；".join(f"{text}（{n} 件）" for text, n in q.common_problems) or "无"
+        points = [round(v * 100, 1) for v in (q.relevance, q.completeness, q.interpretability,
+                                              q.score)]  # 百分制, as the report page shows
+        w.row([q.name, q.replies, *points, excel_text(problems)],
+              [None, COUNT, HOURS, HOURS, HOURS, HOURS, None])
+    w.finish()
+
+
 def render_xlsx(report: MonthlyReport) -> bytes:
     """The workbook as bytes."""
     tz = ZoneInfo(report.tz_name)
@@ -244,6 +257,7 @@ def render_xlsx(report: MonthlyReport) -> bytes:
     _hot_sheet(wb, report, tz)
     _list_sheet(wb, "三个月未答复", report.unanswered_3m, tz)
     _list_sheet(wb, "已答复未公开", report.unpublished, tz)
+    _quality_sheet(wb, report, tz)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

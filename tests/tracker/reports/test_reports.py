@@ -97,7 +97,7 @@ def test_xlsx_has_one_sheet_per_table_with_real_numbers_and_dates(demo_month, se
     data = render(demo_month, "xlsx", session, settings)
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["概要", "分类型", "分部门", "答复用时分布", "月度趋势", "超期未办结",
-                             "热点舆情", "三个月未答复", "已答复未公开"]
+                             "热点舆情", "三个月未答复", "已答复未公开", "答复质量"]
     summary = wb["概要"]
     assert summary["A1"].value.startswith("2025年9月")
     assert any("本月共受理" in str(c.value) for c in summary["A"])
