@@ -21,6 +21,7 @@ from tracker.models.ops import (  # noqa: F401
     SourceHealth,
     WebhookEndpoint,
 )
+from tracker.models.qa import Policy
 from tracker.models.routing import (
     CategoryDepartment,
     DepartmentReassignment,
@@ -49,6 +50,7 @@ __all__ = [
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
+    "Policy",
     "Role",
     "RoutingConfig",
     "Source",
