@@ -75,7 +75,8 @@ def test_admin_imports_a_file_and_sees_each_rejected_row(client, auth, demo_user
     wrong = client.post("/policies/import", data={
         "csrf_token": token, "file": (io.BytesIO(b"x"), "p.exe")},
         content_type="multipart/form-data")
-    assert wrong.status_code == 400 and "请选择 CSV 或 JSONL 文件" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400
+    assert "请选择 CSV 表格文件或逐行数据文件" in wrong.get_data(as_text=True)
 
 
 def test_responders_read_but_do_not_edit(client, auth, demo_users, session):

@@ -541,7 +541,7 @@ HOSTILE = [
      "缺少正文"),
     ("opinion_staff", "POST", "/policies/new", {"text": "正文", "validity": "<b>"}, 400,
      "效力状态应为"),
-    ("admin", "POST", "/policies/import", {}, 400, "请选择 CSV 或 JSONL 文件"),
+    ("admin", "POST", "/policies/import", {}, 400, "请选择 CSV 表格文件或逐行数据文件"),
 ]
 
 

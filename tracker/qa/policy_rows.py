@@ -139,9 +139,9 @@ def _jsonl_rows(handle) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield line_no, f"不是 JSON：{exc.msg}"
+            yield line_no, f"不是有效的数据行（第 {exc.colno} 个字符处）"
             continue
-        yield line_no, row if isinstance(row, dict) else "每行应是一个 JSON 对象"
+        yield line_no, row if isinstance(row, dict) else "这一行不是一份政策的数据"
 
 
 def _csv_rows(handle) -> Iterator[tuple[int, Mapping[str, Any] | str]]:

@@ -188,7 +188,7 @@ def import_file() -> Any:
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
     if not upload or suffix not in IMPORT_SUFFIXES:
-        flash("请选择 CSV 或 JSONL 文件。", "error")
+        flash("请选择 CSV 表格文件或逐行数据文件。", "error")
         return render_template("policies/import.html", form=form, report=None), 400
     db = get_db()
     with tempfile.TemporaryDirectory() as tmp:

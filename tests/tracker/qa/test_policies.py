@@ -51,7 +51,7 @@ def test_import_jsonl_rules(session, settings, tmp_path):
     assert len(report.errors) == 6 and all(e.startswith("第 ") for e in report.errors)
     assert "第 3 行" in report.errors[0] and "正文" in report.errors[0]
     assert "编号" in report.errors[1] and "日期" in report.errors[2]
-    assert "效力" in report.errors[3] and "JSON" in report.errors[4]
+    assert "效力" in report.errors[3] and "数据" in report.errors[4]
     e1 = session.scalar(select(Policy).where(Policy.import_id == "e1"))
     assert e1.title == "关于做好义务教育招生入学工作的通知"  # the text's first line
     assert e1.published_on == date(2024, 4, 1) and e1.issuer == "河北省教育厅"
