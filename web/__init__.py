@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     import web.alerts
     import web.api.v1
     import web.dashboard
+    import web.policies
     import web.public_status
     import web.reports
     import web.search
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(publication.bp)
     app.register_blueprint(assessment.bp)
+    app.register_blueprint(web.policies.bp)
     web.api.v1.init_app(app)
 
 

@@ -150,6 +150,11 @@ MATRIX = {
     ("/publication/",                                      "GET"): (302, 200, 403, 200, 200),
     ("/publication/pick",                                  "GET"): (302, 200, 403, 403, 200),
     ("/publication/<int:item_id>",                         "GET"): (302, 200, 403, 200, 200),
+    ("/policies/",                                         "GET"): (302, 200, 200, 200, 200),
+    ("/policies/<int:policy_id>",                          "GET"): (302, 200, 200, 200, 200),
+    ("/policies/new",                                      "GET"): (302, 200, 403, 403, 200),
+    ("/policies/<int:policy_id>/edit",                     "GET"): (302, 200, 403, 403, 200),
+    ("/policies/import",                                   "GET"): (302, 403, 403, 403, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
     ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
@@ -308,6 +313,10 @@ FORM_DATA = {
     "publication.item": {"title": "矩阵问答", "question": "问题", "answer": "答复",
                          "department_name": "", "category": "", "policies": ""},
     "assessment.remedies": {"review_upheld": "1", "suit_direct_pending": "2"},
+    "policies.new": {"id": "matrix-{tag}", "title": "矩阵政策", "text": "矩阵政策正文",
+                     "validity": "valid"},
+    "policies.edit": {"title": "矩阵政策改", "text": "矩阵政策正文改", "validity": "valid"},
+    "policies.import_file": {},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
                               "received_at": "2025-10-01T09:00"},
@@ -370,6 +379,9 @@ CSRF_CASES = [
     ("/cases/<int:case_id>/edit", "cases.edit"),
     ("/cases/<int:case_id>/publish", "cases.publish"),
     ("/cases/<int:case_id>/withdraw", "cases.withdraw"),
+    ("/policies/new", "policies.new"),
+    ("/policies/<int:policy_id>/edit", "policies.edit"),
+    ("/policies/import", "policies.import_file"),
 ]
 
 
@@ -638,6 +650,20 @@ HOSTILE = [
      200, "未查到办理信息"),
     ("anonymous", "POST", "/public/status", {"number": "{entry}", "code": ""}, 400,
      "请填写办理编号和查询码"),
+    # 政策文件库
+    ("responder", "GET", f"/policies/{TOO_BIG}", {}, 404, NO_SUCH),
+    ("responder", "GET", f"/policies/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/policies/{LONGEST}/edit", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/policies/{INT4_OVER}/edit", {"text": "x"}, 404, NO_SUCH),
+    ("leader", "GET", f"/policies/?page={THIRTY_DIGITS}", {}, 400, "页码无效"),
+    ("leader", "GET", "/policies/?validity=<script>", {}, 400, "效力状态无效"),
+    ("opinion_staff", "POST", "/policies/new", {"text": "正文", "date": "9999-99-99"}, 400,
+     "发布日期 不是日期"),
+    ("opinion_staff", "POST", "/policies/new", {"title": "只有标题", "text": " "}, 400,
+     "缺少正文"),
+    ("opinion_staff", "POST", "/policies/new", {"text": "正文", "validity": "<b>"}, 400,
+     "效力状态应为"),
+    ("admin", "POST", "/policies/import", {}, 400, "请选择 CSV 表格文件或逐行数据文件"),
 ]
 
 

@@ -24,6 +24,7 @@ from tracker.models.ops import (  # noqa: F401
     WebhookEndpoint,
 )
 from tracker.models.publication import TypicalQA
+from tracker.models.qa import Policy
 from tracker.models.routing import (
     CategoryDepartment,
     DepartmentReassignment,
@@ -56,6 +57,7 @@ __all__ = [
     "NotificationPreference",
     "NotificationRule",
     "RemedyCount",
+    "Policy",
     "Role",
     "RoutingConfig",
     "Source",
