@@ -21,6 +21,7 @@ from tracker.models.ops import (  # noqa: F401
     SourceHealth,
     WebhookEndpoint,
 )
+from tracker.models.qa_base import QaEntry, QaPolicy, QaVariant, ReplyPolicy
 from tracker.models.routing import (
     CategoryDepartment,
     DepartmentReassignment,
@@ -49,6 +50,10 @@ __all__ = [
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
+    "QaEntry",
+    "QaPolicy",
+    "QaVariant",
+    "ReplyPolicy",
     "Role",
     "RoutingConfig",
     "Source",
