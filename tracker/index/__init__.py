@@ -1,7 +1,9 @@
 """The mention index: one interface, an embedded (SQLite FTS5) and an Elasticsearch adapter.
 
 ``get_index(settings)`` picks the backend: Elasticsearch when ``YUQING_ELASTICSEARCH_URL`` is
-set, otherwise the embedded index in ``<data dir>/index.db``. See :mod:`tracker.index.base`
+set, otherwise the embedded index in ``<data dir>/index.db``. ``get_passage_index(settings,
+collection)`` does the same for the question-search index (:mod:`tracker.index.passages`,
+``<data dir>/passages.db``). See :mod:`tracker.index.base`
 for the shared rules and :mod:`tracker.index.query` for the watch-rule query syntax.
 """
 
@@ -23,6 +25,15 @@ from tracker.index.base import (
     SearchRequest,
     SearchResult,
     sentiment_band,
+)
+from tracker.index.passages import (
+    COLLECTIONS,
+    DEFAULT_SCORING,
+    PassageDoc,
+    PassageFilter,
+    PassageHit,
+    PassageIndex,
+    Scoring,
 )
 from tracker.index.query import Query, parse_query
 from tracker.index.rules import (
@@ -50,12 +61,18 @@ __all__ = [
     "Aggregations",
     "Bucket",
     "BulkResult",
+    "COLLECTIONS",
     "ChangesPage",
+    "DEFAULT_SCORING",
     "Hit",
     "IndexUnavailable",
     "ItemError",
     "MentionDoc",
     "MentionIndex",
+    "PassageDoc",
+    "PassageFilter",
+    "PassageHit",
+    "PassageIndex",
     "Query",
     "PREVIEW_DAYS",
     "QuerySyntaxError",
@@ -65,6 +82,7 @@ __all__ = [
     "RulePreview",
     "RuleStats",
     "SearchResult",
+    "Scoring",
     "SyncReport",
     "WatchRuleError",
     "check_query",
@@ -73,6 +91,7 @@ __all__ = [
     "delete_rule",
     "find_rule",
     "get_index",
+    "get_passage_index",
     "list_rules",
     "mark_all_pending",
     "parse_query",
@@ -104,3 +123,16 @@ def get_index(settings: Settings, *, request_timeout: float = 10.0,
     from tracker.index.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.data_dir / "index.db", timezone=settings.timezone)
+
+
+def get_passage_index(settings: Settings, collection: str, *, request_timeout: float = 10.0,
+                      max_retries: int = 2) -> PassageIndex:
+    """The question-search index of ``collection`` (Elasticsearch when configured)."""
+    if settings.elasticsearch_url:
+        from tracker.index.elastic.passages import ElasticPassageIndex
+
+        return ElasticPassageIndex(settings.elasticsearch_url, collection,
+                                   request_timeout=request_timeout, max_retries=max_retries)
+    from tracker.index.embedded.passages import EmbeddedPassageIndex
+
+    return EmbeddedPassageIndex(settings.data_dir / "passages.db", collection)
