@@ -269,3 +269,26 @@ REPLY_TYPE_BY_CODE = {t.code: t for t in REPLY_TYPES}
 def reply_type(code: str | None) -> ReplyType | None:
     """The reply type with ``code`` (None when unknown or empty)."""
     return REPLY_TYPE_BY_CODE.get(code or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy documents (政策文件): validity (效力状态)
+
+
+class Validity(enum.StrEnum):
+    """Whether a policy document is in force: 有效, 废止 (repealed) or 修订 (revised)."""
+
+    VALID = "valid"
+    REPEALED = "repealed"
+    REVISED = "revised"
+
+
+VALIDITY_LABELS: dict[Validity, str] = {Validity.VALID: "有效", Validity.REPEALED: "废止",
+                                        Validity.REVISED: "修订"}
+#: Words an import or a form may use for each validity (codes and labels included).
+VALIDITY_WORDS: dict[str, Validity] = {
+    **{v.value: v for v in Validity}, **{label: v for v, label in VALIDITY_LABELS.items()},
+    "现行有效": Validity.VALID, "失效": Validity.REPEALED, "已废止": Validity.REPEALED,
+    "已失效": Validity.REPEALED, "已修订": Validity.REVISED, "已修改": Validity.REVISED,
+    "修改": Validity.REVISED,
+}

@@ -21,6 +21,7 @@ from tracker.models.ops import (  # noqa: F401
     SourceHealth,
     WebhookEndpoint,
 )
+from tracker.models.qa import Policy
 from tracker.models.qa_base import QaEntry, QaPolicy, QaVariant, ReplyPolicy
 from tracker.models.routing import (
     CategoryDepartment,
@@ -50,6 +51,7 @@ __all__ = [
     "MessageCase",
     "NotificationPreference",
     "NotificationRule",
+    "Policy",
     "QaEntry",
     "QaPolicy",
     "QaVariant",
