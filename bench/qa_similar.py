@@ -19,12 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import tempfile  # noqa: E402
+
 import numpy as np  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
 from analysis.dedup import SimHashIndex, simhash  # noqa: E402
 from analysis.qa_match import Matcher, Options  # noqa: E402
 from bench._common import DATA_DIR, is_held_out, read_csv, timed  # noqa: E402
+from tracker.index import PassageDoc, Scoring  # noqa: E402
+from tracker.index.embedded.passages import EmbeddedPassageIndex  # noqa: E402
 
 CSV = DATA_DIR / "tipdm2020c_fj2_full_segmented" / "fujian2_full_segmented.csv"
 K = 5
@@ -77,6 +81,20 @@ def bm25(base, questions, options: Options) -> list[list[int]]:
     return [[i for i, _ in matcher.top("", t, K)] for t, _ in questions]
 
 
+def passage_index(base, questions, scoring: Scoring) -> list[list[int]]:
+    """The qa collection of the embedded passage index (tracker.index.passages): the whole
+    text as the document's text; the question's first 64 tokens are searched."""
+    with tempfile.TemporaryDirectory() as tmp:
+        index = EmbeddedPassageIndex(Path(tmp) / "passages.db", "qa")
+        index.ensure()
+        index.upsert(PassageDoc(id=str(i), collection="qa", title="", text=t.replace(" ", ""))
+                     for i, (t, _) in enumerate(base))
+        ranked = [[int(h.doc.id) for h in index.search(t.replace(" ", ""), K, scoring=scoring)]
+                  for t, _ in questions]
+        index.close()
+    return ranked
+
+
 ATTEMPTS = (
     ("BM25 words", Options(words=True, chars=False, segmented=True), False),
     ("BM25 chars", Options(words=False, chars=True, segmented=True), False),
@@ -93,6 +111,12 @@ def main() -> None:
     ranked, secs = timed(lambda: tfidf(base, questions))
     b1, b5 = shares(ranked, base, questions)
     print(f"{'TF-IDF nearest neighbours':32s} @1={b1:.4f} @5={b5:.4f} ({secs:.1f}s)")
+    for name, scoring in (("passage index (defaults)", Scoring()),
+                          ("passage index, no synonyms", Scoring(expand=False))):
+        ranked, secs = timed(lambda s=scoring: passage_index(base, questions, s))
+        a1, a5 = shares(ranked, base, questions)
+        print(f"{name:32s} @1={a1:.4f} @5={a5:.4f} (@1 {100 * (a1 - b1):+.1f}, "
+              f"@5 {100 * (a5 - b5):+.1f} points; {secs:.1f}s)")
     for name, options, collapse in ATTEMPTS:
         pool = dedup(base) if collapse else base
         ranked, secs = timed(lambda p=pool, o=options: bm25(p, questions, o))

@@ -10,6 +10,7 @@ import tracker.cli.analysis  # noqa: F401  (analyze, hot, sentiment, classify)
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.policy  # noqa: F401  (policy import, search, reindex)
+import tracker.cli.qa  # noqa: F401  (qa similar, sync)
 import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
 from tracker.cli import accounts, dbcmds, ledger, reports, rules, services, sources, tokens  # noqa: F401,E501
 

@@ -71,11 +71,13 @@ class QaPolicy(Base):
     """A policy an entry's answer cites (its validity decides whether the answer is flagged)."""
 
     __tablename__ = "qa_policies"
-    __table_args__ = (UniqueConstraint("entry_id", "policy_id", name="uq_qa_policies_entry_policy"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "policy_id", name="uq_qa_policies_entry_policy"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("qa_entries.id"))
-    policy_id: Mapped[str] = mapped_column(String(128))
+    policy_id: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(512))
     number: Mapped[str | None] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(default=0)
@@ -93,7 +95,7 @@ class ReplyPolicy(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("ledger_responses.id"))
-    policy_id: Mapped[str] = mapped_column(String(128))
+    policy_id: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(512))
     number: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(String(1024))
