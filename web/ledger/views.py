@@ -38,6 +38,7 @@ from tracker.ledger import (
     write_xlsx,
 )
 from tracker.models import Department, Mention, MessageCase, User, utcnow
+from tracker.qa import QaError, entry_bundles
 from tracker.vocabulary import (
     KIND_LABELS,
     LEVEL_LABELS,
@@ -69,6 +70,7 @@ from web.ledger.present import (
     safe_url,
     timeline,
 )
+from web.ledger.reply_aids import attach_bundle, reply_aids
 
 EVERYONE = tuple(RoleCode)
 MANAGERS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
@@ -211,7 +213,8 @@ def _entry_page(item) -> str:
         tones=tones, linked_mix=tone_mix(tones.values()), event=event,
         f=event_figures(db, event.id) if event is not None else None,
         sees_alerts=current_user.has_role(*ALERT_READERS),
-        co_departments=[c.department for c in item.co_departments if c.removed_at is None])
+        co_departments=[c.department for c in item.co_departments if c.removed_at is None],
+        aids=reply_aids(db, get_settings(), item, forms), bundles=entry_bundles(db, item.id))
 
 
 @bp.post("/<int:entry_id>/<action>")
@@ -234,9 +237,10 @@ def act(entry_id: int, action: str) -> Any:
     try:
         perform(db, item, action, current_actor(), data=form_data(form, get_settings().tz),
                 ctx=current_context(), settings=get_settings())
+        attach_bundle(db, item, action, current_user.id)  # 打包推送: policies with the reply
     except PermissionDenied as exc:  # the page names the roles (or the department) allowed
         abort(403, description=str(exc))
-    except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
+    except (LedgerError, QaError) as exc:  # refused: nothing changes, the page says why
         db.rollback()
         flash(str(exc), "error")
         return _entry_page(_visible_entry(entry_id)), 400
