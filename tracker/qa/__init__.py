@@ -12,7 +12,15 @@
 
 from tracker.qa.base import SyncReport, question_of, sync_answered
 from tracker.qa.browse import QaPage, browse, facets, get_qa_entry
-from tracker.qa.curation import Cited, FaqInput, QaError, merge, retire, save_faq
+from tracker.qa.curation import (
+    Cited,
+    FaqInput,
+    QaError,
+    merge,
+    resolve_citations,
+    retire,
+    save_faq,
+)
 from tracker.qa.flags import flagged_ids, flags_for
 from tracker.qa.policies import (
     PAGE_SIZE,
@@ -62,6 +70,7 @@ __all__ = [
     "read_rows",
     "reindex_policies",
     "reply_policies",
+    "resolve_citations",
     "retire",
     "save_faq",
     "save_policy",

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.dedup import simhash
 from tracker.models import audit, utcnow
+from tracker.models.qa import Policy
 from tracker.models.qa_base import QaEntry, QaPolicy
 
 ENTITY = "qa_entry"
@@ -117,3 +119,18 @@ def retire(session: Session, entry_id: int, user_id: int | None, note: str = "")
     audit.record(session, entity_type=ENTITY, entity_id=entry.id, action="retired",
                  actor_id=user_id, detail={"note": note})
     return entry
+
+
+def resolve_citations(session: Session, lines: str) -> tuple[Cited, ...]:
+    """Policies named one per line by 文号 or exact title; QaError naming the first unknown."""
+    out: dict[str, Cited] = {}
+    for raw in lines.splitlines():
+        name = raw.strip().strip("《》")
+        if not name:
+            continue
+        policy = session.scalars(select(Policy).where(
+            or_(Policy.number == name, Policy.title == name)).order_by(Policy.id)).first()
+        if policy is None:
+            raise QaError(f"政策库中没有“{name}”，请填写文号或完整标题")
+        out.setdefault(policy.import_id, Cited(policy.import_id, policy.title, policy.number))
+    return tuple(out.values())
