@@ -36,6 +36,7 @@ from tracker.models import (
     WebhookEndpoint,
 )
 from tracker.models.events import Alert, Event, MentionAnalysis
+from tracker.qa import FaqInput, save_faq
 
 
 def _event(session: Session, tag: str, start, texts: list[str], level: str) -> tuple:
@@ -122,6 +123,13 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
             "note": notes["staff"].id}
 
 
+def _qa(session: Session, tag: str) -> dict[str, int]:
+    """Two curated Q&A entries (one to show, one to merge into it)."""
+    kept = save_faq(session, FaqInput(f"矩阵问答 {tag}", "矩阵答复"), None)
+    other = save_faq(session, FaqInput(f"矩阵重复问答 {tag}", "矩阵答复"), None)
+    return {"qa_entry": kept.id, "qa_other": other.id}
+
+
 def build_world(session: Session) -> dict[str, Any]:
     """Create one of everything (needs the demo accounts) and commit; returns the ids."""
     tag = uuid.uuid4().hex[:8]
@@ -132,6 +140,7 @@ def build_world(session: Session) -> dict[str, Any]:
            "other_alert": other_alert.id, "other_event": other.id, "tag": tag}
     ids.update(_ledger(session, tag))
     ids.update(_admin(session, tag))
+    ids.update(_qa(session, tag))
     session.commit()
     return ids
 
@@ -164,6 +173,8 @@ URL_ARGS = {
     "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
     "static": {"filename": "app.css"},
+    "qa.entry": {"entry_id": "{qa_entry}"}, "qa.edit": {"entry_id": "{qa_entry}"},
+    "qa.retire_entry": {"entry_id": "{qa_entry}"}, "qa.merge_entry": {"entry_id": "{qa_entry}"},
 }
 
 

@@ -124,6 +124,10 @@ MATRIX = {
     ("/admin/rules/new",                                   "GET"): (302, 200, 403, 403, 200),
     ("/admin/rules/<int:rule_id>",                         "GET"): (302, 200, 403, 403, 200),
     ("/admin/rules/<int:rule_id>/delete",                  "GET"): (302, 200, 403, 403, 200),
+    ("/qa/",                                               "GET"): (302, 200, 403, 200, 200),
+    ("/qa/<int:entry_id>",                                 "GET"): (302, 200, 403, 200, 200),
+    ("/qa/new",                                            "GET"): (302, 200, 403, 403, 200),
+    ("/qa/<int:entry_id>/edit",                            "GET"): (302, 200, 403, 403, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
     ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
@@ -156,6 +160,8 @@ MATRIX = {
     ("/admin/departments/<int:department_id>/active",      "POST"): (302, 403, 403, 403, 303),
     ("/ledger/queue/<int:entry_id>",                       "POST"): (302, 303, 403, 403, 303),
     ("/admin/rules/<int:rule_id>/toggle",                  "POST"): (302, 303, 403, 403, 303),
+    ("/qa/<int:entry_id>/merge",                           "POST"): (302, 303, 403, 403, 303),
+    ("/qa/<int:entry_id>/retire",                          "POST"): (302, 303, 403, 403, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -181,6 +187,8 @@ POST_DATA = {
     "admin.edit_department_page": {"d{department}-name": "矩阵部门改名{tag}",
                                    "d{department}-parent": ""},
     "ledger.queue_assign": {"department_id": "{department}"},
+    "qa.merge_entry": {"other": "{qa_other}"},
+    "qa.retire_entry": {"note": "矩阵停用"},
 }
 
 
@@ -262,6 +270,8 @@ FORM_DATA = {
     "admin.routing_map": {"auto_assign": "y", "threshold": "0.6"},
     "admin.rule_new": {"name": "矩阵监测{tag}", "query": "搅拌站 噪音", "action": "save"},
     "admin.rule_edit": {"name": "矩阵监测{tag}", "query": "搅拌站", "action": "save"},
+    "qa.new": {"question": "矩阵问题{tag}", "answer": "矩阵答复"},
+    "qa.edit": {"question": "矩阵问题改{tag}", "answer": "矩阵答复"},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "ledger.new_disclosure": {"title": "矩阵申请", "request": "内容", "applicant": "张三",
                               "applicant_type": "自然人", "receipt_channel": "网络",
@@ -313,6 +323,10 @@ CSRF_CASES = [
     ("/notifications/preferences", "admin.notification_preferences"),
     ("/notifications/read", "admin.notifications_read"),
     ("/search/rules", "search.save"),
+    ("/qa/new", "qa.new"),
+    ("/qa/<int:entry_id>/edit", "qa.edit"),
+    ("/qa/<int:entry_id>/merge", "qa.merge_entry"),
+    ("/qa/<int:entry_id>/retire", "qa.retire_entry"),
 ]
 
 
@@ -401,6 +415,10 @@ HOSTILE = [
     ("admin", "POST", f"/admin/ops/notify/contacts/{TOO_BIG}/delete", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/ops/jobs/{'j' * 300}/pause", {}, 404, NO_SUCH),
     ("admin", "GET", f"/admin/users/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("leader", "GET", f"/qa/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/qa/{TOO_BIG}/edit", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/qa/{INT4_OVER}/retire", {"note": "x"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/qa/{INT4_OVER}/merge", {"other": "{qa_other}"}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/api-tokens/{INT4_OVER}/revoke", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/api-tokens/{TOO_BIG}/revoke", {}, 404, NO_SUCH),
     ("admin", "POST", "/admin/api-tokens/new", {"name": "令牌{tag}", "binding": "department",

@@ -11,7 +11,7 @@
 """
 
 from tracker.qa.base import SyncReport, question_of, sync_answered
-from tracker.qa.browse import QaPage, browse, facets, get_qa_entry
+from tracker.qa.catalog import QaPage, browse, facets, get_qa_entry
 from tracker.qa.curation import (
     Cited,
     FaqInput,

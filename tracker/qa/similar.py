@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from analysis.qa_match import Matcher
 from tracker.models.qa_base import QaEntry, QaVariant
-from tracker.qa.browse import variant_counts
+from tracker.qa.catalog import variant_counts
 from tracker.qa.flags import flags_for
 from tracker.settings import Settings
 

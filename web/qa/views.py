@@ -6,6 +6,7 @@ and the page says why.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -40,10 +41,8 @@ VIEWS = {"": "全部在用", "flagged": "待复核", "retired": "已停用"}
 SEARCH_TOP = 20
 
 
-def _today():
-    from tracker.qa.similar import settings_today
-
-    return settings_today(get_settings())
+def _today() -> date:
+    return datetime.now(get_settings().tz).date()
 
 
 @bp.context_processor
