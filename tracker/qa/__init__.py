@@ -36,7 +36,7 @@ from tracker.qa.policies import (
     validity_label,
 )
 from tracker.qa.policy_rows import FIELD_NAMES, PolicyError, read_rows
-from tracker.qa.qa_index import QaSyncReport, index_qa, sync_qa
+from tracker.qa.qa_index import QaSyncReport, index_qa, sync_qa, sync_qa_safely
 from tracker.qa.replies import attach_policies, entry_bundles, reply_policies
 from tracker.qa.similar import QaHit, similar_questions
 
@@ -78,5 +78,6 @@ __all__ = [
     "similar_questions",
     "sync_answered",
     "sync_qa",
+    "sync_qa_safely",
     "validity_label",
 ]

@@ -8,11 +8,12 @@ what the Q&A page sees. :func:`sync_qa` is the job: new answers in, then the ind
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.index import PassageDoc, get_passage_index
+from tracker.index import PassageDoc, SearchIndexError, get_passage_index
 from tracker.models.qa_base import QaEntry
 from tracker.qa.base import sync_answered
 from tracker.qa.similar import split_question
@@ -47,19 +48,23 @@ def passage(entry: QaEntry) -> PassageDoc:
                       extra={"kind": entry.kind})
 
 
-def index_qa(session: Session, settings: Settings) -> tuple[int, int]:
-    """Write in-use entries to the qa collection, remove the others; (written, removed)."""
+def index_qa(session: Session, settings: Settings,
+             since: datetime | None = None) -> tuple[int, int]:
+    """Write in-use entries to the qa collection, remove the others; (written, removed).
+    ``since``: only entries changed from then on (the job's overlapping window)."""
     index = get_passage_index(settings, COLLECTION)
+    changed = QaEntry.updated_at >= since if since is not None else True
     written = 0
     try:
         index.ensure()
         last = 0
         while batch := session.scalars(select(QaEntry).where(
-                QaEntry.status == "active", QaEntry.id > last)
+                QaEntry.status == "active", QaEntry.id > last, changed)
                 .order_by(QaEntry.id).limit(CHUNK)).all():
             written += len(index.upsert([passage(e) for e in batch]).written)
             last = batch[-1].id
-        gone = session.scalars(select(QaEntry.id).where(QaEntry.status != "active")).all()
+        gone = session.scalars(select(QaEntry.id).where(QaEntry.status != "active",
+                                                        changed)).all()
         removed = index.delete([str(i) for i in gone]) if gone else 0
         index.refresh()
     finally:
@@ -67,9 +72,20 @@ def index_qa(session: Session, settings: Settings) -> tuple[int, int]:
     return written, removed
 
 
-def sync_qa(session: Session, settings: Settings) -> QaSyncReport:
-    """The job: answered board messages into the base, then the base into the index."""
+def sync_qa(session: Session, settings: Settings,
+            since: datetime | None = None) -> QaSyncReport:
+    """The job: answered board messages into the base, then the base (what changed
+    ``since``, or all) into the index."""
     report = sync_answered(session)
     session.flush()
-    written, removed = index_qa(session, settings)
+    written, removed = index_qa(session, settings, since)
     return QaSyncReport(report.entries, report.variants, report.merged, written, removed)
+
+
+def sync_qa_safely(session: Session, settings: Settings, since: datetime | None) -> dict:
+    """:func:`sync_qa` for jobs and pages: an unreachable index is reported, not raised, so
+    the base keeps what it gained (the next run writes the index)."""
+    try:
+        return sync_qa(session, settings, since).as_json()
+    except SearchIndexError as exc:
+        return {"index_error": str(exc)}

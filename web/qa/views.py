@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tracker.models import utcnow
 from tracker.qa import (
     FaqInput,
     QaError,
@@ -25,6 +26,7 @@ from tracker.qa import (
     retire,
     save_faq,
     similar_questions,
+    sync_qa_safely,
 )
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
@@ -110,8 +112,17 @@ def _save(form: FaqForm, entry_id: int | None):
     return save_faq(db, data, current_user.id, entry_id=entry_id)
 
 
+def _reindex(since) -> None:
+    """Put what a change touched into the qa index (reported in the log if it is down)."""
+    result = sync_qa_safely(get_db(), get_settings(), since)
+    get_db().commit()
+    if "index_error" in result:
+        current_app.logger.warning("qa index not updated: %s", result["index_error"])
+
+
 def _form_page(form: FaqForm, entry=None) -> Any:
     if form.validate_on_submit():
+        started = utcnow()
         try:
             saved = _save(form, entry.id if entry else None)
         except QaError as exc:
@@ -119,6 +130,7 @@ def _form_page(form: FaqForm, entry=None) -> Any:
             flash(str(exc), "error")
             return render_template("qa/form.html", form=form, entry=entry), 400
         get_db().commit()
+        _reindex(started)
         flash("已保存。", "info")
         return redirect(url_for("qa.entry", entry_id=saved.id), 303)
     status = 400 if request.method == "POST" else 200
@@ -144,6 +156,7 @@ def edit(entry_id: int) -> Any:
 
 
 def _change(entry_id: int, action) -> Any:
+    started = utcnow()
     try:
         action()
     except QaError as exc:
@@ -151,6 +164,7 @@ def _change(entry_id: int, action) -> Any:
         flash(str(exc), "error")
         return _entry_page(_entry(entry_id), 400)
     get_db().commit()
+    _reindex(started)
     flash("已完成。", "info")
     return redirect(url_for("qa.entry", entry_id=entry_id), 303)
 

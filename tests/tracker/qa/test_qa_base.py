@@ -135,3 +135,25 @@ def test_reply_policies_bundle(session):
     assert attach_policies(session, response.id, ["p1"], None) == []  # already attached
     with pytest.raises(QaError):
         attach_policies(session, response.id, ["nope"], None)
+
+
+def test_the_qa_index_follows_the_base(session, settings):
+    from datetime import UTC, datetime
+
+    from tracker.index import get_passage_index
+    from tracker.qa import index_qa, sync_qa
+
+    seed(session)
+    report = sync_qa(session, settings)
+    assert report.indexed == 4 and report.removed == 0
+    index = get_passage_index(settings, "qa")
+    try:
+        hits = index.search("小学入学材料", top=1)
+        assert hits and "入学" in hits[0].doc.title
+        gone = int(hits[0].doc.id)
+        later = datetime.now(UTC)
+        retire(session, gone, None)
+        assert index_qa(session, settings, since=later) == (0, 1)  # only what changed
+        assert index.get(str(gone)) is None and index.count() == 3
+    finally:
+        index.close()
