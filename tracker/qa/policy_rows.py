@@ -45,8 +45,14 @@ class PolicyError(ValueError):
 
 
 def derive_title(text: str) -> str:
-    """A title for a row without one: the text's first line (at most 200 characters)."""
+    """A title for a row without one: the text's first line (at most 200 characters).
+
+    A long first line cut at its first space when that comes early: texts flattened into one
+    line (ncp_policy_qa) start with the title followed by a space.
+    """
     line = text.strip().splitlines()[0].strip()
+    if len(line) > 100 and 5 <= line.find(" ") <= 100:
+        line = line[:line.find(" ")]
     return line if len(line) <= 200 else line[:199] + "…"
 
 

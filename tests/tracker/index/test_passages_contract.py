@@ -86,6 +86,14 @@ def test_colloquial_question_finds_the_formal_document(pcorpus):
 
 def test_document_number_is_searchable(pcorpus):
     assert top_ids(pcorpus, "冀科成〔2019〕11号")[0] == "p5"
+    citing = pdoc("p6", "关于落实冀科成〔2019〕11号文件的通知",
+                  "根据冀科成〔2019〕11号，冀科成〔2019〕11号文件规定的科技成果转化奖励。")
+    assert pcorpus.upsert([citing]).ok
+    pcorpus.refresh()
+    # The document that has the number beats one that only cites it, in any bracket style.
+    assert top_ids(pcorpus, "冀科成〔2019〕11号文件的规定")[0] == "p5"
+    assert top_ids(pcorpus, "冀科成[2019]11号")[0] == "p5"
+    assert "冀科成201911号" in query_tokens("依据冀科成（2019）11号").numbers
 
 
 def test_scores_are_descending_and_top_is_respected(pcorpus):
@@ -100,8 +108,8 @@ def test_filters(pcorpus):
         departments=("教育厅", "科技厅")))) == {"p1", "p5"}
     assert set(top_ids(pcorpus, "通知 办法 措施", filters=PassageFilter(
         categories=("政策文件",)))) <= {"p3", "p4"}
-    dated = top_ids(pcorpus, "的", filters=PassageFilter(date_from=date(2020, 1, 1),
-                                                       date_to=date(2023, 12, 31)))
+    span = PassageFilter(date_from=date(2020, 1, 1), date_to=date(2023, 12, 31))
+    dated = top_ids(pcorpus, "保险 疫情 入学 奖励", filters=span)
     assert set(dated) == {"p2", "p3"}
 
 
@@ -133,7 +141,7 @@ def test_bad_documents_are_reported_not_written(pindex):
 def test_field_weights_change_the_ranking(pcorpus):
     # With the text left out, a word only in a text cannot find its document.
     assert top_ids(pcorpus, "稳岗补贴")[:1] == ["p3"]
-    title_only = Scoring(text_c=0, text_w=0, expand=False)
+    title_only = Scoring(text_c=0, text_w=0, text_b=0, expand=False)
     assert "p3" not in top_ids(pcorpus, "稳岗", scoring=title_only)
 
 
@@ -144,6 +152,19 @@ def test_collections_are_separate(tmp_path):
     assert qa.count() == 0 and qa.search("入学") == []
     with pytest.raises(ValueError):
         EmbeddedPassageIndex(tmp_path / "p.db", "bad name; drop")
+
+
+def test_an_index_of_an_older_layout_is_dropped_for_a_rebuild(tmp_path):
+    from tracker.index.embedded.sqlite_lib import sqlite3
+    db = sqlite3.connect(tmp_path / "p.db")
+    db.execute("CREATE TABLE policy_docs (rowid INTEGER PRIMARY KEY, id TEXT, body TEXT)")
+    db.execute("CREATE VIRTUAL TABLE policy_fts USING fts5(title_c, text_c)")
+    db.commit()
+    db.close()
+    idx = EmbeddedPassageIndex(tmp_path / "p.db", "policy")
+    assert idx.count() == 0 and idx.upsert(CORPUS).ok and idx.count() == 5
+    idx.close()
+    assert EmbeddedPassageIndex(tmp_path / "p.db", "policy").count() == 5  # kept when current
 
 
 def test_query_expansion_adds_formal_terms():

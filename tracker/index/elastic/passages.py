@@ -29,8 +29,6 @@ from tracker.index.passages import (
     split_passages,
 )
 
-_CHAR_FIELDS = ("title_c", "number_c", "text_c")
-
 
 def mapping() -> dict[str, Any]:
     """Settings and mappings of a passage index."""
@@ -48,7 +46,7 @@ def search_query(query: str, scoring: Scoring,
     toks = query_tokens(query, scoring)
     should = []
     for name, weight in scoring.weights().items():
-        values = toks.chars if name in _CHAR_FIELDS else toks.words
+        values = toks.for_field(name)
         if weight > 0 and values:
             should.append({"match": {name: {"query": " ".join(values), "boost": weight}}})
     if not should:
