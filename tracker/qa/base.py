@@ -45,8 +45,9 @@ def _signature(question: str) -> str:
 
 
 def _answer(entry: LedgerEntry) -> tuple[str, str | None, datetime | None]:
-    """The official reply of a ledger entry: its last approved/delivered response."""
-    done = [r for r in entry.responses if r.state != "draft" and r.content.strip()]
+    """The official reply of a ledger entry: its last approved response (submitted drafts
+    and rejected ones are not answers)."""
+    done = [r for r in entry.responses if r.state == "approved" and r.content.strip()]
     if done:
         last = done[-1]
         dept = last.department_name or (entry.lead_department.name if entry.lead_department
