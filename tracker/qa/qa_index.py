@@ -34,8 +34,9 @@ class QaSyncReport:
     removed: int
 
     def as_json(self) -> dict:
-        """The JSON shape printed by ``yuqing qa sync --json``."""
-        return dict(self.__dict__)
+        """The JSON shape printed by ``yuqing qa sync --json`` (and the job's summary)."""
+        return {"new_entries": self.entries, "variants": self.variants, "merged": self.merged,
+                "indexed": self.indexed, "removed": self.removed}
 
 
 def passage(entry: QaEntry) -> PassageDoc:
@@ -88,4 +89,4 @@ def sync_qa_safely(session: Session, settings: Settings, since: datetime | None)
     try:
         return sync_qa(session, settings, since).as_json()
     except SearchIndexError as exc:
-        return {"index_error": str(exc)}
+        return {"unavailable": str(exc)}

@@ -116,8 +116,8 @@ def _reindex(since) -> None:
     """Put what a change touched into the qa index (reported in the log if it is down)."""
     result = sync_qa_safely(get_db(), get_settings(), since)
     get_db().commit()
-    if "index_error" in result:
-        current_app.logger.warning("qa index not updated: %s", result["index_error"])
+    if "unavailable" in result:
+        current_app.logger.warning("qa index not updated: %s", result["unavailable"])
 
 
 def _form_page(form: FaqForm, entry=None) -> Any:

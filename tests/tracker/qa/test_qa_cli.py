@@ -39,7 +39,7 @@ def test_sync_then_similar_json_and_jsonl(seeded_env, tmp_path):
     synced = run(["qa", "sync", "--json"], seeded_env, tmp_path)
     assert synced.returncode == 0, synced.stderr
     counts = json.loads(synced.stdout)
-    assert (counts["entries"], counts["variants"], counts["merged"]) == (4, 5, 1)
+    assert (counts["new_entries"], counts["variants"], counts["merged"]) == (4, 5, 1)
     assert counts["indexed"] == 4
     out = run(["qa", "similar", "上小学报名要带什么材料", "--json", "--top", "2"], seeded_env,
               tmp_path)
