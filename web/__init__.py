@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     import web.alerts
     import web.api.v1
     import web.dashboard
+    import web.policies
     import web.qa
     import web.reports
     import web.search
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ledger.bp)
     app.register_blueprint(web.alerts.bp)
     app.register_blueprint(web.search.bp)
+    app.register_blueprint(web.policies.bp)
     app.register_blueprint(web.qa.bp)
     web.api.v1.init_app(app)
 

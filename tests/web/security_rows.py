@@ -29,6 +29,7 @@ from tracker.models import (
     JobRun,
     Notification,
     NotificationRule,
+    Policy,
     SlaRuleRow,
     Source,
     User,
@@ -107,7 +108,9 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
                     base_url="http://127.0.0.1:9/", config={})
     dept = Department(name=f"矩阵部门-{tag}", active=True)
     watch = WatchRule(name=f"测试监测-{tag}", all_words=["搅拌站"], enabled=False)
-    session.add_all([sla, rule, hook, contact, member, source, dept, watch,
+    policy = Policy(import_id=f"matrix-policy-{tag}", title="矩阵政策文件", text="矩阵政策正文",
+                    validity="valid", attachments=[], extra={})
+    session.add_all([sla, rule, hook, contact, member, source, dept, watch, policy,
                      JobRun(job_id="analyze", status="ok")])
     notes = {}
     for user in session.scalars(select(User).where(User.username.in_(
@@ -120,6 +123,7 @@ def _admin(session: Session, tag: str) -> dict[str, int]:
     return {"sla": sla.id, "rule": rule.id, "hook": hook.id, "contact": contact.id,
             "member": member.id, "source": source.id,
             "api_token": token.id, "department": dept.id, "watch": watch.id,
+            "policy": policy.id,
             "note": notes["staff"].id}
 
 
@@ -172,6 +176,7 @@ URL_ARGS = {
     "admin.rule_delete": {"rule_id": "{watch}"},
     "admin.notification_open": {"note_id": "{note}"},  # the staff's own notification
     "reports.download": {"month": "2025-09", "fmt": "xlsx"},
+    "policies.detail": {"policy_id": "{policy}"}, "policies.edit": {"policy_id": "{policy}"},
     "static": {"filename": "app.css"},
     "qa.entry": {"entry_id": "{qa_entry}"}, "qa.edit": {"entry_id": "{qa_entry}"},
     "qa.retire_entry": {"entry_id": "{qa_entry}"}, "qa.merge_entry": {"entry_id": "{qa_entry}"},

@@ -93,7 +93,7 @@ def policy_search(ctx: Context, query: str | None, top: int, as_json: bool,
                 sys.exit(1)
             return
         if not query or not query.strip():
-            raise click.UsageError("give a QUERY (or --jsonl to read questions from stdin)")
+            raise click.ClickException("give a QUERY (or --jsonl to read questions from stdin)")
         with session_scope(ctx.sessions) as session:
             hits = search_policies(session, ctx.settings, query, top=top)
     except SearchIndexError as exc:

@@ -93,12 +93,14 @@ class PassageFilter:
 class Scoring:
     """How a search scores: a weight per analysed field (0 leaves it out) and expansion.
 
-    The defaults won on ncp_policy_qa (bench/qa.py, tuned on documents not held out):
-    bigrams of the text carry most of it; words and title fields added nothing on top
-    (held-out at 1: 0.804 against 0.682 for character TF-IDF). The number fields are not
-    in that data; they are here for questions that quote a 文号. Expansion ties there
-    (-0.001 at 1 on the tuning split) and helps colloquial questions (policies_hebei Q&A
-    pairs +0.005; 孩子上学 → 入学 in the tests), so it stays on.
+    The defaults come from ncp_policy_qa (bench/qa.py, tuned on documents not held out):
+    bigrams of the text carry most of it; words and title fields added nothing on top there
+    (grid best, held-out at 1: 0.804 against 0.682 for character TF-IDF). Two choices go
+    beyond the grid: a small title weight (``title_b`` 0.1, costing 0.011 at 1 there, where
+    titles are only the text's first sentence) so that a word only in a title still finds its
+    document; and expansion on (a tie there, -0.001 on the tuning split; +0.005 on the
+    policies_hebei Q&A pairs; 孩子上学 → 入学 in the tests). The number fields are not in
+    that data; they are for questions that quote a 文号.
     """
 
     title_c: float = 0.0
