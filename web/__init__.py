@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     import web.dashboard
     import web.policies
     import web.public_status
+    import web.qa
     import web.reports
     import web.search
     from web import admin, assessment, auth, cases, home, ledger, public, publication
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(publication.bp)
     app.register_blueprint(assessment.bp)
     app.register_blueprint(web.policies.bp)
+    app.register_blueprint(web.qa.bp)
     web.api.v1.init_app(app)
 
 

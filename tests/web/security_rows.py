@@ -41,6 +41,7 @@ from tracker.models import (
     utcnow,
 )
 from tracker.models.events import Alert, Event, MentionAnalysis
+from tracker.qa import FaqInput, save_faq
 
 
 def _event(session: Session, tag: str, start, texts: list[str], level: str) -> tuple:
@@ -154,6 +155,11 @@ def _cases(session: Session) -> dict[str, int]:
         actor_id=leader.id, role=leader.role, tz=SH)
     publish_case(session, case, actor_id=leader.id, role=leader.role)
     return {"case": case.id, "finished": finished_opinion(session, title="矩阵待写事项").id}
+def _qa(session: Session, tag: str) -> dict[str, int]:
+    """Two curated Q&A entries (one to show, one to merge into it)."""
+    kept = save_faq(session, FaqInput(f"矩阵问答 {tag}", "矩阵答复"), None)
+    other = save_faq(session, FaqInput(f"矩阵重复问答 {tag}", "矩阵答复"), None)
+    return {"qa_entry": kept.id, "qa_other": other.id}
 
 
 def build_world(session: Session) -> dict[str, Any]:
@@ -168,6 +174,7 @@ def build_world(session: Session) -> dict[str, Any]:
     ids.update(_admin(session, tag))
     ids.update(_typical_qa(session, tag))
     ids.update(_cases(session))
+    ids.update(_qa(session, tag))
     session.commit()
     return ids
 
@@ -213,6 +220,8 @@ URL_ARGS = {
     "public.detail": {"item_id": "{qa}"}, "publication.item": {"item_id": "{qa_draft}"},
     "publication.step": {"item_id": "{qa_draft}", "action": "submit"},
     "publication.pick_entry": {"entry_id": "{disclosure}"},
+    "qa.entry": {"entry_id": "{qa_entry}"}, "qa.edit": {"entry_id": "{qa_entry}"},
+    "qa.retire_entry": {"entry_id": "{qa_entry}"}, "qa.merge_entry": {"entry_id": "{qa_entry}"},
 }
 
 

@@ -155,6 +155,10 @@ MATRIX = {
     ("/policies/new",                                      "GET"): (302, 200, 403, 403, 200),
     ("/policies/<int:policy_id>/edit",                     "GET"): (302, 200, 403, 403, 200),
     ("/policies/import",                                   "GET"): (302, 403, 403, 403, 200),
+    ("/qa/",                                               "GET"): (302, 200, 403, 200, 200),
+    ("/qa/<int:entry_id>",                                 "GET"): (302, 200, 403, 200, 200),
+    ("/qa/new",                                            "GET"): (302, 200, 403, 403, 200),
+    ("/qa/<int:entry_id>/edit",                            "GET"): (302, 200, 403, 403, 200),
     # POST-only rules
     ("/alerts/<int:alert_id>/dismiss",                     "POST"): (302, 303, 403, 403, 303),
     ("/alerts/<int:alert_id>/merge",                       "POST"): (302, 303, 403, 403, 303),
@@ -194,6 +198,8 @@ MATRIX = {
     ("/cases/proposals",                                   "POST"): (302, 303, 403, 303, 303),
     ("/cases/<int:case_id>/publish",                       "POST"): (302, 403, 403, 303, 303),
     ("/cases/<int:case_id>/withdraw",                      "POST"): (302, 403, 403, 303, 303),
+    ("/qa/<int:entry_id>/merge",                           "POST"): (302, 303, 403, 403, 303),
+    ("/qa/<int:entry_id>/retire",                          "POST"): (302, 303, 403, 403, 303),
     ("/logout",                                            "POST"): (302, 302, 302, 302, 302),
 }
 
@@ -224,6 +230,8 @@ POST_DATA = {
     "publication.step": {"note": "矩阵意见"},
     "cases.propose": {"month": "2031-01"},  # a month without entries: nothing to score
     "cases.withdraw": {"reason": "矩阵撤回"},
+    "qa.merge_entry": {"other": "{qa_other}"},
+    "qa.retire_entry": {"note": "矩阵停用"},
 }
 
 
@@ -309,6 +317,8 @@ FORM_DATA = {
                   "result": "成效", "lessons": "经验", "tags": "矩阵", "department_id": ""},
     "cases.edit": {"title": "矩阵案例改", "background": "背景", "response": "处置",
                    "result": "成效", "lessons": "经验", "tags": "矩阵", "department_id": ""},
+    "qa.new": {"question": "矩阵问题{tag}", "answer": "矩阵答复"},
+    "qa.edit": {"question": "矩阵问题改{tag}", "answer": "矩阵答复"},
     "ledger.new_opinion": {"title": "矩阵舆情", "found_at": "2025-10-01T09:00", "level": ""},
     "publication.item": {"title": "矩阵问答", "question": "问题", "answer": "答复",
                          "department_name": "", "category": "", "policies": ""},
@@ -382,6 +392,10 @@ CSRF_CASES = [
     ("/policies/new", "policies.new"),
     ("/policies/<int:policy_id>/edit", "policies.edit"),
     ("/policies/import", "policies.import_file"),
+    ("/qa/new", "qa.new"),
+    ("/qa/<int:entry_id>/edit", "qa.edit"),
+    ("/qa/<int:entry_id>/merge", "qa.merge_entry"),
+    ("/qa/<int:entry_id>/retire", "qa.retire_entry"),
 ]
 
 
@@ -474,6 +488,10 @@ HOSTILE = [
     ("admin", "POST", f"/admin/ops/notify/contacts/{TOO_BIG}/delete", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/ops/jobs/{'j' * 300}/pause", {}, 404, NO_SUCH),
     ("admin", "GET", f"/admin/users/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("leader", "GET", f"/qa/{INT4_OVER}", {}, 404, NO_SUCH),
+    ("opinion_staff", "GET", f"/qa/{TOO_BIG}/edit", {}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/qa/{INT4_OVER}/retire", {"note": "x"}, 404, NO_SUCH),
+    ("opinion_staff", "POST", f"/qa/{INT4_OVER}/merge", {"other": "{qa_other}"}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/api-tokens/{INT4_OVER}/revoke", {}, 404, NO_SUCH),
     ("admin", "POST", f"/admin/api-tokens/{TOO_BIG}/revoke", {}, 404, NO_SUCH),
     ("admin", "POST", "/admin/api-tokens/new", {"name": "令牌{tag}", "binding": "department",

@@ -11,6 +11,7 @@ import tracker.cli.cases  # noqa: F401  (cases propose)
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.policy  # noqa: F401  (policy import, search, reindex)
+import tracker.cli.qa  # noqa: F401  (qa similar, sync)
 import tracker.cli.quality  # noqa: F401  (reply-check)
 import tracker.cli.search  # noqa: F401  (search, index sync/reindex/status)
 from tracker.cli import (  # noqa: F401

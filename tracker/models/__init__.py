@@ -25,6 +25,7 @@ from tracker.models.ops import (  # noqa: F401
 )
 from tracker.models.publication import TypicalQA
 from tracker.models.qa import Policy
+from tracker.models.qa_base import QaEntry, QaPolicy, QaVariant, ReplyPolicy
 from tracker.models.routing import (
     CategoryDepartment,
     DepartmentReassignment,
@@ -58,6 +59,10 @@ __all__ = [
     "NotificationRule",
     "RemedyCount",
     "Policy",
+    "QaEntry",
+    "QaPolicy",
+    "QaVariant",
+    "ReplyPolicy",
     "Role",
     "RoutingConfig",
     "Source",

@@ -71,6 +71,8 @@ SUMMARY_LABELS = {
     "announced": "已发预警通知", "ledger": "转入台账", "index": "索引同步",
     "indexed": "已入索引", "rejected": "被拒", "errors": "错误", "retries": "重试",
     "pending": "待同步", "unavailable": "索引不可用",
+    "qa": "问答库", "new_entries": "新增问答", "variants": "收入留言", "merged": "并入已有问题",
+    "removed": "移出索引",
     # crawl
     "returncode": "退出码", "run": "抓取", "pages": "页数", "new": "新增",
     "updated": "更新", "unchanged": "未变化", "health": "信息源状态", "skipped": "跳过",

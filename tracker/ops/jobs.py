@@ -104,9 +104,18 @@ def analyze() -> dict:
                                "result": result.as_json()}
     summary["announced"] = in_transaction(lambda session: announce_alerts(session, settings))
     summary["ledger"] = in_transaction(sync_message_cases)  # crawled messages → ledger
+    summary["qa"] = in_transaction(lambda session: _sync_qa(session, settings))
     with sqlite_writer(rt.sessions):
         summary["index"] = sync_index(rt.sessions, settings)
     return summary
+
+
+def _sync_qa(session: Session, settings: Settings) -> dict:
+    """Answered messages into the Q&A base; the last hour's changes into its index (the
+    window overlaps runs, upserts repeat harmlessly; ``yuqing qa sync`` does them all)."""
+    from tracker.qa import sync_qa_safely
+
+    return sync_qa_safely(session, settings, since=utcnow() - timedelta(hours=1))
 
 
 def sync_index(sessions: sessionmaker[Session], settings: Settings,

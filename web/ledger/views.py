@@ -40,6 +40,7 @@ from tracker.ledger import (
 )
 from tracker.models import Department, Mention, MessageCase, User, utcnow
 from tracker.publication import STATE_LABELS, publications_of
+from tracker.qa import QaError, entry_bundles
 from tracker.vocabulary import (
     KIND_LABELS,
     LEVEL_LABELS,
@@ -71,6 +72,7 @@ from web.ledger.present import (
     safe_url,
     timeline,
 )
+from web.ledger.reply_aids import attach_bundle, reply_aids
 
 EVERYONE = tuple(RoleCode)
 MANAGERS = (RoleCode.OPINION_STAFF, RoleCode.ADMIN)
@@ -221,7 +223,9 @@ def _entry_page(item, **checklist: Any) -> str:
         co_departments=[c.department for c in item.co_departments if c.removed_at is None],
         publications=publications_of(db, item.id), qa_state_label=STATE_LABELS.get,
         sees_publication=current_user.has_role(*PUBLICATION_READERS),
-        pending_check=_pending_check(item) if "approve" in forms else None, **checklist)
+        pending_check=_pending_check(item) if "approve" in forms else None,
+        aids=reply_aids(db, get_settings(), item, forms), bundles=entry_bundles(db, item.id),
+        **checklist)
 
 
 def _pending_check(item):
@@ -250,9 +254,10 @@ def act(entry_id: int, action: str) -> Any:
     try:
         perform(db, item, action, current_actor(), data=form_data(form, get_settings().tz),
                 ctx=current_context(), settings=get_settings())
+        attach_bundle(db, item, action, current_user.id)  # 打包推送: policies with the reply
     except PermissionDenied as exc:  # the page names the roles (or the department) allowed
         abort(403, description=str(exc))
-    except LedgerError as exc:  # refused by the ledger: nothing changes, the page says why
+    except (LedgerError, QaError) as exc:  # refused: nothing changes, the page says why
         db.rollback()
         flash(str(exc), "error")
         return _entry_page(_visible_entry(entry_id)), 400

@@ -61,7 +61,8 @@ def test_the_analysis_job_runs_in_this_process_with_the_cli_summary(runtime):
                                         text=text, url=f"http://127.0.0.1/f/{i}",
                                         published_at=now - timedelta(minutes=i)))
     summary = jobs.analyze()
-    assert set(summary) == {"seconds", "result", "announced", "ledger", "index"}
+    assert set(summary) == {"seconds", "result", "announced", "ledger", "qa", "index"}
+    assert summary["qa"]["variants"] == 0  # no answered board message here
     # ``result`` is what ``yuqing analyze --json`` prints for the same run.
     assert set(summary["result"]) == set(AnalysisResult().as_json())
     assert summary["result"]["analyzed"] == 3 and summary["result"]["new_events"] >= 1
