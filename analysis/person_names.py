@@ -52,10 +52,12 @@ AFTER_CUE = re.compile(
     rf"{_ADDRESS}|[：:，,]?\s*(?:您好|你好)"
     r"|(?:[（(][^）)]{1,12}[）)])?[：:，,]?[（(]?(?:联系)?(?:电话|手机)|[，,](?:男|女)[，,]"
 )
+_SURNAME_ADDRESS = re.compile(rf"{_SURNAME.pattern}{_ADDRESS}")
 # A name after these is a person's.
 BEFORE_CUE = re.compile(
     r"(?:我叫|我名叫|我名|名叫|本人是|本人|来信人|来电人|投诉人|举报人|反映人|当事人|见证人|户主|姓名(?=[:：])"
-    r"|我是|尊敬的|亲爱的|(?<![\u4e00-\u9fff])致|(?<![行物])业主|申请人|居民|村民|求助)[:：]?\s*"
+    r"|我是|尊敬的|亲爱的|(?<![\u4e00-\u9fff])致|(?<![行物])业主|申请人|居民|村民|村名|求助"
+    r"|教师|职工|员工|家长|患者|市民|农民工|农民)[:：]?\s*"
 )
 # Characters that may stand right before a name found only by the surname list.
 _LEAD_OK = set("的叫是人友民谢及和与向给对称为有将把被请致、，。：:；！？“”‘’（）() \n")
@@ -216,6 +218,8 @@ def context_names(text: str) -> list[tuple[int, int]]:
         if _keep(text, span):
             found.add(span)
     for cue in BEFORE_CUE.finditer(text):
+        if _SURNAME_ADDRESS.match(text, cue.end()):  # 王先生: a surname alone stays
+            continue
         span = _starting_at(text, cue.end())
         if _keep(text, span):
             found.add(span)

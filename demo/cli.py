@@ -21,9 +21,11 @@ from demo.seed import (
     describe_accounts,
     ensure_demo_accounts,
     seed_demo_departments,
+    seed_demo_policies,
     seed_demo_publication,
     seed_demo_watch_rules,
 )
+from demo.site.data import DEFAULT_DATA_DIR
 from demo.site.replay import HOT_MATTER, SH, Replay, wall_clock
 from demo.sources import DEMO_SOURCES, seed_demo_sources
 from tracker import migrate
@@ -114,6 +116,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
             with step("归档与分办", enabled=show):
                 backfill_archive(session)  # a database filled before archiving existed
                 route_pending(session)  # and its unanswered messages that were never routed
+            with step("政策文件", enabled=show):  # replies cite and bundle real policies
+                seed_demo_policies(session, ctx.settings, DEFAULT_DATA_DIR)
             with step("典型问答", enabled=show):
                 seed_demo_publication(session)  # the public site shows a month's batch
         with (session_scope(ctx.sessions) as session,  # events, hotness and alerts

@@ -159,3 +159,23 @@ def seed_demo_publication(session: Session) -> int:
             published += 1
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return published
+
+
+#: The policy documents the demo loads into 政策文件库 (real files from ../shared/data).
+DEMO_POLICY_FILES = ("govcn_state_council_2019/documents.jsonl", "policies_hebei/documents.jsonl")
+
+
+def seed_demo_policies(session: Session, settings, data_dir) -> int:
+    """Import the real policy documents once, so replies can cite and bundle them; returns
+    how many were imported (nothing when the library already has documents)."""
+    from tracker.models import Policy
+    from tracker.qa import import_policies
+
+    if session.scalar(select(func.count()).select_from(Policy)):
+        return 0
+    imported = 0
+    for name in DEMO_POLICY_FILES:
+        path = data_dir / name
+        if path.exists():  # a checkout without the shared data still starts
+            imported += import_policies(session, settings, path).imported
+    return imported
