@@ -1,7 +1,9 @@
-"""Benchmarks of the policy Q&A base (issue 18). Run: ``python bench/qa.py [policy]``.
+"""Benchmarks of the policy Q&A base (issue 18). Run: ``python bench/qa.py [policy] [qa]``.
 
 ``policy``: policy search by question on ncp_policy_qa (held-out documents, against
 character TF-IDF), see :mod:`bench.qa_policy`.
+``qa``: similar answered questions on 附件2 (base and questions split by id; the category of
+the suggestion at 1 and within 5, against TF-IDF nearest neighbours), see :mod:`bench.qa_similar`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import qa_policy  # noqa: E402
+from bench import qa_policy, qa_similar  # noqa: E402
 
-PARTS = {"policy": qa_policy.run}
+PARTS = {"policy": qa_policy.run, "qa": qa_similar.main}
 
 
 def main(argv: list[str]) -> None:
