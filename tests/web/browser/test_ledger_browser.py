@@ -64,7 +64,7 @@ class Person:
             self.page.fill(f"#{action}-{name}", value)
         for name, label in (select or {}).items():
             self.page.select_option(f"#{action}-{name}", label=label)
-        self.page.click(f"{box} button[type=submit]")
+        self.page.click(f"{box} button.primary")  # not 检查答复 (reply checks)
         self.page.wait_for_load_state()
         errors = self.page.locator(".flash-error")
         assert errors.count() == 0, errors.all_inner_texts()

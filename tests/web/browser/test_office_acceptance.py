@@ -298,7 +298,7 @@ def test_a_new_office_from_sources_to_a_signed_off_reply(browser, office):
     responder.click("details[data-action=submit] summary", navigates=False)
     responder.choose("details[data-action=submit] select[name=submit-channel]", "网站答复")
     responder.page.fill("details[data-action=submit] textarea[name=submit-content]", REPLY)
-    responder.click("details[data-action=submit] button[type=submit]")
+    responder.click("details[data-action=submit] button.primary")  # not 检查答复
     assert responder.flash() == "已提交审核。", responder.flash()
     responder.close()
     with session_scope(server.sessions) as session:

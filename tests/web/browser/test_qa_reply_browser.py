@@ -68,7 +68,7 @@ def test_responder_replies_with_a_citation_and_a_policy_bundle(live_server, brow
     text = box.input_value()
     assert "依据《关于做好义务教育招生入学工作的通知》（市教发〔2024〕3号）第3条" in text
     policy.locator("input[name=bundle]").check()
-    page.click("details[data-action=submit] button[type=submit]")
+    page.click("details[data-action=submit] button.primary")  # not 检查答复
     page.wait_for_load_state()
     assert page.locator(".flash-error").count() == 0
     bundle = page.locator("[data-bundle]")
