@@ -129,3 +129,9 @@ def test_the_public_site_can_be_served_alone(settings, migrated_engines, backend
     assert client.get(f"/public/qa/{items['approved'].id}").status_code == 404
     assert re.search("default-src 'self'", client.get("/public/").headers[
         "Content-Security-Policy"])
+    form = client.get("/public/status")  # the 办理进度查询 is part of the public site
+    assert form.status_code == 200 and "办理进度查询" in form.get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.get_data(as_text=True))
+    wrong = client.post("/public/status", data={"csrf_token": token.group(1),
+                                                 "number": "1", "code": "000000000000"})
+    assert wrong.status_code == 200 and "未查到" in wrong.get_data(as_text=True)

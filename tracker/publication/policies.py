@@ -4,27 +4,21 @@ edit page: ``标题 | 文号 | 链接`` per line."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from tracker.models import LedgerEntry
+from tracker.qa import reply_policies
 
 FIELDS = ("title", "number", "url")
 MAX_POLICIES = 10
 
 
 def _bundle_of(session: Session, response_id: int) -> list[Any]:
-    """The policy bundle sent with a reply (tracker.qa.reply_policies, engineer B's branch);
-    an empty list until that area is part of the tree."""
-    try:
-        qa = importlib.import_module("tracker.qa")
-    except ImportError:
-        return []
-    finder = getattr(qa, "reply_policies", None)
-    return list(finder(session, response_id)) if finder else []
+    """The policy bundle sent with a reply (打包推送, chosen while replying)."""
+    return reply_policies(session, response_id)
 
 
 def _as_dict(policy: Any) -> dict[str, str]:

@@ -12,9 +12,10 @@ from tracker.settings import Settings, load_settings
 
 
 def create_public_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
-    """Build an app serving only /public (and its static files)."""
+    """Build an app serving only /public (the typical Q&A and the 办理进度查询) and its static
+    files."""
     from web import __name__ as package
-    from web import db, filters, headers, public
+    from web import csrf, db, filters, headers, public, public_status
     from web.inputs import IdConverter
 
     settings = settings or load_settings()
@@ -28,7 +29,9 @@ def create_public_app(settings: Settings | None = None, engine: Engine | None = 
     app.extensions["yuqing.sessions"] = session_factory(engine)
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
+    csrf.init_app(app)  # the status lookup's form
     app.register_blueprint(public.bp)
+    app.register_blueprint(public_status.bp)
     filters.init_app(app)
     app.register_error_handler(HTTPException, public.error_page)
     app.register_error_handler(InternalServerError, public.error_page)
