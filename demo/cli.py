@@ -46,6 +46,7 @@ from tracker.ops import (
     web_command,
     yuqing_command,
 )
+from tracker.qa import sync_qa_safely
 
 DEMO_SITE_PORT = 8077
 
@@ -118,6 +119,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
                 route_pending(session)  # and its unanswered messages that were never routed
             with step("政策文件", enabled=show):  # replies cite and bundle real policies
                 seed_demo_policies(session, ctx.settings, DEFAULT_DATA_DIR)
+            with step("问答库", enabled=show):  # answered messages, for the reply aids at once
+                sync_qa_safely(session, ctx.settings, since=None)
             with step("典型问答", enabled=show):
                 seed_demo_publication(session)  # the public site shows a month's batch
         with (session_scope(ctx.sessions) as session,  # events, hotness and alerts
