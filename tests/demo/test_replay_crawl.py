@@ -69,6 +69,10 @@ def test_the_last_thirty_days_hold_open_and_answered_cases(crawled):
         assert all(e.due_at is not None for e in still_open)  # on the clock, not 历史遗留
         now = utcnow()
         assert any(e.due_at < now for e in still_open)  # some already past their deadline
-        assert any(e.replied_at > e.due_at for e in answered)  # and some answered late
+        # and some answered late: over the whole replay, as the few late replies of the last
+        # 30 days may all fall out of that window on some days (it moves with the clock)
+        every_answered = session.scalars(select(LedgerEntry).where(
+            LedgerEntry.kind == Kind.MESSAGE.value, LedgerEntry.replied_at.is_not(None))).all()
+        assert any(e.replied_at > e.due_at for e in every_answered if e.due_at is not None)
         newest = max(e.received_at for e in entries)
         assert now - newest < timedelta(days=3)  # the board is alive today
