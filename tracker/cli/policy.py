@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.questions import answer_lines
 from tracker.db import session_scope
 from tracker.index import SearchIndexError
 from tracker.qa import (
@@ -52,31 +53,6 @@ def policy_import(ctx: Context, file: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _hits_json(ctx: Context, session, text: str, top: int) -> dict:
-    hits = search_policies(session, ctx.settings, text, top=top)
-    return {"hits": [h.to_dict() for h in hits]}
-
-
-def _search_lines(ctx: Context, top: int) -> int:
-    """Answer one ``{"text": ...}`` per stdin line; return how many lines were bad."""
-    bad = 0
-    with session_scope(ctx.sessions) as session:
-        for line_no, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                text = json.loads(line).get("text")
-                if not isinstance(text, str):
-                    raise ValueError('no "text" string')
-            except (ValueError, AttributeError) as exc:
-                bad += 1
-                click.echo(f"line {line_no}: {exc}", err=True)
-                click.echo(json.dumps({"hits": []}))
-                continue
-            click.echo(json.dumps(_hits_json(ctx, session, text, top), ensure_ascii=False))
-    return bad
-
-
 @policy_group.command("search")
 @click.argument("query", required=False)
 @click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True)
@@ -89,7 +65,8 @@ def policy_search(ctx: Context, query: str | None, top: int, as_json: bool,
     """Find the policies that answer a question (QUERY, or stdin with --jsonl)."""
     try:
         if jsonl:
-            if _search_lines(ctx, top):
+            if answer_lines(ctx, lambda session, text: [h.to_dict() for h in search_policies(
+                    session, ctx.settings, text, top=top)]):
                 sys.exit(1)
             return
         if not query or not query.strip():

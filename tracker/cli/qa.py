@@ -8,6 +8,7 @@ import sys
 import click
 
 from tracker.cli.app import Context, cli, pass_context
+from tracker.cli.questions import answer_lines
 from tracker.db import session_scope
 from tracker.index import SearchIndexError
 from tracker.qa import similar_questions, sync_qa
@@ -16,31 +17,6 @@ from tracker.qa import similar_questions, sync_qa
 @cli.group("qa")
 def qa_group() -> None:
     """The Q&A base (问答库): answered questions, deduplicated, found by question."""
-
-
-def _hits_json(ctx: Context, session, text: str, top: int) -> dict:
-    hits = similar_questions(session, ctx.settings, text, top=top)
-    return {"hits": [h.as_json() for h in hits]}
-
-
-def _similar_lines(ctx: Context, top: int) -> int:
-    """Answer one ``{"text": ...}`` per stdin line; return how many lines were bad."""
-    bad = 0
-    with session_scope(ctx.sessions) as session:
-        for line_no, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                text = json.loads(line).get("text")
-                if not isinstance(text, str):
-                    raise ValueError('no "text" string')
-            except (ValueError, AttributeError) as exc:
-                bad += 1
-                click.echo(f"line {line_no}: {exc}", err=True)
-                click.echo(json.dumps({"hits": []}))
-                continue
-            click.echo(json.dumps(_hits_json(ctx, session, text, top), ensure_ascii=False))
-    return bad
 
 
 @qa_group.command("similar")
@@ -53,7 +29,8 @@ def _similar_lines(ctx: Context, top: int) -> int:
 def qa_similar(ctx: Context, query: str | None, top: int, as_json: bool, jsonl: bool) -> None:
     """Find answered questions like QUERY (or each stdin line with --jsonl)."""
     if jsonl:
-        if _similar_lines(ctx, top):
+        if answer_lines(ctx, lambda session, text: [h.as_json() for h in similar_questions(
+                session, ctx.settings, text, top=top)]):
             sys.exit(1)
         return
     if not query or not query.strip():
