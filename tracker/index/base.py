@@ -322,7 +322,31 @@ def split_valid(docs: Iterable[MentionDoc]) -> tuple[list[MentionDoc], list[Item
     return list(valid.values()), errors
 
 
-class MentionIndex(ABC):
+class IndexLifecycle(ABC):
+    """What every index (mentions, passages) offers beside its own reads and writes."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    def refresh(self) -> None:
+        """Make every write visible to search (a no-op where writes are visible at once)."""
+        return None
+
+    def ping(self) -> bool:
+        """True when the index answers."""
+        try:
+            self.count()
+        except IndexUnavailable:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Release connections."""
+        return None
+
+
+class MentionIndex(IndexLifecycle):
     """What every mention index offers; see the module docstring for the shared rules."""
 
     backend: str = "abstract"
@@ -366,19 +390,3 @@ class MentionIndex(ABC):
     @abstractmethod
     def drop(self) -> None:
         """Delete the whole index (it is rebuilt from SQL by a reindex)."""
-
-    def refresh(self) -> None:
-        """Make every write visible to search (a no-op where writes are visible at once)."""
-        return None
-
-    def ping(self) -> bool:
-        """True when the index answers."""
-        try:
-            self.count()
-        except IndexUnavailable:
-            return False
-        return True
-
-    def close(self) -> None:
-        """Release connections."""
-        return None

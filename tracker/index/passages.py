@@ -14,7 +14,7 @@ bigrams (``*_b``) are indexed too: on that data they beat words and single chara
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -22,7 +22,7 @@ from typing import Any
 
 from analysis.govterms import expansions
 from analysis.text import is_wordlike, segment
-from tracker.index.base import BulkResult, IndexUnavailable, ItemError
+from tracker.index.base import BulkResult, IndexLifecycle, ItemError
 from tracker.index.text import SEPARATOR, normalize, token_string
 
 COLLECTIONS = ("policy", "qa")
@@ -253,7 +253,7 @@ def split_passages(docs: Iterable[PassageDoc],
     return list(valid.values()), errors
 
 
-class PassageIndex(ABC):
+class PassageIndex(IndexLifecycle):
     """What every passage index offers (one collection per object)."""
 
     backend: str = "abstract"
@@ -287,19 +287,3 @@ class PassageIndex(ABC):
     @abstractmethod
     def drop(self) -> None:
         """Delete the whole index (rebuilt from SQL)."""
-
-    def refresh(self) -> None:
-        """Make every write visible to search (a no-op where writes are visible at once)."""
-        return None
-
-    def ping(self) -> bool:
-        """True when the index answers."""
-        try:
-            self.count()
-        except IndexUnavailable:
-            return False
-        return True
-
-    def close(self) -> None:
-        """Release connections."""
-        return None
