@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 # Field names a source's configuration may fill, by how the pipeline treats them.
 HTML_FIELDS = ("title", "text", "author", "category", "status", "reply_text",
-               "reply_department")
-TIME_FIELDS = ("published", "replied")
+               "reply_department", "number", "issuer", "topic")
+TIME_FIELDS = ("published", "replied", "written")
 COUNT_FIELDS = ("likes", "dislikes", "comments", "reposts")
 ALL_FIELDS = HTML_FIELDS + TIME_FIELDS + COUNT_FIELDS
 # What each kind of source must provide for an item to be stored.
@@ -20,6 +20,7 @@ REQUIRED = {
     "news": ("title", "text"),
     "rss": ("title",),
     "forum": ("text",),
+    "policy": ("title", "text"),
 }
 
 

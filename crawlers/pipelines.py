@@ -27,6 +27,7 @@ from tracker.collection.textclean import canonical_url, html_to_line, html_to_te
 from tracker.collection.timeparse import ParsedTime, TimeParseError, parse_http_date, parse_time
 from tracker.db import engine_from_settings, session_factory
 from tracker.models import Source
+from tracker.qa import PolicyError, row_values, store_crawled
 from tracker.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -84,12 +85,36 @@ def to_collected(raw: RawItem, config: dict[str, Any]) -> CollectedItem:
     return item
 
 
+#: The fields of a policy column's item, as policy rows name them (tracker.qa.policy_rows).
+POLICY_FIELDS = {"title": "title", "text": "text", "number": "number", "issuer": "issuer",
+                 "topic": "topic", "published": "date", "written": "written"}
+
+
+def to_policy_row(raw: RawItem) -> dict[str, Any]:
+    """Clean a raw item of a 政策文件 column into a policy row: the id is the source's name
+    and the item's id (two sites' numbers never clash), dates as the page shows them."""
+    row: dict[str, Any] = {"id": f"{raw.source}/{raw.external_id.strip()}",
+                           "url": canonical_url(raw.url)}
+    for name, key in POLICY_FIELDS.items():
+        value = (html_to_text if name == "text" else html_to_line)(raw.fields.get(name))
+        if value:
+            row[key] = value
+    for name in REQUIRED["policy"]:
+        if not row.get(name):
+            raise Rejected(f"missing {name}")
+    try:
+        row_values(row)  # the checks of a file import: dates, lengths
+    except PolicyError as exc:
+        raise Rejected(str(exc)) from None
+    return row
+
+
 class IngestPipeline:
     """Stores items of one crawl and records its crawl run."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.buffer: list[CollectedItem] = []
+        self.buffer: list[CollectedItem | dict[str, Any]] = []  # policy rows for kind policy
         self.last_flush = time.monotonic()
         self.errors = 0
         self.samples: list[dict[str, str]] = []
@@ -110,7 +135,8 @@ class IngestPipeline:
         """Open the session and record the start of the run."""
         spider = self.crawler.spider
         self.plan = spider.plan
-        self.engine = engine_from_settings(load_settings())
+        self.settings = load_settings()
+        self.engine = engine_from_settings(self.settings)
         self.session = session_factory(self.engine)()
         run = crawlruns.start_run(self.session, self.plan.source_id)
         self.run_id = run.id
@@ -120,7 +146,8 @@ class IngestPipeline:
     def process_item(self, item: RawItem) -> RawItem:
         """Clean the item and queue it; store the queue when it is full or old."""
         try:
-            collected = to_collected(item, self.plan.config)
+            collected = (to_policy_row(item) if item.kind == "policy"
+                         else to_collected(item, self.plan.config))
         except Rejected as exc:
             self.on_page_error("rejected", item.url, str(exc))
             raise DropItem(f"[{self.plan.name}] {item.url}: {exc}") from None
@@ -151,7 +178,9 @@ class IngestPipeline:
                 except SQLAlchemyError as exc:
                     self.session.rollback()
                     self.lost += 1
-                    self.on_page_error("store", item.url or item.external_id, str(exc)[:200])
+                    where = (item["url"] if isinstance(item, dict)
+                             else item.url or item.external_id)
+                    self.on_page_error("store", where, str(exc)[:200])
 
     def _retrying(self, work, seconds: float) -> Any:
         """Run ``work`` in a transaction; while the database is unreachable or busy
@@ -169,14 +198,23 @@ class IngestPipeline:
                 time.sleep(delay)
                 delay = min(delay * 2, 4.0)
 
-    def _store(self, batch: list[CollectedItem]) -> None:
+    def _store(self, batch: list[CollectedItem | dict[str, Any]]) -> None:
         # Write before reading: on SQLite a transaction that has read cannot start writing
         # once another crawl has committed ("database is locked"); one that writes first
         # waits its turn for the lock instead.
         crawlruns.beat(self.session, self.run_id)
-        ingestor = Ingestor(self.session, self.source)
-        ingestor.ingest_many(batch)
-        crawlruns.add_counts(self.session, self.run_id, ingestor.counts)
+        if self.plan.kind == "policy":  # a 政策文件 column fills the policy library
+            try:
+                counts = store_crawled(self.session, self.settings, batch)
+            except PolicyError as exc:  # the index refused: SQL keeps them (policy reindex)
+                logger.error("[%s] %s", self.plan.name, exc)
+                self.on_page_error("index", self.plan.name, str(exc)[:200])
+                counts = {}
+        else:
+            ingestor = Ingestor(self.session, self.source)
+            ingestor.ingest_many(batch)
+            counts = ingestor.counts
+        crawlruns.add_counts(self.session, self.run_id, counts)
         self.session.commit()
         self.session.expunge_all()  # keeps memory flat; the (loaded) source stays usable
 

@@ -25,11 +25,12 @@ from scrapy.settings import Settings
 
 from crawlers.extract import as_spec, select, text_of, with_encoding
 from crawlers.items import HTML_FIELDS, TIME_FIELDS, RawItem
-from crawlers.pipelines import to_collected
+from crawlers.pipelines import POLICY_FIELDS, to_collected, to_policy_row
 from crawlers.spiders.base import ConfigSpider
 from crawlers.spiders.board import BoardSpider
 from crawlers.spiders.forum import ForumSpider
 from crawlers.spiders.news import NewsSpider
+from crawlers.spiders.policy import PolicySpider
 from crawlers.spiders.rss import RssSpider
 from tracker.collection.crawlruns import CrawlPlan
 from tracker.collection.ingest import Rejected
@@ -37,7 +38,8 @@ from tracker.collection.textclean import html_to_line, html_to_text, parse_count
 from tracker.collection.timeparse import TimeParseError, parse_time
 
 SPIDERS: dict[str, type[ConfigSpider]] = {
-    spider.kind: spider for spider in (BoardSpider, NewsSpider, RssSpider, ForumSpider)}
+    spider.kind: spider for spider in (BoardSpider, NewsSpider, RssSpider, ForumSpider,
+                                       PolicySpider)}
 #: Fields whose text keeps its paragraphs; the other HTML fields are one line.
 MULTILINE = ("text", "reply_text")
 
@@ -116,6 +118,10 @@ def _when(value: datetime | None) -> str | None:
 def stored_fields(raw: RawItem, config: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """The item's fields as the pipeline would store them, and why it would not (or None)."""
     try:
+        if raw.kind == "policy":
+            row = to_policy_row(raw)
+            return {name: row.get(key) for name, key in POLICY_FIELDS.items()
+                    if name in raw.fields or row.get(key)}, None
         item = to_collected(raw, config)
     except Rejected as exc:
         return lenient_fields(raw, config), str(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -161,21 +162,25 @@ def seed_demo_publication(session: Session) -> int:
     return published
 
 
-#: The policy documents the demo loads into 政策文件库 (real files from ../shared/data).
-DEMO_POLICY_FILES = ("govcn_state_council_2019/documents.jsonl", "policies_hebei/documents.jsonl")
+#: The policy documents the demo loads into 政策文件库 from a file (real, from ../shared/data);
+#: the State Council's documents of 2019 arrive by crawling the demo web's 政策文件 column
+#: (source ``demo_policy``), as a real office's site column would.
+DEMO_POLICY_FILES = ("policies_hebei/documents.jsonl",)
 
 
 def seed_demo_policies(session: Session, settings, data_dir) -> int:
     """Import the real policy documents once, so replies can cite and bundle them; returns
-    how many were imported (nothing when the library already has documents)."""
+    how many were imported (nothing when a file's first document is already there)."""
     from tracker.models import Policy
     from tracker.qa import import_policies
 
-    if session.scalar(select(func.count()).select_from(Policy)):
-        return 0
     imported = 0
     for name in DEMO_POLICY_FILES:
         path = data_dir / name
-        if path.exists():  # a checkout without the shared data still starts
+        if not path.exists():  # a checkout without the shared data still starts
+            continue
+        with path.open(encoding="utf-8") as handle:
+            first = json.loads(handle.readline())["id"]
+        if session.scalar(select(Policy.id).where(Policy.import_id == first)) is None:
             imported += import_policies(session, settings, path).imported
     return imported

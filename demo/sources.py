@@ -132,6 +132,19 @@ FORUM = {
     "politeness": DEMO_POLITENESS,
 }
 
+POLICY = {
+    "start_urls": ["/zhengce/list_1.html"],
+    "list": {"entries": "ul.policy-list > li", "link": "a::attr(href)",
+             "next": "div.pages a.next::attr(href)", "max_pages": 20},
+    "id_from_url": r"content_(\d+)\.htm$",
+    "fields": {
+        "title": "td.title", "text": "#UCAP-CONTENT", "number": "td.number",
+        "issuer": "td.issuer", "topic": "td.topic", "written": "td.written",
+        "published": "td.pubdate",
+    },
+    "politeness": DEMO_POLITENESS,
+}
+
 # name → (title, kind, config)
 DEMO_SOURCES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "demo_board_a": ("A市市长信箱（演示）", "board", BOARD_A),
@@ -140,6 +153,7 @@ DEMO_SOURCES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "demo_rss_xmwb": ("新民晚报 RSS（演示）", "rss", RSS_XMWB),
     "demo_atom_xwlb": ("新闻联播 Atom（演示）", "rss", ATOM_XWLB),
     "demo_forum": ("演示论坛", "forum", FORUM),
+    "demo_policy": ("演示政府网·国务院文件", "policy", POLICY),
 }
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,6 +50,7 @@ FJ4 = "tipdm2020c_fj4_replies/fujian4_messages_replies_even_ids.csv"
 CCTV = ("cctv_xwlb_2026/cctv_xwlb_2026_part01.csv", "cctv_xwlb_2026/cctv_xwlb_2026_part02.csv")
 XINMIN = "xinmin_2022/xinmin_2022.csv"
 WEIBO_TOPICS = "weibo2018/weibo2018_topics.csv"
+POLICIES = "govcn_state_council_2019/documents.jsonl"
 # Weibo ids carry their posting time: (mid >> 22) + this offset is the Unix time.
 WEIBO_EPOCH_OFFSET = 515483463
 _UNIT = re.compile(
@@ -219,6 +221,23 @@ class DemoData:
 
     def _path(self, rel: str) -> Path:
         return self.data_dir / rel
+
+    @cached_property
+    def policies(self) -> list[dict]:
+        """The 政策文件 column: State Council documents of 2019 with their metadata, newest
+        first. Policies are dated documents, not news: they keep their own dates in every mode
+        (none when the shared data is absent)."""
+        path = self._path(POLICIES)
+        if not path.exists():
+            return []
+        with path.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        return sorted(rows, key=lambda r: (r.get("publish_date") or "", r["id"]), reverse=True)
+
+    def policy(self, number: str) -> dict | None:
+        """One policy by the number in its address (content_<number>.htm)."""
+        return next((r for r in self.policies if r["id"].removeprefix("govcn-") == number),
+                    None)
 
     @cached_property
     def _fj4(self) -> list[Message]:

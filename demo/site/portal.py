@@ -1,4 +1,5 @@
-"""The demo news portal, its RSS and Atom feeds, and a Discuz-style forum."""
+"""The demo news portal, its RSS and Atom feeds, a Discuz-style forum, and a government
+site's 政策文件 column (laid out like www.gov.cn's: a list, and a metadata table over the text)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,49 @@ def news_article(article: Article) -> Page:
             f'<span class="comment-count">评论(<b>{article.comments}</b>)</span></div>'
             f'<div class="article-content" id="content">{paragraphs(article.body)}</div>')
     return Page(document(f"{article.title} - 演示新闻网", body))
+
+
+POLICY_PAGE_SIZE = 20
+
+
+def policy_path(policy: dict) -> str:
+    """Where a policy lives (www.gov.cn's own address scheme)."""
+    day = (policy.get("publish_date") or "2019-01-01")[:10]
+    return (f"/zhengce/content/{day[:7]}/{day[8:10]}/"
+            f"content_{policy['id'].removeprefix('govcn-')}.htm")
+
+
+def policy_list(policies: list[dict], page: int) -> Page:
+    """A page of the 政策文件 column."""
+    pages = _pages(len(policies), POLICY_PAGE_SIZE)
+    if page < 1 or page > pages:
+        return not_found(f"/zhengce/list_{page}.html")
+    rows = [f'<li><a href="{policy_path(p)}">{esc(p["title"])}</a>'
+            f'<span class="date">{esc(p.get("publish_date") or "")}</span></li>'
+            for p in policies[(page - 1) * POLICY_PAGE_SIZE: page * POLICY_PAGE_SIZE]]
+    body = (f'<div class="nav">演示政府网 › 政策 › 国务院文件</div><ul class="policy-list">'
+            f'{"".join(rows)}</ul>{pager(pages, page, lambda n: f"/zhengce/list_{n}.html")}')
+    return Page(document("国务院文件 - 演示政府网", body))
+
+
+def _cn_date(value: str | None) -> str:
+    return f"{value[:4]}年{value[5:7]}月{value[8:10]}日" if value and len(value) >= 10 else ""
+
+
+def policy_page(policy: dict) -> Page:
+    """One policy: the metadata table (索引号, 主题分类, 发文机关, 成文日期, 标题, 发文字号,
+    发布日期) over the full text."""
+    meta = (f'<table class="bd1"><tr><td>索引号：</td><td>{esc(policy.get("index_number") or "")}'
+            f'</td><td>主题分类：</td><td class="topic">{esc(policy.get("topic_category") or "")}'
+            f'</td></tr><tr><td>发文机关：</td><td class="issuer">'
+            f'{esc(policy.get("issuing_body") or "")}</td><td>成文日期：</td><td class="written">'
+            f'{_cn_date(policy.get("written_date"))}</td></tr><tr><td>标题：</td>'
+            f'<td class="title" colspan="3">{esc(policy["title"])}</td></tr><tr><td>发文字号：'
+            f'</td><td class="number">{esc(policy.get("doc_number") or "")}</td><td>发布日期：'
+            f'</td><td class="pubdate">{_cn_date(policy.get("publish_date"))}</td></tr></table>')
+    body = (f'<div class="nav">演示政府网 › 政策 › 国务院文件</div>{meta}'
+            f'<div class="pages_content" id="UCAP-CONTENT">{paragraphs(policy["content"])}</div>')
+    return Page(document(f"{policy['title']} - 演示政府网", body))
 
 
 def huge_page() -> Page:

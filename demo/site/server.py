@@ -69,6 +69,9 @@ class DemoWeb:
             (re.compile(r"/forum/forum-(\d+)-(\d+)\.html"), FORUM_CLOCK, self._forum_list),
             (re.compile(r"/forum/thread-(\d+)-1-1\.html"), FORUM_CLOCK, self._thread),
             (re.compile(r"/forum/member/(\d+)"), FORUM_CLOCK, self._member),
+            (re.compile(r"/zhengce/list_(\d+)\.html"), NEWS_CLOCK, self._policy_list),
+            (re.compile(r"/zhengce/content/\d{4}-\d{2}/\d{2}/content_(\d+)\.htm"), NEWS_CLOCK,
+             self._policy),
         ]
 
     def warm(self) -> None:
@@ -134,7 +137,8 @@ class DemoWeb:
                  '<a href="/wz/lyb/index.html">问政西地省 · B市网络问政平台</a>',
                  '<a href="/news/xwlb/list_1.shtml">新闻联播</a>',
                  '<a href="/news/xmwb/list_1.shtml">新民晚报</a>',
-                 '<a href="/feeds/xmwb.xml">RSS</a>', '<a href="/feeds/xwlb.atom">Atom</a>']
+                 '<a href="/feeds/xmwb.xml">RSS</a>', '<a href="/feeds/xwlb.atom">Atom</a>',
+                 '<a href="/zhengce/list_1.html">政策文件</a>']
         links += [f'<a href="/forum/forum-{fid}-1.html">论坛·{esc(name)}</a>'
                   for fid, name in self.data.forum_names.items()]
         body = "<h1>yuqing 演示网站</h1><ul>" + "".join(f"<li>{x}</li>" for x in links) + "</ul>"
@@ -196,6 +200,13 @@ class DemoWeb:
         if article is not None and article.published <= now:
             return portal.news_article(article)
         return not_found(article_id)
+
+    def _policy_list(self, _now, _query, _host, page) -> Page:
+        return portal.policy_list(self.data.policies, _int(page, 1))
+
+    def _policy(self, _now, _query, _host, number) -> Page:
+        policy = self.data.policy(number)
+        return portal.policy_page(policy) if policy is not None else not_found(number)
 
     def _rss(self, now, _query, host) -> Page:
         shown = [a for a in self.data.articles["xmwb"] if a.published <= now]

@@ -39,6 +39,7 @@ class CrawlDB:
     def env(self) -> dict[str, str]:
         """The environment of a crawl child writing to this database."""
         return os.environ | {"YUQING_DATABASE_URL": self.url, "YUQING_ENV": "test",
+                             "YUQING_DATA_DIR": str(self.logs.parent / "data"),
                              "SCRAPY_SETTINGS_MODULE": "crawlers.settings"}
 
 

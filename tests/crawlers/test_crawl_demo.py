@@ -6,8 +6,9 @@ checked field by field; the last test crawls again, moves the web's clock and cr
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from demo.site.server import SHOWCASE
 from tests.conftest import SHARED_DATA
 from tests.crawlers.conftest import (
     SITE_LIMIT,
+    crawl,
     crawl_all,
     drop_crawl_db,
     make_crawl_db,
@@ -27,7 +29,9 @@ from tests.crawlers.conftest import (
 )
 from tracker.collection.ingest import mention_uid
 from tracker.collection.textclean import normalize_text
-from tracker.models import AuditEvent, CrawlRun, Mention, MessageCase, Source
+from tracker.models import AuditEvent, CrawlRun, Mention, MessageCase, Policy, Source
+from tracker.qa import search_policies
+from tracker.settings import load_settings
 
 UTC = ZoneInfo("UTC")
 
@@ -192,6 +196,43 @@ def check_forum_times(session) -> set[str]:
     return forms
 
 
+def policy_runs(session) -> list[CrawlRun]:
+    """The crawl runs of the 政策文件 column, oldest first."""
+    return session.scalars(select(CrawlRun).join(Source).where(Source.name == "demo_policy")
+                           .order_by(CrawlRun.id)).all()
+
+
+def test_a_policy_column_fills_the_policy_library_not_the_mentions(crawled):
+    site, db = crawled
+    path = SHARED_DATA / "govcn_state_council_2019" / "documents.jsonl"
+    rows = {r["id"].removeprefix("govcn-"): r for r in map(json.loads, path.open())}
+    with db.session() as session:
+        stored = {p.import_id: p for p in session.scalars(select(Policy))}
+        assert set(stored) == {f"demo_policy/{n}" for n in rows}  # every document, once
+        policy = stored["demo_policy/5365945"]
+        assert policy.title == "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见"
+        assert (policy.number, policy.issuer) == ("国发〔2019〕5号", "国务院")
+        assert policy.topic == "市场监管、安全生产监管\\工商"
+        assert (policy.written_on, policy.published_on) == (date(2019, 1, 27), date(2019, 2, 15))
+        assert policy.url == f"{site.url}/zhengce/content/2019-02/15/content_5365945.htm"
+        assert normalize_text(policy.text) == normalize_text(rows["5365945"]["content"])
+        source_id = session.scalar(select(Source.id).where(Source.name == "demo_policy"))
+        assert not session.scalar(select(func.count()).select_from(Mention)
+                                  .where(Mention.source_id == source_id))
+        [run] = policy_runs(session)
+        assert (run.status, run.items_new, run.errors) == ("ok", len(rows), 0)
+        # The crawl wrote the question-search index too: a colloquial question finds it.
+        settings = load_settings({"YUQING_DATABASE_URL": db.url,
+                                  "YUQING_DATA_DIR": str(db.logs.parent / "data")})
+        hits = search_policies(session, settings, "双随机一公开的联合监管怎么推行？")
+        assert hits[0].id == "demo_policy/5365945"
+    crawl(db, "demo_policy")  # the column again, unchanged: nothing written, nothing doubled
+    with db.session() as session:
+        again = policy_runs(session)[-1]
+        assert (again.items_new, again.items_updated, again.items_unchanged) == (0, 0, len(rows))
+        assert session.scalar(select(func.count()).select_from(Policy)) == len(rows)
+
+
 def test_broken_pages_are_counted_per_source_and_the_crawl_goes_on(crawled):
     _site, db = crawled
     with db.session() as session:
@@ -216,7 +257,7 @@ def counts(db) -> dict[str, int]:
     """Rows of every collection table."""
     with db.session() as session:
         return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
-                for model in (Mention, MessageCase, AuditEvent)}
+                for model in (Mention, MessageCase, AuditEvent, Policy)}
 
 
 def test_recrawl_adds_nothing_then_replies_are_recorded_and_broken_pages_lose_nothing(crawled):

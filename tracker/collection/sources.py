@@ -27,14 +27,16 @@ from tracker.models import CrawlRun, Source, SourceHealth, audit
 from tracker.models.sources import SourceKind
 from tracker.ops import child_env
 
-KIND_LABELS = {"board": "留言板", "news": "新闻网站", "rss": "订阅源", "forum": "论坛"}
+KIND_LABELS = {"board": "留言板", "news": "新闻网站", "rss": "订阅源", "forum": "论坛",
+               "policy": "政策文件栏目"}
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 #: Field names the spiders fill (crawlers/items.py ALL_FIELDS) plus the item's own id and link.
 FIELDS = ("title", "text", "author", "category", "status", "reply_text", "reply_department",
-          "published", "replied", "likes", "dislikes", "comments", "reposts", "id", "link")
+          "published", "replied", "likes", "dislikes", "comments", "reposts", "id", "link",
+          "number", "issuer", "topic", "written")
 #: What each kind must extract for an item to be stored (crawlers/items.py REQUIRED).
 REQUIRED = {"board": ("title", "text", "published"), "news": ("title", "text"),
-            "rss": ("title",), "forum": ("text",)}
+            "rss": ("title",), "forum": ("text",), "policy": ("title", "text")}
 POLITENESS = ("delay", "concurrency", "autothrottle", "retries", "backoff", "timeout",
               "max_bytes", "robots", "user_agent", "max_redirects")
 TOP_KEYS = ("start_urls", "list", "inline", "feed", "detail", "id_from_url", "fields",
@@ -248,7 +250,8 @@ FIELD_LABELS = {"title": "标题", "text": "正文", "author": "作者", "catego
                 "status": "办理状态", "published": "发布时间", "replied": "答复时间",
                 "reply_text": "答复内容", "reply_department": "答复单位", "likes": "点赞数",
                 "dislikes": "反对数", "comments": "评论数", "reposts": "转发数", "id": "编号",
-                "link": "原文链接"}
+                "link": "原文链接", "number": "发文字号", "issuer": "发文机关", "topic": "主题分类",
+                "written": "成文日期"}
 
 
 def parse_config(text: str) -> dict[str, Any]:

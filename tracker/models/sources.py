@@ -19,6 +19,7 @@ class SourceKind(enum.StrEnum):
     RSS = "rss"
     FORUM = "forum"
     BOARD = "board"
+    POLICY = "policy"  # a government site's 政策文件 column: stored as policies, not mentions
 
 
 class Source(Base):

@@ -1,7 +1,8 @@
 """The policy Q&A base (政策咨询智能问答库): policy documents and search by question.
 
 - :func:`import_policies` (CSV/JSONL files), :func:`import_rows`, :func:`save_policy`
-  (add/edit from a form), :func:`reindex_policies` (rebuild the index from SQL)
+  (add/edit from a form), :func:`reindex_policies` (rebuild the index from SQL),
+  :func:`store_crawled` (what a crawl of a 政策文件 column found), :func:`row_values` (check a row)
 - :func:`search_policies` (a question → :class:`PolicyHit` list, best first)
 - :func:`list_policies`, :func:`get_policy`, :func:`validity_label` (pages)
 - the Q&A base: :func:`sync_qa` (answered board messages in, deduplicated; the qa index),
@@ -33,9 +34,10 @@ from tracker.qa.policies import (
     reindex_policies,
     save_policy,
     search_policies,
+    store_crawled,
     validity_label,
 )
-from tracker.qa.policy_rows import FIELD_NAMES, PolicyError, read_rows
+from tracker.qa.policy_rows import FIELD_NAMES, PolicyError, read_rows, row_values
 from tracker.qa.qa_index import QaSyncReport, index_qa, sync_qa, sync_qa_safely
 from tracker.qa.replies import attach_policies, entry_bundles, reply_policies
 from tracker.qa.similar import QaHit, similar_questions
@@ -71,11 +73,13 @@ __all__ = [
     "reindex_policies",
     "reply_policies",
     "resolve_citations",
+    "row_values",
     "retire",
     "save_faq",
     "save_policy",
     "search_policies",
     "similar_questions",
+    "store_crawled",
     "sync_answered",
     "sync_qa",
     "sync_qa_safely",

@@ -123,6 +123,36 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Policy]:
     return out
 
 
+def _upsert(session: Session, settings: Settings,
+            parsed: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, int]:
+    """Write checked rows (repeated ids update) and index what changed; return the
+    new/updated/unchanged counts (an unchanged row is neither written nor re-indexed)."""
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    existing = _existing(session, list(dict.fromkeys(v["import_id"] for v, _ in parsed)))
+    touched: dict[str, Policy] = {}
+    for values, extra in parsed:
+        policy = existing.get(values["import_id"])
+        if policy is None:
+            values.setdefault("title", derive_title(values["text"]))
+            policy = Policy(attachments=[], extra={}, validity=Validity.VALID.value)
+            session.add(policy)
+            existing[values["import_id"]] = policy
+            counts["new"] += 1
+        elif (policy.import_id not in touched
+              and all(getattr(policy, k) == v for k, v in values.items())
+              and all((policy.extra or {}).get(k) == v for k, v in extra.items())):
+            counts["unchanged"] += 1
+            continue
+        else:
+            counts["updated"] += 1
+        _apply(policy, values, extra)
+        touched[policy.import_id] = policy
+    session.flush()
+    if touched:
+        index_policies(settings, touched.values())
+    return counts
+
+
 def import_rows(session: Session, settings: Settings,
                 rows: Iterable[tuple[int, Mapping[str, Any] | str]]) -> ImportReport:
     """Import parsed rows ((line, row) or (line, error)); repeated ids update."""
@@ -136,24 +166,17 @@ def import_rows(session: Session, settings: Settings,
         except PolicyError as exc:
             report.rejected += 1
             report.errors.append(f"第 {line} 行: {exc}")
-    existing = _existing(session, list(dict.fromkeys(v["import_id"] for v, _ in parsed)))
-    touched: dict[str, Policy] = {}
-    for values, extra in parsed:
-        policy = existing.get(values["import_id"])
-        if policy is None:
-            values.setdefault("title", derive_title(values["text"]))
-            policy = Policy(attachments=[], extra={}, validity=Validity.VALID.value)
-            session.add(policy)
-            existing[values["import_id"]] = policy
-            report.imported += 1
-        else:
-            report.updated += 1
-        _apply(policy, values, extra)
-        touched[policy.import_id] = policy
-    session.flush()
-    if touched:
-        index_policies(settings, touched.values())
+    counts = _upsert(session, settings, parsed)
+    report.imported, report.updated = counts["new"], counts["updated"] + counts["unchanged"]
     return report
+
+
+def store_crawled(session: Session, settings: Settings,
+                  rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Store the policies a crawl of a 政策文件 column found (rows checked by the crawler with
+    :func:`tracker.qa.policy_rows.row_values`); return new/updated/unchanged counts. A page
+    crawled again unchanged writes nothing."""
+    return _upsert(session, settings, [row_values(row) for row in rows])
 
 
 def import_policies(session: Session, settings: Settings, path: str | Path) -> ImportReport:
