@@ -60,7 +60,9 @@ CONFIG_HELP = (
     ("fields", "各字段所在位置：`title` 标题、`text` 正文、`author` 作者、`published` 发布时间、"
                "`status` 办理状态、`category` 类别、`reply_text` 答复内容、"
                "`reply_department` 答复单位、`replied` 答复时间、`likes` 点赞、`dislikes` 反对、"
-               "`comments` 评论、`reposts` 转发、`id` 编号、`link` 原文链接。"),
+               "`comments` 评论、`reposts` 转发、`id` 编号、`link` 原文链接；政策文件栏目另有 "
+               "`number` 发文字号、`issuer` 发文机关、`topic` 主题分类、`written` 成文日期"
+               "（`published` 为发布日期）。"),
     ("css / xpath / regex", "字段可直接写选择器，也可写成对象：`css` 或 `xpath` 选择，`regex` "
                             "再截取，`all` 合并所有匹配，`markup` 表示内容本身是网页代码。"),
     ("encoding", "网页不是标准编码时所用的字符编码，如 `gbk`；以实际内容为准，不看服务器声明。"),
