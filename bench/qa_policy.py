@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -25,7 +26,7 @@ import numpy as np
 
 from bench._common import DATA_DIR, is_held_out
 from tracker.index.embedded.passages import EmbeddedPassageIndex
-from tracker.index.passages import DEFAULT_SCORING, FIELDS, PassageDoc, Scoring
+from tracker.index.passages import DEFAULT_SCORING, FIELDS, PassageDoc, Scoring, bigram_tokens
 from tracker.qa.policy_rows import derive_title
 
 NCP = DATA_DIR / "ncp_policy_qa"
@@ -140,6 +141,68 @@ ATTEMPTS: list[tuple[str, Scoring]] = [
 ]
 
 
+def _bm25(texts: list[str], k1: float = 1.2, b: float = 0.75):
+    """A character-bigram BM25 over ``texts`` outside the index: (vectorizer, weights)."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=bigram_tokens)
+    counts = vectorizer.fit_transform(texts).tocoo()
+    df = np.bincount(counts.col, minlength=counts.shape[1])
+    idf = np.log(1 + (counts.shape[0] - df + 0.5) / (df + 0.5))
+    length = np.bincount(counts.row, weights=counts.data, minlength=counts.shape[0])
+    tf = counts.data * (k1 + 1) / (counts.data + k1 * (1 - b + b * length[counts.row]
+                                                        / length.mean()))
+    return vectorizer, sparse.csr_matrix((tf * idf[counts.col], (counts.row, counts.col)),
+                                         shape=counts.shape)
+
+
+def _windows(text: str, size: int = 300, step: int = 150) -> list[str]:
+    """Overlapping windows of about ``size`` characters, cut at sentence ends."""
+    out, current = [], ""
+    for sentence in re.split(r"(?<=[。；！？\n])", text):
+        current += sentence
+        if len(current) >= size:
+            out.append(current)
+            current = current[step:]
+    if current.strip() and (not out or len(current) > 20):
+        out.append(current)
+    return out or [text]
+
+
+def passage_attempt(texts: list[str], tune: Split, held: Split) -> None:
+    """Passage-level scoring, tried outside the index and not shipped: each document's best
+    300-character window (BM25 over bigrams) next to the whole document's score, the two
+    weighted by a logistic regression fitted on the tuning questions' top-30 candidates."""
+    from sklearn.linear_model import LogisticRegression
+
+    owner = np.array([i for i, t in enumerate(texts) for _ in _windows(t)])
+    whole, windows = _bm25(texts), _bm25([w for t in texts for w in _windows(t)])
+    starts = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(texts)))[:-1]]
+
+    def features(split: Split) -> np.ndarray:
+        out = []
+        for vectorizer, weights in (whole, windows):
+            query = vectorizer.transform(split.questions)
+            query.data[:] = 1
+            out.append((query @ weights.T).toarray())
+        out[1] = np.maximum.reduceat(out[1], starts, axis=1)
+        return np.stack([f / np.maximum(f.max(1, keepdims=True), 1e-9) for f in out], -1)
+
+    tuned, kept = features(tune), features(held)
+    X, y = [], []
+    for q, gold in enumerate(tune.golds):
+        for d in {*np.argsort(-tuned[q, :, 0])[:30], gold}:
+            X.append(tuned[q, d])
+            y.append(int(d == gold))
+    weights = LogisticRegression(C=0.1).fit(np.array(X), np.array(y)).coef_.ravel()
+    for name, w in (("bigram BM25, whole documents (outside the index)", (1.0, 0.0)),
+                    ("best 300-character window only", (0.0, 1.0)),
+                    ("whole + best window, weights fitted on tune", weights)):
+        _row(name, rates(tuned @ np.asarray(w), tune.golds),
+             rates(kept @ np.asarray(w), held.golds))
+
+
 def _row(name: str, tune: tuple[float, float], held: tuple[float, float]) -> None:
     print(f"  {name:<44} {tune[0]:>7.3f} {tune[1]:>7.3f}   {held[0]:>7.3f} {held[1]:>7.3f}")
 
@@ -169,6 +232,7 @@ def ncp_bench(folder: Path) -> dict[str, object]:
              tfidf(texts, tune, ngrams), tfidf(texts, held, ngrams))
     for name, scoring in ATTEMPTS:
         _row(name, evaluate(tune, scoring), evaluate(held, scoring))
+    passage_attempt(texts, tune, held)
     chosen = {}
     for expand in (False, True):
         scoring, got = grid_best(tune, expand)

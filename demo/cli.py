@@ -20,6 +20,7 @@ from demo.seed import (
     demo_summary,
     describe_accounts,
     ensure_demo_accounts,
+    seed_demo_cases,
     seed_demo_departments,
     seed_demo_policies,
     seed_demo_publication,
@@ -123,6 +124,8 @@ def demo(ctx: Context, port: int, no_serve: bool, site_port: int,
                 sync_qa_safely(session, ctx.settings, since=None)
             with step("典型问答", enabled=show):
                 seed_demo_publication(session)  # the public site shows a month's batch
+            with step("亮点工程", enabled=show):  # the month's best cases, proposed
+                seed_demo_cases(session, ctx.settings.tz)
         with (session_scope(ctx.sessions) as session,  # events, hotness and alerts
               progress_bar("分析", enabled=show) as progress):
             analyze_demo(session, ctx.settings, progress=progress)

@@ -162,6 +162,26 @@ def seed_demo_publication(session: Session) -> int:
     return published
 
 
+def seed_demo_cases(session: Session, tz) -> int:
+    """Propose the 亮点工程 candidates of the last two answered months, as the monthly job
+    would have done (the demo starts mid-month); once: nothing when any proposal exists.
+    Returns how many entries were proposed. Writing a case up stays the staff's work."""
+    from tracker.cases import propose_month
+    from tracker.models import CaseProposal, LedgerEntry
+
+    if session.scalar(select(func.count()).select_from(CaseProposal)):
+        return 0
+    latest = session.scalar(select(func.max(LedgerEntry.replied_at)))
+    if latest is None:
+        return 0
+    local = latest.astimezone(tz)
+    year, month, proposed = local.year, local.month, 0
+    for _ in range(2):
+        proposed += len(propose_month(session, f"{year:04d}-{month:02d}", tz).proposals)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return proposed
+
+
 #: The policy documents the demo loads into 政策文件库 from a file (real, from ../shared/data);
 #: the State Council's documents of 2019 arrive by crawling the demo web's 政策文件 column
 #: (source ``demo_policy``), as a real office's site column would.

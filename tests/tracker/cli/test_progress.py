@@ -193,6 +193,7 @@ def test_progress_changes_nothing_in_the_analysis(shown, quiet):
 
 @pytest.mark.slow
 def test_demo_first_start_shows_each_source_then_each_step(tmp_path):
+    from demo.site.data import DEFAULT_DATA_DIR, DemoData
     from demo.sources import DEMO_SOURCES
     from tracker.ops.processes import free_port
 
@@ -203,7 +204,10 @@ def test_demo_first_start_shows_each_source_then_each_step(tmp_path):
     summary = json.loads(run.stdout.strip().splitlines()[-1])  # stdout: the summary alone
     lines = re.findall(r"采集 (demo_\w+): (\d+) 条，([\d.]+) 秒", run.stderr)
     assert sorted(name for name, _, _ in lines) == sorted(DEMO_SOURCES)
-    assert sum(int(items) for _, items, _ in lines) == summary["mentions"]  # a first crawl
+    found = {name: int(items) for name, items, _ in lines}
+    policies = found.pop("demo_policy")  # the 政策文件 column fills the policy library
+    assert sum(found.values()) == summary["mentions"]  # a first crawl
+    assert policies == len(DemoData(DEFAULT_DATA_DIR).policies)  # every document, once
     sources = len(DEMO_SOURCES)  # the crawl bar: sources done, time left, items so far
     assert re.search(rf"{sources}/{sources} \[\d\d:\d\d<\d\d:\d\d, .*已采集 \d+ 条\]",
                      run.stderr)
