@@ -17,6 +17,8 @@ from pathlib import Path
 from tracker.ops import processes as runner
 
 YUQING = str(Path(sys.executable).with_name("yuqing"))
+#: Sent with every request: Flask-Login binds a session to its client's address and agent.
+USER_AGENT = "yuqing-test-client"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -62,6 +64,7 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def request(self, url: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
         """GET (or POST ``data``) one URL on a fresh connection; (status, Location, body)."""
@@ -88,3 +91,7 @@ class Browser:
         status, location, _ = self.request(f"{post_to or base}/login", {
             "username": username, "password": password, "csrf_token": token})
         return status, location
+
+    def cookie_header(self) -> str:
+        """The cookies as one ``Cookie`` header (for a client of one's own)."""
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
