@@ -78,7 +78,13 @@ class Leadership:
             raise LeadershipLost("the scheduler leadership lock is no longer held")
 
     def release(self) -> None:
-        """Give the lock up (closing its connection for good, so no pooled copy keeps it)."""
+        """Give the lock up at once, then close its connection for good (so no pooled copy
+        keeps it; the server ends a closed session a moment later)."""
+        if self.held and self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            except Exception:  # a broken connection: the server frees the lock with it
+                log.debug("cannot unlock the scheduler leadership", exc_info=True)
         self._drop()
 
     def _connection(self) -> Connection:

@@ -263,14 +263,15 @@ def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -
                         "stop it first")
 
 
-def end_dead_leaders(sessions: sessionmaker[Session]) -> int:
+def end_dead_leaders(process: Process) -> int:
     """Once we hold the leadership lock, every other leader heartbeat still open is a dead
     process's (it lost the lock with its connection): mark it stopped."""
+    query = update(SchedulerBeat).where(SchedulerBeat.role == "leader",
+                                        SchedulerBeat.stopped_at.is_(None))
+    if process.beat_id is not None:
+        query = query.where(SchedulerBeat.id != process.beat_id)
     return in_transaction(lambda session: session.execute(
-        update(SchedulerBeat).where(SchedulerBeat.role == "leader",
-                                    SchedulerBeat.stopped_at.is_(None),
-                                    SchedulerBeat.pid != os.getpid())
-        .values(stopped_at=utcnow())).rowcount, sessions)
+        query.values(stopped_at=utcnow())).rowcount, process.sessions)
 
 
 def wait_for_leadership(process: Process, leadership: Leadership, stop: threading.Event,
@@ -309,7 +310,7 @@ def start(engine: Engine, settings: Settings, timing: Timing,
                           settings, timing)
         ensure_alone(process.sessions)
     else:
-        end_dead_leaders(process.sessions)
+        end_dead_leaders(process)
     interrupt_stale_runs(process.sessions)
     process.scheduler.start(paused=True)
     changes = process.sync()
@@ -337,6 +338,7 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
             if on_standby:
                 on_standby()
             if not wait_for_leadership(process, leadership, stop, standby_poll):
+                leadership.release()
                 return
         process.role = "leader"
         try:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.tracker.ops.test_scheduler_process import stop_scheduler, wait_for
@@ -27,6 +27,7 @@ from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
 from tracker.models import utcnow
 from tracker.models.ops import JobRun, SchedulerBeat
+from tracker.ops.leadership import Leadership, LeadershipLost
 from tracker.ops.status import scheduler_status
 
 YUQING = str(Path(sys.executable).with_name("yuqing"))
@@ -164,3 +165,49 @@ def test_second_scheduler_on_sqlite_is_still_refused(tmp_path):
         assert "Traceback" not in second.stderr
     finally:
         assert stop_scheduler(first) == 0
+
+
+def test_the_leadership_lock_is_held_by_one_and_lost_with_its_connection():
+    url = create_pg_database("yuqing_lock")
+    engine, other_db = make_engine(url), create_pg_database("yuqing_lock")
+    other_engine = make_engine(other_db)
+    first, second = Leadership(engine), Leadership(engine)
+    elsewhere = Leadership(other_engine)
+    try:
+        assert Leadership.supported(engine)
+        assert first.try_acquire() and first.try_acquire()
+        assert not second.try_acquire()
+        assert elsewhere.try_acquire()  # another database has its own leader
+        first.check()
+        with pytest.raises(LeadershipLost):
+            second.check()
+        first.release()
+        assert second.try_acquire()
+        assert not first.try_acquire()
+        # The leader's connection dies (as with a killed process): the lock goes with it,
+        # the old holder finds out, and a standby gets it.
+        with engine.connect() as conn:
+            killed = conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND granted AND database = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database())")).scalars().all()
+        assert killed == [True]
+        with pytest.raises(LeadershipLost):
+            second.check()
+        deadline = time.monotonic() + 10  # the server ends the killed session promptly
+        while not first.try_acquire() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first.check()
+    finally:
+        for lock in (first, second, elsewhere):
+            lock.release()
+        engine.dispose()
+        other_engine.dispose()
+        drop_pg_database(url)
+        drop_pg_database(other_db)
+
+
+def test_sqlite_has_no_leadership_lock(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'y.db'}")
+    assert not Leadership.supported(engine)
+    engine.dispose()
