@@ -93,6 +93,10 @@ def test_standby_takes_over_within_a_minute_and_no_job_runs_twice(pg_world):
             status = scheduler_status(session)
         assert status["running"] and status["pid"] == first.pid
         assert [s["pid"] for s in status["standbys"]] == [second.pid]
+        listing = subprocess.run([YUQING, "jobs"], env=env, cwd=folder, capture_output=True,
+                                 text=True, timeout=60)
+        assert f"scheduler: running (pid {first.pid}" in listing.stdout
+        assert f"standby: pid {second.pid}" in listing.stdout
         time.sleep(6)  # the standby runs nothing while the leader lives
         assert beats(sessions)[second.pid].role == "standby"
 
