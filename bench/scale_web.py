@@ -9,6 +9,17 @@ filters, counts, paging, template) for ``--seconds``, every request timed end to
 The load generator runs on the same machine (2 cores here), so the figures are what these
 cores give with client and servers sharing them, not what more hosts would give.
 
+Recorded 2026-12-06 on the project machine (2 CPUs shared with five other agents' work, load
+average 12-18 throughout), 20,000 entries, 8 clients x 15 s per row, two runs:
+  web processes  req/s  p50 ms  p95 ms      req/s  p50 ms  p95 ms
+              1   33.9   141.4   640.1       29.4   209.9   675.1
+              2   33.3   219.8   409.8       43.2   153.6   358.2
+              4   17.5   402.9   744.2       20.9   307.6   659.7
+  No request failed. Two processes give both cores to the app (one process is held to one
+  core by the GIL): p95 fell by a third to a half. Four processes on two cores only contend
+  (and the client threads compete for the same cores); on this loaded machine the figures
+  swing by a third between runs. More throughput needs more cores or hosts behind the proxy.
+
 Usage: .venv/bin/python bench/scale_web.py [--entries N] [--clients C] [--seconds S]
                                            [--processes 1 2 4]
 PostgreSQL: YUQING_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test)
@@ -89,7 +100,7 @@ def measure(url: str, folder: Path, processes: int, clients: int,
         if status != 302:
             raise RuntimeError(f"sign-in answered {status}")
         cookie = browser.cookie_header()
-        load(base, cookie, clients, 3)  # every worker opens its pool and fills its caches
+        load(base, cookie, clients, 5)  # every worker opens its pool and fills its caches
         started = time.monotonic()
         latencies, errors = load(base, cookie, clients, seconds)
         elapsed = time.monotonic() - started
