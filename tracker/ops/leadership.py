@@ -71,8 +71,9 @@ class Leadership:
                 {"key": LOCK_KEY}).scalar()
         except Exception as exc:
             self._drop()
-            raise LeadershipLost(f"the connection holding the scheduler leadership broke: "
-                                 f"{exc}") from exc
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise LeadershipLost(f"the connection holding the scheduler leadership broke "
+                                 f"({reason}); stopping, a standby takes over") from exc
         if not still:
             self._drop()
             raise LeadershipLost("the scheduler leadership lock is no longer held")

@@ -215,3 +215,30 @@ def test_sqlite_has_no_leadership_lock(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'y.db'}")
     assert not Leadership.supported(engine)
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_leader_that_loses_its_lock_connection_stops(pg_world):
+    env, sessions, folder = pg_world
+    leader = start(env, folder, "leader")
+    try:
+        wait_for("the leader's heartbeat", lambda: (b := beats(sessions).get(leader.pid))
+                 and b.role == "leader", 60, leader)
+        engine = sessions.kw["bind"]
+        with engine.connect() as conn:  # the lock's connection is cut (a network fault)
+            killed = conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND granted AND database = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database())")).scalars().all()
+        assert killed == [True]
+        code = leader.wait(60)
+    finally:
+        if leader.poll() is None:
+            leader.kill()
+            leader.wait()
+    output = leader.log_path.read_text()
+    assert code == 1, output[-2000:]
+    error = output.split("Error:")[-1]
+    assert "scheduler leadership broke" in error and "a standby takes over" in error
+    assert "SELECT" not in error and "Traceback" not in error
+    assert beats(sessions)[leader.pid].stopped_at is not None
