@@ -15,6 +15,7 @@ from tracker.cli.app import Context, cli, pass_context
 from tracker.collection import HealthPolicy
 from tracker.db import require_schema, session_scope
 from tracker.ops import (
+    LeadershipLost,
     Process,
     SchedulerBusy,
     Timing,
@@ -72,9 +73,13 @@ def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminde
                    f"jobs added {counts['added']}, replaced {counts['replaced']}, "
                    f"kept {counts['kept']}, removed {counts['removed']}", err=True)
 
+    def standby() -> None:
+        click.echo(f"scheduler standing by (pid {os.getpid()}): another scheduler leads; "
+                   "this one takes over when it stops", err=True)
+
     try:
-        serve(ctx.engine, ctx.settings, timing, stop, on_start=announce)
-    except SchedulerBusy as exc:
+        serve(ctx.engine, ctx.settings, timing, stop, on_start=announce, on_standby=standby)
+    except (SchedulerBusy, LeadershipLost) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("scheduler stopped", err=True)
 
@@ -100,6 +105,9 @@ def jobs_group(click_ctx: click.Context, as_json: bool) -> None:
         state = (f"running (pid {status['pid']}, heartbeat {_local(status['beat_at'], ctx)})"
                  if status["running"] else "not running")
         click.echo(f"scheduler: {state}")
+        for standby in status["standbys"]:
+            click.echo(f"standby: pid {standby['pid']} on {standby['host']}, "
+                       f"heartbeat {_local(standby['beat_at'], ctx)}")
         for info in infos:
             run = info.last_run
             last = f"{_local(run.started_at, ctx)} {run.status}" if run else "never"

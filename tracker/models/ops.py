@@ -76,6 +76,8 @@ class SchedulerBeat(Base):
     beat_at: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]
     reconcile: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    #: ``leader`` runs the jobs; ``standby`` waits for the leadership lock (PostgreSQL only).
+    role: Mapped[str] = mapped_column(String(16), default="leader", server_default="leader")
 
 
 class WebhookEndpoint(Base):

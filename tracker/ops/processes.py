@@ -66,9 +66,11 @@ def demo_site_command(port: int, *, epoch: int = 0, data_dir: Path | None = None
     return argv
 
 
-def web_command(host: str, port: int) -> list[str]:
-    """``python -m web --host H --port P``: the command line that serves the web app."""
-    return [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+def web_command(host: str, port: int, workers: int = 1) -> list[str]:
+    """``python -m web --host H --port P [--workers N]``: the command line that serves the
+    web app (with N > 1, N gunicorn worker processes behind the one address)."""
+    argv = [sys.executable, "-m", "web", "--host", host, "--port", str(port)]
+    return argv + ["--workers", str(workers)] if workers > 1 else argv
 
 
 def yuqing_command(*args: str) -> list[str]:

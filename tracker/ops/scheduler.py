@@ -8,6 +8,11 @@ so a restart never duplicates or reschedules anything. Every job runs with
 CLI talk to the running process through ``job_commands`` rows (pause, resume, run now),
 which the main loop applies; a heartbeat row says the process is alive (read back by
 :mod:`tracker.ops.status`).
+
+On PostgreSQL several scheduler processes may run (on different hosts): the one holding the
+leadership lock (:mod:`tracker.ops.leadership`) starts APScheduler on the shared job store;
+the others wait as standbys, beating as such, and the first to get the lock after the leader
+died takes over. On SQLite a second process is refused (:func:`ensure_alone`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from tracker.db import WriterBusy, session_factory, session_scope, sqlite_writer
 from tracker.models import utcnow
 from tracker.models.ops import JobCommand, JobRun, SchedulerBeat
 from tracker.ops.definitions import JobDef, Timing, job_definitions
+from tracker.ops.leadership import Leadership, LeadershipLost
 from tracker.ops.processes import pid_alive, stop_children
 from tracker.ops.runs import in_transaction
 from tracker.ops.status import (
@@ -203,6 +209,7 @@ class Process:
     settings: Settings
     timing: Timing
     beat_id: int | None = None
+    role: str = "leader"
     last_reconcile: dict[str, list[str]] = field(default_factory=dict)
 
     def sync(self) -> dict[str, list[str]]:
@@ -219,12 +226,12 @@ class Process:
         def write(session: Session) -> int:
             if self.beat_id is None:
                 row = SchedulerBeat(pid=os.getpid(), host=socket.gethostname(), started_at=now,
-                                    beat_at=now, reconcile=changes)
+                                    beat_at=now, reconcile=changes, role=self.role)
                 session.add(row)
                 session.flush()
                 return row.id
             session.execute(update(SchedulerBeat).where(SchedulerBeat.id == self.beat_id)
-                            .values(beat_at=now, reconcile=changes,
+                            .values(beat_at=now, reconcile=changes, role=self.role,
                                     stopped_at=now if stopping else None))
             return self.beat_id
 
@@ -256,11 +263,54 @@ def ensure_alone(sessions: sessionmaker[Session], now: datetime | None = None) -
                         "stop it first")
 
 
-def start(engine: Engine, settings: Settings, timing: Timing) -> Process:
-    """Start the scheduler paused, reconcile the jobs, then let it run."""
-    process = Process(build_scheduler(engine, settings, timing), session_factory(engine),
-                      settings, timing)
-    ensure_alone(process.sessions)
+def end_dead_leaders(process: Process) -> int:
+    """Once we hold the leadership lock, every other leader heartbeat still open is a dead
+    process's (it lost the lock with its connection): mark it stopped."""
+    query = update(SchedulerBeat).where(SchedulerBeat.role == "leader",
+                                        SchedulerBeat.stopped_at.is_(None))
+    if process.beat_id is not None:
+        query = query.where(SchedulerBeat.id != process.beat_id)
+    return in_transaction(lambda session: session.execute(
+        query.values(stopped_at=utcnow())).rowcount, process.sessions)
+
+
+def wait_for_leadership(process: Process, leadership: Leadership, stop: threading.Event,
+                        poll: float = 3.0) -> bool:
+    """Wait as a standby (beating as one) until we hold the lock; False if stopped first."""
+    process.role = "standby"
+    announced = False
+    while not stop.is_set():
+        if leadership.try_acquire():
+            log.info("scheduler leadership taken (pid %d)", os.getpid())
+            process.role = "leader"
+            return True
+        if not announced:
+            log.info("another scheduler leads; waiting as a standby (pid %d)", os.getpid())
+            announced = True
+        try:
+            process.beat(wait=False)
+        except Exception:  # the database may be away; the lock decides anyway
+            log.exception("cannot write the standby heartbeat")
+        stop.wait(poll)
+    try:
+        process.beat(stopping=True)
+    except Exception:
+        log.exception("cannot record the standby's stop")
+    return False
+
+
+def start(engine: Engine, settings: Settings, timing: Timing,
+          process: Process | None = None) -> Process:
+    """Start the scheduler paused, reconcile the jobs, then let it run.
+
+    With ``process`` (a standby that has just taken the leadership lock) the single-process
+    check is left out: the lock already says no other scheduler runs."""
+    if process is None:
+        process = Process(build_scheduler(engine, settings, timing), session_factory(engine),
+                          settings, timing)
+        ensure_alone(process.sessions)
+    else:
+        end_dead_leaders(process)
     interrupt_stale_runs(process.sessions)
     process.scheduler.start(paused=True)
     changes = process.sync()
@@ -271,9 +321,31 @@ def start(engine: Engine, settings: Settings, timing: Timing) -> Process:
 
 
 def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Event,
-          poll: float = 1.0, resync: float = 60.0, on_start: Callable | None = None) -> None:
-    """Run until ``stop`` is set: apply commands, beat, re-sync the job list now and then."""
-    process = start(engine, settings, timing)
+          poll: float = 1.0, resync: float = 60.0, on_start: Callable | None = None,
+          on_standby: Callable | None = None, standby_poll: float = 3.0) -> None:
+    """Run until ``stop`` is set: apply commands, beat, re-sync the job list now and then.
+
+    On PostgreSQL, first wait as a standby until this process holds the leadership lock
+    (``on_standby()`` is called once if it has to wait). Raises LeadershipLost when the
+    lock's connection breaks while leading (the scheduler is stopped first)."""
+    leadership = Leadership(engine) if Leadership.supported(engine) else None
+    if leadership is None:
+        process = start(engine, settings, timing)
+    else:
+        process = Process(build_scheduler(engine, settings, timing), session_factory(engine),
+                          settings, timing)
+        if not leadership.try_acquire():
+            if on_standby:
+                on_standby()
+            if not wait_for_leadership(process, leadership, stop, standby_poll):
+                leadership.release()
+                return
+        process.role = "leader"
+        try:
+            process = start(engine, settings, timing, process)
+        except BaseException:
+            leadership.release()
+            raise
     if on_start:
         on_start(process)
     last_sync = last_beat = utcnow()
@@ -286,8 +358,13 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
                     process.sync()
                     last_sync = now
                 if (now - last_beat).total_seconds() >= 5:
+                    if leadership is not None:
+                        leadership.check()
                     process.beat(wait=False)
                     last_beat = now
+            except LeadershipLost:
+                log.error("scheduler leadership lost; stopping so that a standby takes over")
+                raise
             except WriterBusy:  # a crawl or the analysis is writing: next round
                 continue
             except Exception:  # a database hiccup must not end the process; try again
@@ -299,4 +376,6 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
             process.beat(stopping=True)
         except Exception:  # the database may be what stopped us
             log.exception("cannot record the scheduler's stop")
+        if leadership is not None:
+            leadership.release()
         log.info("scheduler stopped (%d child processes terminated)", stopped)

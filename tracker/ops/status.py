@@ -78,11 +78,19 @@ def list_jobs(session: Session, settings: Settings,
 
 
 def scheduler_status(session: Session, now: datetime | None = None) -> dict[str, Any]:
-    """Whether a scheduler process is alive (a fresh heartbeat, see BEAT_STALE)."""
+    """Whether a scheduler process leads (a fresh leader heartbeat, see BEAT_STALE), which
+    one, and the standbys waiting to take over (``standbys``: pid, host, beat_at)."""
     now = now or utcnow()
-    beat = session.scalar(select(SchedulerBeat).order_by(SchedulerBeat.id.desc()).limit(1))
+    live = session.scalars(select(SchedulerBeat).where(
+        SchedulerBeat.stopped_at.is_(None), SchedulerBeat.beat_at > now - BEAT_STALE)
+        .order_by(SchedulerBeat.beat_at.desc())).all()
+    leader = next((b for b in live if b.role != "standby"), None)
+    standbys = [{"pid": b.pid, "host": b.host, "beat_at": b.beat_at, "started_at": b.started_at}
+                for b in live if b.role == "standby"]
+    beat = leader or session.scalar(select(SchedulerBeat).where(
+        SchedulerBeat.role != "standby").order_by(SchedulerBeat.id.desc()).limit(1))
     if beat is None:
-        return {"running": False, "pid": None, "beat_at": None, "started_at": None}
-    alive = beat.stopped_at is None and now - beat.beat_at < BEAT_STALE
-    return {"running": alive, "pid": beat.pid, "host": beat.host,
-            "beat_at": beat.beat_at, "started_at": beat.started_at}
+        return {"running": False, "pid": None, "beat_at": None, "started_at": None,
+                "standbys": standbys}
+    return {"running": leader is not None, "pid": beat.pid, "host": beat.host,
+            "beat_at": beat.beat_at, "started_at": beat.started_at, "standbys": standbys}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
 from tracker.models import Department, Source, User, utcnow
@@ -19,6 +20,7 @@ from tracker.models.ops import (
     Notification,
     NotificationPreference,
     NotificationRule,
+    SchedulerBeat,
     SourceHealth,
     WebhookEndpoint,
 )
@@ -71,6 +73,31 @@ def test_jobs_page_lists_jobs_and_queues_commands(client, auth, demo_users, sess
     admin_id = session.scalar(select(User.id).where(User.username == "admin"))
     assert [(c.action, c.requested_by, c.done_at) for c in commands] == [
         ("pause", admin_id, None)]
+
+
+def test_jobs_page_names_the_leading_scheduler_and_its_standby(client, auth, demo_users,
+                                                                session):
+    now = utcnow()
+    session.add_all([
+        SchedulerBeat(pid=4101, host="h1", started_at=now, beat_at=now, role="leader"),
+        SchedulerBeat(pid=4102, host="h2", started_at=now, beat_at=now, role="standby"),
+        # a dead leader's heartbeat, long stale, and a standby that stopped: neither counts
+        SchedulerBeat(pid=4100, host="h1", started_at=now - timedelta(hours=1),
+                      beat_at=now - timedelta(hours=1), role="leader"),
+        SchedulerBeat(pid=4103, host="h3", started_at=now, beat_at=now, stopped_at=now,
+                      role="standby")])
+    session.flush()
+    login(auth, demo_users, "admin")
+    html = client.get("/admin/ops/jobs").get_data(as_text=True)
+    assert 'data-scheduler="running"' in html and "运行中（主进程）" in html
+    assert "进程 4101" in html and 'data-standbys="1"' in html and "1 个待命" in html
+    assert "进程 4102" in html and "主进程停止后一分钟内自动接替" in html
+    assert "4100" not in html and "4103" not in html
+    session.execute(update(SchedulerBeat).where(SchedulerBeat.pid == 4101)
+                    .values(stopped_at=now))
+    session.flush()
+    html = client.get("/admin/ops/jobs").get_data(as_text=True)
+    assert 'data-scheduler="stopped"' in html and "正在接替主进程" in html
 
 
 def test_job_runs_show_their_summary_in_words(client, auth, demo_users, session):
