@@ -196,9 +196,9 @@ def passage_attempt(texts: list[str], tune: Split, held: Split) -> None:
             X.append(tuned[q, d])
             y.append(int(d == gold))
     weights = LogisticRegression(C=0.1).fit(np.array(X), np.array(y)).coef_.ravel()
-    for name, w in (("bigram BM25, whole documents (outside the index)", (1.0, 0.0)),
+    for name, w in (("bigram BM25 outside the index, whole text", (1.0, 0.0)),
                     ("best 300-character window only", (0.0, 1.0)),
-                    ("whole + best window, weights fitted on tune", weights)):
+                    ("whole + best window (weights fit on tune)", weights)):
         _row(name, rates(tuned @ np.asarray(w), tune.golds),
              rates(kept @ np.asarray(w), held.golds))
 
