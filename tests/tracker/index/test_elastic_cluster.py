@@ -124,6 +124,7 @@ def test_settings_configure_the_cluster_layout(osmem_clone, tmp_path):
     try:
         assert isinstance(index, ElasticIndex)
         assert index.cluster == ClusterSettings(3, 0, "none", 730)
+        index.ensure()
         layout = index.describe()
         assert layout["indices"] and all(
             v == {"shards": 3, "replicas": 0} for v in layout["indices"].values())
@@ -136,3 +137,35 @@ def test_settings_configure_the_cluster_layout(osmem_clone, tmp_path):
     for name, value in (("SHARDS", "0"), ("REPLICAS", "-1"), ("LIFECYCLE", "rollover")):
         with pytest.raises(SettingsError, match=f"YUQING_ELASTICSEARCH_{name}"):
             load_settings({**env, f"YUQING_ELASTICSEARCH_{name}": value})
+
+
+def test_index_status_shows_the_cluster_layout(osmem_clone, tmp_path, sqlite_template):
+    """``yuqing index status --json`` on Elasticsearch adds the layout (nothing created)."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    db = tmp_path / "yuqing.db"
+    shutil.copy(sqlite_template, db)
+    env = {"YUQING_DATA_DIR": str(tmp_path / "var"), "YUQING_DATABASE_URL": f"sqlite:///{db}",
+           "YUQING_ELASTICSEARCH_URL": osmem_clone.url, "YUQING_ENV": "test",
+           "YUQING_ELASTICSEARCH_REPLICAS": "0", "YUQING_ELASTICSEARCH_SHARDS": "2"}
+
+    def status() -> dict:
+        result = CliRunner().invoke(cli, ["index", "status", "--json"], env=env,
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    before = status()
+    assert before["cluster"] == {"alias": "yuqing-mentions",
+                                 "write_alias": "yuqing-mentions-write", "write_index": None,
+                                 "indices": {}, "lifecycle": "none"}
+    assert json.loads(CliRunner().invoke(cli, ["index", "sync", "--json"], env=env).output)
+    after = status()["cluster"]
+    current = f"yuqing-mentions-{datetime.now(UTC):%Y.%m}"
+    assert after["write_index"] == current
+    assert after["indices"][current] == {"shards": 2, "replicas": 0}

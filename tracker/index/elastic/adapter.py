@@ -180,17 +180,38 @@ class ElasticIndex(MentionIndex):
         return name
 
     def describe(self) -> dict[str, Any]:
-        """The cluster layout as the server reports it: monthly indices with their shards
-        and replicas, the write index and the lifecycle engine."""
-        self.ensure()
-        settings = self.call(self.client.indices.get_settings, index=self.alias)
+        """The cluster layout as the server reports it (nothing is created): monthly indices
+        with their shards and replicas, the write index and the lifecycle policy in use."""
+        try:
+            settings = self.call(self.client.indices.get_settings, index=self.alias)
+        except NotFoundError:
+            settings = {}
         indices = {name: {"shards": int(body["settings"]["index"]["number_of_shards"]),
                           "replicas": int(body["settings"]["index"]["number_of_replicas"])}
                    for name, body in sorted(settings.items())}
-        write = list(self.call(self.client.indices.get_alias, name=self.write_alias))
+        try:
+            write = list(self.call(self.client.indices.get_alias, name=self.write_alias))
+        except NotFoundError:
+            write = []
         return {"alias": self.alias, "write_alias": self.write_alias,
-                "write_index": write[0] if len(write) == 1 else write,
-                "indices": indices, "lifecycle": self.lifecycle}
+                "write_index": write[0] if len(write) == 1 else (write or None),
+                "indices": indices, "lifecycle": self.lifecycle or self._find_lifecycle()}
+
+    def _find_lifecycle(self) -> str:
+        """Which lifecycle policy named after the alias the server holds: ilm, ism or none."""
+        probes = (("ilm", lambda: self.client.ilm.get_lifecycle(name=self.alias)),
+                  ("ism", lambda: self.client.perform_request(
+                      "GET", f"/_plugins/_ism/policies/{self.alias}",
+                      headers={"accept": "application/json"})))
+        for engine, probe in probes:
+            try:
+                probe()
+                return engine
+            except ApiError:
+                continue
+            except TransportError as exc:
+                raise _unavailable(exc) from None
+        return "none"
 
     def _locate(self, ids: list[str]) -> dict[str, str]:
         """Which concrete index holds each of ``ids``."""
