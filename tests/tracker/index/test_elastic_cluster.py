@@ -1,8 +1,8 @@
 """Cluster settings of the Elasticsearch mention index: shards, replicas, monthly indices
 behind a read alias and a write alias, monthly rollover, the lifecycle policy.
 
-Runs against osmem-server (no ILM/ISM: the lifecycle is "none" there and retention drops old
-months) and against a real Elasticsearch when ``YUQING_TEST_ELASTICSEARCH_URL`` is set (ILM).
+Runs against osmem-server (no ILM/ISM: the lifecycle is "none" there) and against a real
+Elasticsearch when ``YUQING_TEST_ELASTICSEARCH_URL`` is set (ILM).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def test_monthly_rollover_moves_the_write_alias_atomically(make_elastic, kind):
     assert index.roll_over(months[1]) == f"{index.alias}-2031.02"
     assert list(index.client.indices.get_alias(name=index.write_alias)) == \
         [f"{index.alias}-2031.02"]
-    # Retention drops whole months (what the lifecycle does where the server has none).
+    # Whole old months can still be dropped by hand where the server has no lifecycle.
     index.upsert([doc("x", "旧月", fetched_at=T0)])
     assert index.delete_older_than(datetime(2031, 1, 1, tzinfo=UTC)) >= 1
     assert index.get("x") is None

@@ -21,7 +21,8 @@ The lifecycle policy (``yuqing-mentions``) is installed where the server has an 
 * OpenSearch: ISM, ``PUT _plugins/_ism/policies/<alias>`` with the same states and an
   ``ism_template`` that attaches it to new monthly indices;
 * neither (``osmem-server`` in the tests, or ``YUQING_ELASTICSEARCH_LIFECYCLE=none``): no policy;
-  the nightly ``retention`` job's :meth:`ElasticIndex.delete_older_than` drops whole old months.
+  monthly indices stay until removed by hand or by :meth:`ElasticIndex.delete_older_than`
+  (no scheduled job calls it: mentions are kept in SQL, and the index follows SQL).
 """
 
 from __future__ import annotations
