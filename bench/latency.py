@@ -257,7 +257,7 @@ def report(args, bursts: list[Burst], sessions, crawl: int, analyze: int, delive
     print(summary("analysis run", analyses))
     bound = crawl + analyze + deliver + (max(crawls, default=0) + max(analyses, default=0))
     print(f"\nschedule: crawl every {crawl} s, analysis every {analyze} s, delivery every "
-          f"{deliver} s ({'the defaults' if args.default_schedule else 'tightened'})")
+          f"{deliver} s ({'the defaults' if args.default_schedule else 'from the options'})")
     print(f"worst case ≈ crawl interval + analysis interval + delivery interval + run times "
           f"= {bound:.0f} s; expected ≈ half the intervals + run times")
     print("to tighten: a shorter interval for the boards that matter (yuqing sources, or "
