@@ -121,6 +121,11 @@ class Settings:
     webhook_allow_private: bool = False
     min_rank_sample: int = 5
     api_rate_limit: int = 60
+    # Mention index layout on the cluster (see tracker/index/elastic/cluster.py).
+    elasticsearch_shards: int = 1
+    elasticsearch_replicas: int | None = None  # None: the server's default
+    elasticsearch_lifecycle: str = "auto"  # auto, ilm, ism or none
+    elasticsearch_delete_after_days: int = 0  # 0: the lifecycle policy never deletes
 
     @property
     def is_production(self) -> bool:
@@ -180,4 +185,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
         min_rank_sample=parse_int(env, "MIN_RANK_SAMPLE", 5, minimum=1),
         api_rate_limit=parse_int(env, "API_RATE_LIMIT", 60, minimum=1),
+        elasticsearch_shards=parse_int(env, "ELASTICSEARCH_SHARDS", 1, minimum=1),
+        elasticsearch_replicas=(parse_int(env, "ELASTICSEARCH_REPLICAS", 0)
+                                if _get(env, "ELASTICSEARCH_REPLICAS") else None),
+        elasticsearch_lifecycle=_choice(env, "ELASTICSEARCH_LIFECYCLE",
+                                        ("auto", "ilm", "ism", "none")),
+        elasticsearch_delete_after_days=parse_int(env, "ELASTICSEARCH_DELETE_AFTER_DAYS", 0),
     )

@@ -378,6 +378,14 @@ class DemoData:
                       base - timedelta(hours=5, minutes=12), 7)
         return Thread(HOSTILE_THREAD_ID, fid, HOSTILE_TITLE, opener)
 
+    def add_message(self, board: str, message: Message) -> None:
+        """Put a new ``message`` on ``board`` ("board_a" or "board_b"); it shows once its
+        submitted time has passed (bench/latency.py posts bursts this way)."""
+        if board not in ("board_a", "board_b"):
+            raise ValueError(f"no board {board!r}")
+        self.__dict__[board] = newest_first([*getattr(self, board), message])
+        self.__dict__.get("_message_index", {}).pop(board, None)
+
     def message(self, board: str, message_id: str) -> Message | None:
         """One message of ``board`` by id."""
         return self._index(board).get(message_id)

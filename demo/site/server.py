@@ -31,6 +31,7 @@ from demo.site.data import (
     NEWS_CLOCK,
     Clock,
     DemoData,
+    Message,
 )
 from demo.site.html import Page, document, esc, not_found
 
@@ -85,6 +86,12 @@ class DemoWeb:
             return
         with self._lock:
             self.epoch = epoch
+            self._cache.clear()
+
+    def post(self, board: str, message: Message) -> None:
+        """A new message appears on ``board`` (pages are re-rendered)."""
+        with self._lock:
+            self.data.add_message(board, message)
             self._cache.clear()
 
     def state(self) -> dict:

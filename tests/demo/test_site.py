@@ -104,3 +104,37 @@ def test_a_replaying_site_runs_on_the_wall_clock_from_its_anchor():
         assert "伊景园" in body.decode("gbk")  # the hot matter began two minutes ago
     finally:
         stop_site(site)
+
+
+def test_a_posted_message_appears_on_the_board_when_its_time_comes(tmp_path):
+    """DemoWeb.post (what bench/latency.py uses): on the list and its own page once its
+    submitted time has passed, not before; the board's other messages stay."""
+    import threading
+    from datetime import timedelta
+
+    from demo.site.data import DemoData, Message
+    from demo.site.server import DemoWeb, make_server
+    from tests.conftest import SHARED_DATA
+
+    web = DemoWeb(DemoData(SHARED_DATA, 20))
+    server = make_server(web, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        before = fetch(f"{base}/board-a/threads/list?fid=101&page=1")[2].decode()
+        now = BOARD_CLOCK.at(0)
+        web.post("board_a", Message(id="990001", user="居民甲", title="电梯故障困人",
+                                    body="电梯又坏了", submitted=now))
+        web.post("board_a", Message(id="990002", user="居民乙", title="明天的留言",
+                                    body="还没到时间", submitted=now + timedelta(hours=1)))
+        page = fetch(f"{base}/board-a/threads/list?fid=101&page=1")[2].decode()
+        assert "tid=990001" in page and "电梯故障困人" in page and "tid=990002" not in page
+        assert page.index("tid=990001") < page.index("tid=40892")  # newest first
+        assert "电梯又坏了" in fetch(f"{base}/board-a/threads/content?tid=990001")[2].decode()
+        assert fetch(f"{base}/board-a/threads/content?tid=990002")[0] == 404
+        assert "tid=40892" in before and "tid=40892" in page
+        with pytest.raises(ValueError, match="no board"):
+            web.post("board_c", Message(id="1", user="x", title="x", body="x", submitted=now))
+    finally:
+        server.shutdown()
+        server.server_close()

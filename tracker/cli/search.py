@@ -181,9 +181,12 @@ def index_reindex(ctx: Context, as_json: bool) -> None:
 def index_status(ctx: Context, as_json: bool) -> None:
     """Backend, documents indexed, mentions waiting."""
     index = get_index(ctx.settings)
+    cluster = None
     try:
         documents: int | None = index.count()
         error = None
+        if hasattr(index, "describe"):  # Elasticsearch: monthly indices, aliases, lifecycle
+            cluster = index.describe()
     except SearchIndexError as exc:
         documents, error = None, str(exc)
     finally:
@@ -192,5 +195,7 @@ def index_status(ctx: Context, as_json: bool) -> None:
         pending = pending_count(session)
     status = {"backend": index.backend, "documents": documents, "pending": pending,
               "error": error}
+    if cluster is not None:
+        status["cluster"] = cluster
     click.echo(json.dumps(status, ensure_ascii=False) if as_json else
                " ".join(f"{k}={v}" for k, v in status.items()))

@@ -115,11 +115,15 @@ def get_index(settings: Settings, *, request_timeout: float = 10.0,
     """
     if settings.elasticsearch_url:
         from tracker.index.elastic import ElasticIndex
+        from tracker.index.elastic.cluster import ClusterSettings
 
+        cluster = ClusterSettings(settings.elasticsearch_shards, settings.elasticsearch_replicas,
+                                  settings.elasticsearch_lifecycle,
+                                  settings.elasticsearch_delete_after_days)
         return ElasticIndex(settings.elasticsearch_url,
                             analyzer=settings.elasticsearch_analyzer,
                             timezone=settings.timezone, request_timeout=request_timeout,
-                            max_retries=max_retries)
+                            max_retries=max_retries, cluster=cluster)
     from tracker.index.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.data_dir / "index.db", timezone=settings.timezone)

@@ -36,11 +36,15 @@ def make_elastic(request):
     def factory(kind: str = "osmem", **kwargs) -> ElasticIndex:
         if kind == "osmem":
             clone = request.getfixturevalue("osmem_clone")
+            if "cluster" not in kwargs:  # single-node test servers: no replicas
+                kwargs.setdefault("replicas", 0)
             index = ElasticIndex(clone.url, alias=kwargs.pop("alias", "yuqing-mentions"),
-                                 replicas=0, **kwargs)
+                                 **kwargs)
         else:
             alias = kwargs.pop("alias", f"yq-test-{uuid.uuid4().hex[:8]}")
-            index = ElasticIndex(REAL_ES_URL, alias=alias, replicas=0, **kwargs)
+            if "cluster" not in kwargs:  # single-node test servers: no replicas
+                kwargs.setdefault("replicas", 0)
+            index = ElasticIndex(REAL_ES_URL, alias=alias, **kwargs)
         made.append((kind, index))
         return index
 

@@ -31,6 +31,14 @@ from tracker.index.base import (
     split_valid,
 )
 from tracker.index.elastic.client import make_client
+from tracker.index.elastic.cluster import (
+    WRITE_SUFFIX,
+    ClusterSettings,
+    ilm_policy,
+    ism_policy,
+    month_index,
+    unsupported,
+)
 from tracker.index.elastic.dsl import ANALYZERS, index_template
 from tracker.index.elastic.search import hit_doc, run_search
 
@@ -68,7 +76,8 @@ class ElasticIndex(MentionIndex):
                  analyzer: str = "cjk", timezone: str = "Asia/Shanghai",
                  refresh: str | bool = "wait_for", request_timeout: float = 10.0,
                  max_retries: int = 2, replicas: int | None = None,
-                 client: Elasticsearch | None = None) -> None:
+                 client: Elasticsearch | None = None,
+                 cluster: ClusterSettings | None = None) -> None:
         if analyzer not in ANALYZERS:
             raise SearchIndexError(f"unknown analyzer {analyzer!r} "
                                    f"(use {', '.join(ANALYZERS)})")
@@ -78,7 +87,15 @@ class ElasticIndex(MentionIndex):
         self.analyzer = analyzer
         self.timezone = timezone
         self.refresh_policy = refresh
-        self.replicas = replicas
+        self.cluster = cluster or ClusterSettings(replicas=replicas)
+        if cluster is not None and replicas is not None:
+            self.cluster = ClusterSettings(cluster.shards, replicas, cluster.lifecycle,
+                                           cluster.delete_after_days)
+        self.replicas = self.cluster.replicas
+        self.write_alias = alias + WRITE_SUFFIX
+        #: The lifecycle engine in use after :meth:`ensure`: "ilm", "ism" or "none".
+        self.lifecycle: str | None = None
+        self._month: str | None = None
         self._ensured = False
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -96,21 +113,105 @@ class ElasticIndex(MentionIndex):
         return f"{self.alias}-{moment.astimezone(UTC):%Y.%m}"
 
     def ensure(self) -> None:
-        """Install the index template and make sure the alias exists."""
+        """Install the lifecycle policy and the index template; create the current month's
+        index behind the read alias and point the write alias at it."""
         if self._ensured:
             return
-        body = index_template(self.alias, self.analyzer, replicas=self.replicas)
+        self.lifecycle = self._install_lifecycle()
+        body = index_template(self.alias, self.analyzer, shards=self.cluster.shards,
+                              replicas=self.replicas,
+                              lifecycle=self.alias if self.lifecycle == "ilm" else None)
         self.call(self.client.indices.put_index_template, name=self.alias, **body)
-        if not self.call(self.client.indices.exists_alias, name=self.alias):
-            now = datetime.now(UTC)
-            try:  # a retried create may find the index made by its first attempt
-                self.client.indices.create(index=f"{self.alias}-{now:%Y.%m}")
+        self._month = None
+        self.roll_over()
+        self._ensured = True
+
+    def _install_lifecycle(self) -> str:
+        """Put the ILM or ISM policy where the server supports it; which one, or "none"."""
+        wanted = self.cluster.lifecycle
+        days = self.cluster.delete_after_days
+        attempts = {"ilm": lambda: self.client.ilm.put_lifecycle(
+                        name=self.alias, **ilm_policy(days)),
+                    "ism": lambda: self.client.perform_request(
+                        "PUT", f"/_plugins/_ism/policies/{self.alias}",
+                        headers={"accept": "application/json",
+                                 "content-type": "application/json"},
+                        body=ism_policy(self.alias, days))}
+        for engine in (("ilm", "ism") if wanted == "auto" else (wanted,)):
+            if engine == "none":
+                break
+            try:
+                attempts[engine]()
+                return engine
             except ApiError as exc:
-                if "resource_already_exists" not in str(exc.body):
-                    raise _unavailable(exc) from None
+                if "version_conflict" in str(exc.body):  # ISM: the policy exists already
+                    return engine
+                if wanted == "auto" and unsupported(exc.meta.status, exc.body):
+                    continue
+                raise _unavailable(exc) from None
             except TransportError as exc:
                 raise _unavailable(exc) from None
-        self._ensured = True
+        return "none"
+
+    def roll_over(self, now: datetime | None = None) -> str:
+        """Monthly rollover: create ``<alias>-YYYY.MM`` for ``now`` (UTC) if missing and move
+        the write alias to it in one atomic ``_aliases`` call. Returns the write index."""
+        now = (now or datetime.now(UTC)).astimezone(UTC)
+        name = month_index(self.alias, now.year, now.month)
+        if name == self._month:
+            return name
+        try:  # a retried create may find the index made by its first attempt
+            self.client.indices.create(index=name)
+        except ApiError as exc:
+            if "resource_already_exists" not in str(exc.body):
+                raise _unavailable(exc) from None
+        except TransportError as exc:
+            raise _unavailable(exc) from None
+        try:
+            current = list(self.call(self.client.indices.get_alias, name=self.write_alias))
+        except NotFoundError:
+            current = []
+        actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.write_alias}}
+                                         for old in current if old != name]
+        actions.append({"add": {"index": name, "alias": self.write_alias,
+                                "is_write_index": True}})
+        self.call(self.client.indices.update_aliases, actions=actions)
+        self._month = name
+        return name
+
+    def describe(self) -> dict[str, Any]:
+        """The cluster layout as the server reports it (nothing is created): monthly indices
+        with their shards and replicas, the write index and the lifecycle policy in use."""
+        try:
+            settings = self.call(self.client.indices.get_settings, index=self.alias)
+        except NotFoundError:
+            settings = {}
+        indices = {name: {"shards": int(body["settings"]["index"]["number_of_shards"]),
+                          "replicas": int(body["settings"]["index"]["number_of_replicas"])}
+                   for name, body in sorted(settings.items())}
+        try:
+            write = list(self.call(self.client.indices.get_alias, name=self.write_alias))
+        except NotFoundError:
+            write = []
+        return {"alias": self.alias, "write_alias": self.write_alias,
+                "write_index": write[0] if len(write) == 1 else (write or None),
+                "indices": indices, "lifecycle": self.lifecycle or self._find_lifecycle()}
+
+    def _find_lifecycle(self) -> str:
+        """Which lifecycle policy named after the alias the server holds: ilm, ism or none."""
+        probes = (("ilm", lambda: self.client.ilm.get_lifecycle(name=self.alias)),
+                  ("ism", lambda: self.client.perform_request(
+                      "GET", f"/_plugins/_ism/policies/{self.alias}",
+                      headers={"accept": "application/json"})))
+        for engine, probe in probes:
+            try:
+                probe()
+                return engine
+            except ApiError:
+                continue
+            except TransportError as exc:
+                raise _unavailable(exc) from None
+        return "none"
 
     def _locate(self, ids: list[str]) -> dict[str, str]:
         """Which concrete index holds each of ``ids``."""
@@ -156,6 +257,7 @@ class ElasticIndex(MentionIndex):
         if not valid:
             return result
         self.ensure()
+        self.roll_over()  # a new month: its index and the write alias move first
         where = self._locate([d.id for d in valid])
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         actions: list[dict[str, Any]] = []
@@ -273,7 +375,19 @@ class ElasticIndex(MentionIndex):
             self.call(self.client.indices.delete_index_template, name=self.alias)
         except NotFoundError:
             pass
+        self._drop_lifecycle()
         self._ensured = False
+
+    def _drop_lifecycle(self) -> None:
+        for engine, call in (("ilm", lambda: self.client.ilm.delete_lifecycle(name=self.alias)),
+                             ("ism", lambda: self.client.perform_request(
+                                 "DELETE", f"/_plugins/_ism/policies/{self.alias}",
+                                 headers={"accept": "application/json"}))):
+            if self.lifecycle == engine:
+                try:
+                    call()
+                except (ApiError, TransportError):
+                    pass  # in use by an index that is still being deleted: harmless
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -31,11 +31,14 @@ def _text_field(analyzer: str) -> dict[str, Any]:
 
 
 def index_template(alias: str, analyzer: str, shards: int = 1,
-                   replicas: int | None = None) -> dict[str, Any]:
-    """The composable index template body for ``<alias>-*`` monthly indices."""
+                   replicas: int | None = None, lifecycle: str | None = None) -> dict[str, Any]:
+    """The composable index template body for ``<alias>-*`` monthly indices
+    (``lifecycle``: the ILM policy to name, on Elasticsearch)."""
     index: dict[str, Any] = {"number_of_shards": shards, "refresh_interval": "1s"}
     if replicas is not None:
         index["number_of_replicas"] = replicas
+    if lifecycle:
+        index["lifecycle"] = {"name": lifecycle}
     analysis = {
         "char_filter": {"yq_sep": {"type": "pattern_replace", "pattern": r"[^\p{L}\p{N}]+",
                                    "replacement": f" {GAP_WORD} "}},
