@@ -121,6 +121,8 @@ class Settings:
     webhook_allow_private: bool = False
     min_rank_sample: int = 5
     api_rate_limit: int = 60
+    crawl_redis_url: str | None = None  # set: crawls share a scrapy-redis frontier
+    crawl_redis_prefix: str = "yuqing:crawl"
 
     @property
     def is_production(self) -> bool:
@@ -180,4 +182,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_allow_private=parse_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
         min_rank_sample=parse_int(env, "MIN_RANK_SAMPLE", 5, minimum=1),
         api_rate_limit=parse_int(env, "API_RATE_LIMIT", 60, minimum=1),
+        crawl_redis_url=_get(env, "CRAWL_REDIS_URL"),
+        crawl_redis_prefix=_get(env, "CRAWL_REDIS_PREFIX", "yuqing:crawl"),
     )
