@@ -41,11 +41,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import redis  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from demo.sources import seed_demo_sources  # noqa: E402
 from tracker import migrate  # noqa: E402
+from tracker.collection import frontier  # noqa: E402
 from tracker.db import make_engine, session_factory, session_scope  # noqa: E402
 from tracker.models import CrawlRun, Mention, Source  # noqa: E402
 from tracker.ops import child_env, free_port, start_demo_site, stop  # noqa: E402
@@ -102,7 +102,7 @@ def crawl_round(workers: int, args: argparse.Namespace, folder: Path) -> dict[st
     env = child_env({"YUQING_DATABASE_URL": db_url, "YUQING_ENV": "test",
                      "YUQING_CRAWL_REDIS_URL": args.redis, "YUQING_CRAWL_REDIS_PREFIX": prefix,
                      "PYTHONPATH": str(REPO_ROOT)})
-    client = redis.Redis.from_url(args.redis)
+    client = frontier.connect(args.redis)
     try:
         started = time.monotonic()
         subprocess.run(yuqing("crawl", "enqueue", *args.sources, "--json"), cwd=REPO_ROOT,
@@ -127,9 +127,7 @@ def crawl_round(workers: int, args: argparse.Namespace, folder: Path) -> dict[st
                 "items_per_s": items / seconds if seconds else float("nan"), "wall_s": wall,
                 "failed": len(failed)}
     finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        frontier.drop_prefix(client, prefix)
         stop(site)
         drop_database(db_url)
 

@@ -15,15 +15,18 @@ stored and fetches them again, and storing is idempotent (one mention per source
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime
 
+import redis
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.exceptions import DontCloseSpider
 
 from tracker.collection import frontier
 
+logger = logging.getLogger(__name__)
 #: How long a worker's spider waits on an empty queue before it ends: another worker may
 #: still be parsing pages that add requests.
 IDLE_SECONDS = 5.0
@@ -71,10 +74,15 @@ class SharedFrontier:
     def settle(self, cut: bool) -> tuple[datetime | None, bool]:
         """Record this crawl's own cut, if any; (when the round started, whether any crawl
         of it was cut short) for :func:`tracker.collection.crawlruns.settle_shared`."""
-        if cut:
-            frontier.mark_cut(self.client, self.prefix, self.source)
-        return (frontier.round_started(self.client, self.prefix, self.source),
-                frontier.was_cut(self.client, self.prefix, self.source))
+        try:
+            if cut:
+                frontier.mark_cut(self.client, self.prefix, self.source)
+            return (frontier.round_started(self.client, self.prefix, self.source),
+                    frontier.was_cut(self.client, self.prefix, self.source))
+        except redis.RedisError as exc:  # unknown: the run cannot vouch for the round
+            logger.error("[%s] the crawl frontier is unreachable (%s); the run ends partial",
+                         self.source, exc)
+            return None, True
 
     def on_idle(self, spider) -> None:
         """Keep the spider open until the queue has stayed empty for ``idle_seconds``."""

@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 
 from demo.site.boards import B_BROKEN
 from tests.conftest import REPO_ROOT
-from tests.crawlers.conftest import drop_crawl_db, make_crawl_db, start_site, stop_site
+from tests.crawlers.conftest import drop_crawl_db, make_crawl_db
+from tests.crawlers.test_kill import big_site  # noqa: F401  (the fixture: board B, 600)
 from tracker.collection import frontier
 from tracker.models import CrawlRun, Mention, MessageCase
 
@@ -46,15 +47,7 @@ def redis_or_skip() -> redis.Redis:
 
 
 @pytest.fixture(scope="module")
-def big_site():
-    """A demo web with a few hundred messages on board B (a crawl of some seconds)."""
-    site = start_site(limit=600)
-    yield site
-    stop_site(site)
-
-
-@pytest.fixture(scope="module")
-def listed_ids(big_site) -> list[str]:
+def listed_ids(big_site) -> list[str]:  # noqa: F811
     """The message ids board B's list pages show, read over HTTP page by page (without the
     three broken fixtures, whose pages never arrive whole)."""
     ids: list[str] = []
@@ -75,9 +68,7 @@ def prefix():
     client = redis_or_skip()
     name = f"test-distributed-{uuid.uuid4().hex[:8]}"
     yield name
-    keys = list(client.scan_iter(f"{name}:*"))
-    if keys:
-        client.delete(*keys)
+    frontier.drop_prefix(client, name)
 
 
 def yuqing(*args: str) -> list[str]:
@@ -95,7 +86,7 @@ def runs(db) -> list[CrawlRun]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, prefix, backend,
+def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, prefix, backend,  # noqa: F811
                                                       tmp_path):
     assert len(listed_ids) > 300 and len(set(listed_ids)) == len(listed_ids)
     db = make_crawl_db(backend, tmp_path, big_site.url)

@@ -129,3 +129,9 @@ def clear(client: redis.Redis, prefix: str, sources: Iterable[str]) -> int:
     """Delete the frontier keys of ``sources``; how many keys there were."""
     keys = [k for name in sources for k in vars(source_keys(prefix, name)).values()]
     return int(client.delete(*keys)) if keys else 0
+
+
+def drop_prefix(client: redis.Redis, prefix: str) -> int:
+    """Delete every key under ``prefix`` (a whole installation's frontier); how many."""
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    return int(client.delete(*keys)) if keys else 0

@@ -26,9 +26,7 @@ def client():
         pytest.skip("no Redis on 127.0.0.1:6379")
     client.prefix = f"test-frontier-{uuid.uuid4().hex[:8]}"
     yield client
-    keys = list(client.scan_iter(f"{client.prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    frontier.drop_prefix(client, client.prefix)
 
 
 def test_a_round_starts_once_and_clears_an_idle_rounds_fingerprints(client):

@@ -31,9 +31,7 @@ def distributed(engine, settings):  # noqa: F811
     shared = dataclasses.replace(settings, crawl_redis_url=REDIS_URL, crawl_redis_prefix=prefix)
     yield runs.configure(shared, engine, crawl_timeout=60), client, prefix
     runs.reset()
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    frontier.drop_prefix(client, prefix)
 
 
 def test_the_crawl_job_starts_a_round_for_the_workers(distributed):
