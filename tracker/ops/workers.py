@@ -34,7 +34,7 @@ def enabled_sources(sessions: sessionmaker[Session],
     if names:
         query = query.where(Source.name.in_(names))
     with session_scope(sessions) as session:
-        return dict(session.execute(query.order_by(Source.name)).tuples().all())
+        return {name: kind for name, kind in session.execute(query.order_by(Source.name))}
 
 
 def enqueue_sources(sessions: sessionmaker[Session], url: str, prefix: str,

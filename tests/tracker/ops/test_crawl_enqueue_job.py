@@ -46,3 +46,21 @@ def test_the_crawl_job_starts_a_round_for_the_workers(distributed):
         done = session.scalars(select(JobRun).order_by(JobRun.id)).all()
         assert [(r.job_id, r.status) for r in done] == [("crawl:b1", "ok")] * 2
         assert ("已交给抓取节点", "是") in describe_summary(done[0].summary)
+
+
+def test_the_crawl_commands_say_what_is_missing(engine):  # noqa: F811
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    env = {"YUQING_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "YUQING_ENV": "test", "YUQING_CRAWL_REDIS_URL": ""}
+    runner = CliRunner()
+    no_url = runner.invoke(cli, ["crawl", "worker", "--until-idle"], env=env)
+    assert no_url.exit_code == 2 and "YUQING_CRAWL_REDIS_URL" in no_url.output
+    away = runner.invoke(cli, ["crawl", "enqueue", "--redis", "redis://127.0.0.1:1/0"], env=env)
+    assert away.exit_code == 1 and "cannot reach the crawl frontier" in away.output
+    unknown = runner.invoke(cli, ["crawl", "enqueue", "nope", "--redis", REDIS_URL], env=env)
+    assert unknown.exit_code == 1 and "no enabled source named nope" in unknown.output
+    assert runner.invoke(cli, ["crawl", "rss", "--help"], env=env).output.startswith(
+        "Usage: cli crawl run")  # `yuqing crawl SPIDER` is still the spider's crawl
