@@ -75,6 +75,14 @@ def yuqing(*args: str) -> list[str]:
     return [sys.executable, "-c", "from tracker.cli import main; main()", *args]
 
 
+def group_of(pid: int | None) -> int | None:
+    """The process group of a crawl run's process (its worker's), or None once it ended."""
+    try:
+        return os.getpgid(pid) if pid else None
+    except ProcessLookupError:
+        return None
+
+
 def count(db, model) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
@@ -116,8 +124,9 @@ def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, pref
         # Half-way: both workers are crawling the source and part of it is stored.
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            working = [r for r in runs(db) if r.items_new > 0]
-            if len(working) == 2 and count(db, MessageCase) >= 100:
+            working = {group_of(r.pid) for r in runs(db) if r.items_new > 0
+                       and r.status == "running"}
+            if {victim.pid, survivor.pid} <= working and count(db, MessageCase) >= 100:
                 break
             assert victim.poll() is None and survivor.poll() is None, "a worker ended early"
             time.sleep(0.1)
@@ -130,12 +139,14 @@ def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, pref
 
         out, _ = survivor.communicate(timeout=120)
         assert survivor.returncode == 0
-        assert json.loads(out) == {"crawls": {SOURCE: 1}, "failed": {}}
+        report = json.loads(out)
+        assert report["failed"] == {} and report["crawls"][SOURCE] >= 1
+        # (a worker whose child found the queue empty for a while starts another: 1 or more)
         first_round = runs(db)
-        assert len(first_round) == 2
-        # The victim's run never ended; so the survivor's cannot be "ok" (it would move the
+        # The victim's run never ended; so no run of the round is "ok" (it would move the
         # watermark past whatever the victim had taken and not stored).
-        assert sorted(r.status for r in first_round) == ["partial", "running"]
+        statuses = [r.status for r in first_round]
+        assert statuses.count("running") == 1 and set(statuses) == {"running", "partial"}
         stored_after_round = count(db, MessageCase)
 
         # The scheduler's next round: paging goes past what is stored, what is missing comes.
@@ -144,9 +155,11 @@ def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, pref
         out, _ = again.communicate(timeout=120)
         assert again.returncode == 0 and json.loads(out)["failed"] == {}
         final = runs(db)
-        assert sorted(r.status for r in final[:2]) == ["killed", "partial"]
-        assert final[2].status == "ok"
-        assert final[2].items_new == len(listed_ids) - stored_after_round
+        assert [r.status for r in final[:len(first_round)]] == [
+            "killed" if status == "running" else status for status in statuses]
+        next_round = final[len(first_round):]
+        assert [r.status for r in next_round] == ["ok"]
+        assert next_round[0].items_new == len(listed_ids) - stored_after_round
 
         # Every listed message stored exactly once: as one case and one mention each.
         with db.session() as session:
