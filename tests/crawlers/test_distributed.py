@@ -158,6 +158,8 @@ def test_two_workers_one_killed_store_every_item_once(big_site, listed_ids, pref
         assert [r.status for r in final[:len(first_round)]] == [
             "killed" if status == "running" else status for status in statuses]
         next_round = final[len(first_round):]
+        print(f"listed {len(listed_ids)}, stored at the kill {stored_at_kill}, after the "
+              f"round {stored_after_round}, runs {statuses}")  # shown with pytest -s
         assert [r.status for r in next_round] == ["ok"]
         assert next_round[0].items_new == len(listed_ids) - stored_after_round
 
