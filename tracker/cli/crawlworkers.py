@@ -16,8 +16,8 @@ import click
 
 from tracker.cli.app import Context, pass_context
 from tracker.cli.collect import crawl
-from tracker.collection.frontier import FrontierError
-from tracker.ops.workers import enqueue_sources, work
+from tracker.collection import FrontierError
+from tracker.ops import enqueue_sources, work
 
 
 def _frontier(ctx: Context, redis_url: str | None, prefix: str | None) -> tuple[str, str]:

@@ -37,6 +37,7 @@ _HOMES = {
     "status": ("JobInfo", "list_jobs", "scheduler_status"),
     "retention": ("RetentionPolicy", "apply_retention"),
     "problems": ("failed_deliveries", "failed_jobs", "source_problems"),
+    "workers": ("WorkerReport", "enqueue_sources", "work"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -60,10 +60,10 @@ def crawl(source: str) -> dict:
         return {"source": source, "skipped": "source missing or disabled"}
     spider, source_id = found
     if rt.settings.crawl_redis_url:  # crawl workers crawl it (yuqing crawl worker)
-        from tracker.collection import frontier
+        from tracker.collection import connect_frontier, start_rounds
 
-        tokens = frontier.enqueue(frontier.connect(rt.settings.crawl_redis_url),
-                                  rt.settings.crawl_redis_prefix, [source])
+        tokens = start_rounds(connect_frontier(rt.settings.crawl_redis_url),
+                              rt.settings.crawl_redis_prefix, [source])
         return {"source": source, "enqueued": tokens[source]}
     started = utcnow()
     with sqlite_writer(rt.sessions):

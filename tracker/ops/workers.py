@@ -1,7 +1,7 @@
 """Crawl workers and the start of crawl rounds on a shared frontier (scrapy-redis).
 
 ``yuqing crawl enqueue`` (and the scheduler's crawl job, when ``YUQING_CRAWL_REDIS_URL`` is
-set) only sets the start tokens of the due sources (:mod:`tracker.collection.frontier`).
+set) only sets the start tokens of the due sources (``tracker/collection/frontier.py``).
 ``yuqing crawl worker``, on any number of hosts, watches the frontier: a source with a start
 token or queued requests gets a ``scrapy crawl`` child with the frontier's settings, which
 shares the source's queue and duplicate filter with every other worker's child. Several
@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.collection import frontier
+from tracker.collection import connect_frontier, sources_waiting, start_rounds
 from tracker.db import session_scope
 from tracker.models import Source
 from tracker.ops.processes import run_crawls
@@ -45,7 +45,7 @@ def enqueue_sources(sessions: sessionmaker[Session], url: str, prefix: str,
     missing = sorted(set(names) - set(sources))
     if missing:
         raise LookupError(f"no enabled source named {', '.join(missing)}")
-    return frontier.enqueue(frontier.connect(url), prefix, sources)
+    return start_rounds(connect_frontier(url), prefix, sources)
 
 
 @dataclass
@@ -68,11 +68,11 @@ def work(sessions: sessionmaker[Session], url: str, prefix: str, *, parallel: in
     with ``until_idle``, until it holds nothing). The children find the frontier through
     ``YUQING_CRAWL_REDIS_URL`` and ``YUQING_CRAWL_REDIS_PREFIX`` in this process's
     environment (the caller sets them)."""
-    client = frontier.connect(url)
+    client = connect_frontier(url)
     report = WorkerReport()
     while True:
         sources = enabled_sources(sessions, names)
-        ready = frontier.waiting(client, prefix, sources)
+        ready = sources_waiting(client, prefix, sources)
         if not ready:
             if until_idle:
                 return report
