@@ -238,12 +238,17 @@ class IngestPipeline:
                        if k.startswith(prefix)}
         cut = spider.list_failures or spider.paging_cut or reason != "finished" or self.lost
         status = crawlruns.PARTIAL if cut else crawlruns.OK
+        frontier = getattr(spider, "frontier", None)
+        shared = frontier.settle(bool(cut)) if frontier is not None else None
 
         def finish() -> None:
+            nonlocal status
             crawlruns.finish_run(self.session, self.run_id, status=status,
                                  pages=stats.get("response_received_count", 0),
                                  errors=self.errors, http_status=http_status,
                                  error_samples=self.samples)
+            if shared is not None:  # one of several workers' runs of the round
+                status = crawlruns.settle_shared(self.session, self.run_id, *shared)
             self.session.commit()
 
         try:  # without its end the run stays "running" until the next crawl calls it killed

@@ -126,6 +126,8 @@ class Settings:
     elasticsearch_replicas: int | None = None  # None: the server's default
     elasticsearch_lifecycle: str = "auto"  # auto, ilm, ism or none
     elasticsearch_delete_after_days: int = 0  # 0: the lifecycle policy never deletes
+    crawl_redis_url: str | None = None  # set: crawls share a scrapy-redis frontier
+    crawl_redis_prefix: str = "yuqing:crawl"
 
     @property
     def is_production(self) -> bool:
@@ -191,4 +193,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         elasticsearch_lifecycle=_choice(env, "ELASTICSEARCH_LIFECYCLE",
                                         ("auto", "ilm", "ism", "none")),
         elasticsearch_delete_after_days=parse_int(env, "ELASTICSEARCH_DELETE_AFTER_DAYS", 0),
+        crawl_redis_url=_get(env, "CRAWL_REDIS_URL"),
+        crawl_redis_prefix=_get(env, "CRAWL_REDIS_PREFIX", "yuqing:crawl"),
     )

@@ -35,6 +35,7 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawlers.distributed import SharedFrontier, shared_frontier
 from crawlers.extract import as_spec, html_of, id_from_url, select, text_of, with_encoding
 from crawlers.items import HTML_FIELDS, RawItem
 from tracker.collection.crawlruns import CrawlPlan, UnknownSource, crawl_plan
@@ -88,6 +89,7 @@ class ConfigSpider(scrapy.Spider):
         self.config = plan.config
         self.list_failures = 0
         self.paging_cut = False
+        self.frontier: SharedFrontier | None = None  # set by from_crawler with Redis
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -99,21 +101,32 @@ class ConfigSpider(scrapy.Spider):
         if plan.kind != cls.kind:
             raise UsageError(f"source {name!r} is a {plan.kind} source, not {cls.kind}")
         apply_politeness(crawler.settings, plan.config.get("politeness", {}))
-        return super().from_crawler(crawler, *args, plan=plan, **kwargs)
+        settings = load_settings()  # several workers: the source's frontier is in Redis
+        shared = shared_frontier(crawler, name, settings.crawl_redis_url,
+                                 settings.crawl_redis_prefix)
+        spider = super().from_crawler(crawler, *args, plan=plan, **kwargs)
+        spider.frontier = shared
+        return spider
 
     def absolute(self, url: str) -> str:
         """``url`` resolved against the source's base URL."""
         return urljoin(self.plan.base_url.rstrip("/") + "/", url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """List pages first, then the pages of pending messages (replies may have come)."""
+        """List pages first, then the pages of pending messages (replies may have come).
+
+        With a shared frontier only the worker that takes the start token starts the round
+        (the others crawl what the queue holds), past any fingerprint of an earlier round."""
+        shared = self.frontier is not None
+        if shared and not self.frontier.take_start():
+            return
         for url in self.config.get("start_urls", []):
             yield scrapy.Request(self.absolute(url), callback=self.parse_list,
                                  errback=self.on_error, cb_kwargs={"page": 1},
-                                 meta={"role": "list"})
+                                 meta={"role": "list"}, dont_filter=shared)
         for url in self.plan.revisit_urls:
             yield scrapy.Request(url, callback=self.parse_detail, errback=self.on_error,
-                                 meta={"role": "detail"})
+                                 meta={"role": "detail"}, dont_filter=shared)
 
     def parse_list(self, response: Response, page: int) -> Iterator[Any]:
         """Follow unknown entries (or read them in place) and decide on the next page."""

@@ -119,13 +119,30 @@ def _print_report(report, file: Path, source_name: str, ledger: int | None) -> N
         click.echo(f"ledger: {ledger} message entries created or updated")
 
 
-@cli.command(context_settings={"ignore_unknown_options": False})
+class CrawlGroup(click.Group):
+    """``yuqing crawl SPIDER`` as before, plus ``yuqing crawl worker|enqueue``: a first
+    argument that is not a subcommand is the spider of the default ``run``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Route ``crawl board ...`` to ``crawl run board ...``."""
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=CrawlGroup)
+def crawl() -> None:
+    """Crawl with SPIDER (``yuqing crawl SPIDER``), or run a crawl worker on the shared
+    frontier (``yuqing crawl worker``) and start crawl rounds (``yuqing crawl enqueue``)."""
+
+
+@crawl.command("run", context_settings={"ignore_unknown_options": False})
 @click.argument("spider", type=click.Choice(SPIDERS))
 @click.option("-a", "args", multiple=True, metavar="NAME=VALUE",
               help="spider argument, e.g. -a source=demo_board_a")
 @click.option("--loglevel", default="INFO", show_default=True)
 @pass_context
-def crawl(ctx: Context, spider: str, args: tuple[str, ...], loglevel: str) -> None:
+def crawl_run(ctx: Context, spider: str, args: tuple[str, ...], loglevel: str) -> None:
     """Crawl with SPIDER; without -a source=NAME, every enabled source of that kind in turn."""
     require_schema(ctx.engine)
     named = [a.split("=", 1)[1] for a in args if a.startswith("source=")]

@@ -1,9 +1,14 @@
 """Collection: ingest, message-board import, crawl runs, source health, sources (add, edit,
-check, test-fetch), text cleaning and time parsing; finding stored mentions by words."""
+check, test-fetch), text cleaning and time parsing; finding stored mentions by words; the shared
+crawl frontier of several crawl workers (``frontier.py``, in Redis)."""
 
 from __future__ import annotations
 
 from tracker.collection.finder import find_mentions, mentions_by_id
+from tracker.collection.frontier import FrontierError
+from tracker.collection.frontier import connect as connect_frontier
+from tracker.collection.frontier import enqueue as start_rounds
+from tracker.collection.frontier import waiting as sources_waiting
 from tracker.collection.health import STATE_LABELS, HealthPolicy, State, check_all, check_source
 from tracker.collection.importer import (
     STANDARD_HEADERS,
@@ -32,6 +37,10 @@ from tracker.collection.sources import (
 from tracker.collection.textclean import normalize_line
 
 __all__ = [
+    "FrontierError",
+    "connect_frontier",
+    "sources_waiting",
+    "start_rounds",
     "find_mentions",
     "mentions_by_id",
     "FIELD_LABELS",

@@ -154,3 +154,29 @@ def finish_run(session: Session, run_id: int, *, status: str, pages: int, errors
         http_status=dict(sorted(http_status.items())),
         error_samples=list(error_samples[:MAX_ERROR_SAMPLES])))
     return session.get(CrawlRun, run_id, populate_existing=True)
+
+
+
+
+def settle_shared(session: Session, run_id: int, round_started: datetime | None,
+                  cut: bool) -> str:
+    """The final status of a finished run that shared its source's frontier with other
+    workers' runs (call after :func:`finish_run`, which writes first).
+
+    Such a run saw only part of the round. It stays ``ok`` only when no crawl of the round
+    was cut short (``cut``) and it is the last of the round's runs, none of them killed or
+    failed: otherwise a request a killed worker had taken may be missing, and an ``ok``
+    would move the watermark past it (the next round would stop paging before it).
+    ``partial`` makes the next round page past what is stored and fetch what is missing.
+    """
+    me = session.get(CrawlRun, run_id)
+    if me.status != OK:
+        return me.status
+    since = min(round_started or me.started_at, me.started_at)
+    others = session.scalars(select(CrawlRun.status).where(
+        CrawlRun.source_id == me.source_id, CrawlRun.id != run_id,
+        CrawlRun.started_at <= me.finished_at,
+        CrawlRun.finished_at.is_(None) | (CrawlRun.finished_at >= since)))
+    if cut or any(status in (RUNNING, KILLED, FAILED) for status in others):
+        me.status = PARTIAL
+    return me.status

@@ -38,6 +38,7 @@ _HOMES = {
     "retention": ("RetentionPolicy", "apply_retention"),
     "problems": ("failed_deliveries", "failed_jobs", "source_problems"),
     "leadership": ("Leadership", "LeadershipLost"),
+    "workers": ("WorkerReport", "enqueue_sources", "work"),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -76,6 +76,7 @@ SUMMARY_LABELS = {
     # crawl
     "returncode": "退出码", "run": "抓取", "pages": "页数", "new": "新增",
     "updated": "更新", "unchanged": "未变化", "health": "信息源状态", "skipped": "跳过",
+    "enqueued": "已交给抓取节点",
     # imports
     "imported": "新增",
     # reminders

@@ -59,6 +59,12 @@ def crawl(source: str) -> dict:
     if found is None:
         return {"source": source, "skipped": "source missing or disabled"}
     spider, source_id = found
+    if rt.settings.crawl_redis_url:  # crawl workers crawl it (yuqing crawl worker)
+        from tracker.collection import connect_frontier, start_rounds
+
+        tokens = start_rounds(connect_frontier(rt.settings.crawl_redis_url),
+                              rt.settings.crawl_redis_prefix, [source])
+        return {"source": source, "enqueued": tokens[source]}
     started = utcnow()
     with sqlite_writer(rt.sessions):
         code, seconds, tail = run_logged(crawl_command(spider, source),
