@@ -16,8 +16,8 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import classification_report, f1_score  # noqa: E402
 
 from analysis import routing  # noqa: E402
+from analysis.routing_train import segmented_tokens  # noqa: E402
 from bench._common import load_routing_sample, match_sample_to_segmented, routing_split, timed  # noqa: E402
-from scripts.train_routing import segmented_tokens  # noqa: E402
 
 
 def report(name: str, truth: list[str], pred: list[str]) -> None:

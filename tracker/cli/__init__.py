@@ -9,6 +9,7 @@ from __future__ import annotations
 import tracker.cli.analysis  # noqa: F401  (analyze, hot, sentiment, classify)
 import tracker.cli.cases  # noqa: F401  (cases propose)
 import tracker.cli.collect  # noqa: F401  (crawl, import-messages)
+import tracker.cli.learning  # noqa: F401  (model retrain, list, use)
 import tracker.cli.ops  # noqa: F401  (scheduler, jobs)
 import tracker.cli.policy  # noqa: F401  (policy import, search, reindex)
 import tracker.cli.qa  # noqa: F401  (qa similar, sync)

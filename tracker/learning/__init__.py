@@ -1,0 +1,51 @@
+"""Learning from the office: its corrections retrain the models, safely.
+
+- :mod:`tracker.learning.corrections`: sentiment corrections and department reassignments as
+  labelled rows (the last per mention or entry; overruled ones left out); the leader's overrule
+- :mod:`tracker.learning.versions`: model versions, the one in use, rollback, and pointing the
+  analysis layer at the active artefacts
+- :mod:`tracker.learning.retrain`: train a candidate, compare on the same held-out folds,
+  promote only when it is not worse on the shipped folds and better on the office's
+"""
+
+from __future__ import annotations
+
+from tracker.learning.corrections import (
+    OfficeRows,
+    latest_sentiment_corrections,
+    overrule_correction,
+    routing_rows,
+    sentiment_rows,
+)
+from tracker.learning.retrain import SHIPPED_TOLERANCE, RetrainResult, Shipped, decide, retrain
+from tracker.learning.versions import (
+    KINDS,
+    SHIPPED,
+    ModelError,
+    activate,
+    active_version,
+    switches,
+    use,
+    versions,
+)
+
+__all__ = [
+    "KINDS",
+    "SHIPPED",
+    "SHIPPED_TOLERANCE",
+    "ModelError",
+    "OfficeRows",
+    "RetrainResult",
+    "Shipped",
+    "activate",
+    "active_version",
+    "decide",
+    "latest_sentiment_corrections",
+    "overrule_correction",
+    "retrain",
+    "routing_rows",
+    "sentiment_rows",
+    "switches",
+    "use",
+    "versions",
+]
