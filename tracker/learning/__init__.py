@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from tracker.learning.corrections import (
     OfficeRows,
+    last_corrections,
     latest_sentiment_corrections,
     overrule_correction,
     routing_rows,
@@ -40,6 +41,7 @@ __all__ = [
     "activate",
     "active_version",
     "decide",
+    "last_corrections",
     "latest_sentiment_corrections",
     "overrule_correction",
     "retrain",

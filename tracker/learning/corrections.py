@@ -63,20 +63,51 @@ def sentiment_rows(session: Session) -> OfficeRows:
     return OfficeRows.of(rows)
 
 
-def overrule_correction(session: Session, correction_id: int, actor_id: int | None,
+def last_corrections(session: Session, mention_ids: list[int]) -> dict[int, SentimentCorrection]:
+    """The last correction of each of these mentions that has one (overruled or not)."""
+    out: dict[int, SentimentCorrection] = {}
+    if not mention_ids:
+        return out
+    for row in session.scalars(select(SentimentCorrection)
+                               .where(SentimentCorrection.mention_id.in_(mention_ids))
+                               .order_by(SentimentCorrection.created_at,
+                                         SentimentCorrection.id)):
+        out[row.mention_id] = row
+    return out
+
+
+def overrule_correction(session: Session, correction_id: int, actor_id: int | None, *,
+                        event_id: int | None = None,
                         now: datetime | None = None) -> SentimentCorrection:
-    """A leader overrules a sentiment correction: it is kept but no longer trains anything."""
+    """A leader overrules a mention's last sentiment correction: it is kept (and audited) but no
+    longer trains anything, and the mention gets back the score it had before.
+
+    With ``event_id`` (the alert page) a correction of a mention outside that event raises
+    LookupError; so does an earlier correction (only the last one stands)."""
+    from tracker.events.hot import HotConfig, refresh_events
+    from tracker.events.store import mark_for_reindex
     from tracker.models import utcnow
+    from tracker.models.events import Event, MentionAnalysis
 
     row = session.get(SentimentCorrection, correction_id)
-    if row is None:
-        raise LookupError(f"no sentiment correction {correction_id}")
-    if row.overruled_at is None:
-        row.overruled_at, row.overruled_by_id = now or utcnow(), actor_id
-        audit.record(session, entity_type="mention", entity_id=row.mention_id,
-                     action="sentiment_overrule", actor_id=actor_id,
-                     changes={"correction": (row.id, None)})
-        session.flush()
+    result = session.get(MentionAnalysis, row.mention_id) if row is not None else None
+    if row is None or (event_id is not None and (result is None or result.event_id != event_id)):
+        raise LookupError(f"no sentiment correction {correction_id} here")
+    if last_corrections(session, [row.mention_id])[row.mention_id].id != row.id:
+        raise LookupError(f"correction {correction_id} is not the mention's last")
+    if row.overruled_at is not None:
+        return row
+    now = now or utcnow()
+    row.overruled_at, row.overruled_by_id = now, actor_id
+    audit.record(session, entity_type="mention", entity_id=row.mention_id,
+                 action="sentiment_overrule", actor_id=actor_id,
+                 changes={"sentiment": (float(row.label), row.old_score)})
+    if result is not None:
+        result.sentiment, result.sentiment_corrected = row.old_score, False
+        mark_for_reindex(session, [row.mention_id])
+    session.flush()
+    if result is not None and result.event_id is not None:
+        refresh_events(session, [session.get(Event, result.event_id)], HotConfig(), now)
     return row
 
 

@@ -126,7 +126,9 @@ class _Kind:
 
         tokens = [routing_train.segmented_tokens(r.text) for r in shipped]
         tokens += [routing.raw_tokens(r.text) for r in office]
-        return routing_train.train(tokens, [r.label for r in (*shipped, *office)], out_dir)
+        weights = [1.0] * len(shipped) + [routing_train.OFFICE_WEIGHT] * len(office)
+        return routing_train.train(tokens, [r.label for r in (*shipped, *office)], out_dir,
+                                   weights)
 
     def load(self, path: Path | None):
         if self.kind == "sentiment":

@@ -1,0 +1,173 @@
+"""Acceptance of issue 21 (part 1), on SQLite and PostgreSQL: sentiment corrections entered
+through the alert page change the next retrain's office fold; a worse candidate is refused with
+both models' figures printed; a better one is promoted and scores from then on; ``yuqing model
+use`` rolls back; a mention corrected twice counts once, with its last label; a correction a
+leader overrules is not used.
+
+The trainer takes a small strided sample of the shipped folds (``--sample``), so a retrain is
+seconds, not the full 45 s train.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from analysis import sentiment
+from analysis.datasets import is_held_out
+from tests.tracker.events.factory import fresh_epoch, mention
+from tracker.cli import cli
+from tracker.cli.app import Context
+from tracker.events.analyze import run_analysis
+from tracker.learning import activate, sentiment_rows
+from tracker.models import ModelVersion
+from tracker.models.events import Alert, MentionAnalysis, SentimentCorrection
+
+SAMPLE = "1000"
+# Two matters in the office's own words that the shipped model reads as positive: formal,
+# polite letters (their negativity is in the request), and sarcasm about a water cut.
+POLITE = ("尊敬的领导您好！感谢您百忙之中阅读。丽发新城小区旁边的搅拌站夜间施工，恳请相关部门"
+          "协调解决，谢谢！（第{n}位业主）")
+SARCASM = "A3区枫林路自来水又停了三天，真是太好了，谢谢自来水公司让我们体验古人生活（第{n}位居民）"
+
+
+def yuqing(sessions, settings, *args: str):
+    """Run a ``yuqing`` command in-process on the test's database and data folder."""
+    ctx = Context()
+    ctx.__dict__.update(sessions=sessions, settings=settings)  # the cached properties
+    return CliRunner().invoke(cli, list(args), obj=ctx, catch_exceptions=False)
+
+
+def alerted(session, template: str, count: int, start) -> tuple[int, list[int]]:
+    """An alerted event of ``count`` mentions; its alert id and the mention ids."""
+    rows = [mention(session, template.format(n=n + 1), start + timedelta(minutes=n))
+            for n in range(count)]
+    run_analysis(session, now=start + timedelta(hours=1))
+    session.commit()
+    event_id = session.get(MentionAnalysis, rows[0].id).event_id
+    alert_id = session.scalar(select(Alert.id).where(Alert.event_id == event_id))
+    assert alert_id is not None
+    return alert_id, [r.id for r in rows]
+
+
+def sign_in(auth, demo_users, role: str) -> None:
+    account = demo_users[role]
+    assert auth.login(account.username, account.password).status_code == 302
+
+
+def page_token(client, alert_id: int) -> str:
+    html = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def correct(client, alert_id: int, mention_ids: list[int], label: str = "negative") -> None:
+    """Correct each mention's sentiment through the alert page's form."""
+    for mention_id in mention_ids:
+        done = client.post(f"/alerts/{alert_id}/mentions/{mention_id}/sentiment",
+                           data={"csrf_token": page_token(client, alert_id), "label": label})
+        assert done.status_code == 303
+
+
+def retrain(sessions, settings) -> dict:
+    result = yuqing(sessions, settings, "model", "retrain", "sentiment", "--sample", SAMPLE,
+                    "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(autouse=True)
+def shipped_model_afterwards():
+    """Later tests score with the shipped model whatever this one put in use."""
+    yield
+    sentiment.use_model(None)
+
+
+def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, session, sessions,
+                                                   settings):
+    start = fresh_epoch()
+    polite_alert, polite = alerted(session, POLITE, 12, start)
+    sarcasm_alert, sarcasm = alerted(session, SARCASM, 20, start + timedelta(days=1))
+    before = sentiment_rows(session)
+
+    # The office corrects the polite letters: the office fold is what was entered on the page.
+    sign_in(auth, demo_users, "opinion_staff")
+    correct(client, polite_alert, polite)
+    first = retrain(sessions, settings)
+    assert first["kind"] == "sentiment" and first["version"] >= 1
+    assert first["current"]["version"] == "shipped"
+    polite_held = sum(is_held_out(f"{t[:24]}\n{t}")  # as the correction keeps the text
+                      for t in (POLITE.format(n=n + 1) for n in range(12)))
+    assert polite_held > 0
+    assert first["candidate"]["office_rows"] == first["current"]["office_rows"] \
+        == len(before.held_out) + polite_held
+    # A model trained on a thousand posts is far worse on the shipped folds: refused, and
+    # both figures are printed.
+    assert first["promoted"] is False
+    assert first["candidate"]["shipped"] < first["current"]["shipped"] - 0.05
+    assert "未晋升" in first["reason"] and "更差" in first["reason"]
+    printed = yuqing(sessions, settings, "model", "list")
+    assert "sentiment: 在用 shipped" in printed.output
+    session.expire_all()
+    v1 = session.scalar(select(ModelVersion).where(ModelVersion.version == first["version"],
+                                                   ModelVersion.kind == "sentiment"))
+    assert v1.figures["current"]["shipped"] == first["current"]["shipped"] and not v1.active
+    assert Path(v1.path).is_file() and Path(v1.path).is_relative_to(settings.data_dir)
+
+    # An admin puts that version in use anyway (yuqing model use): the analysis scores with it.
+    used = yuqing(sessions, settings, "model", "use", "sentiment", str(first["version"]))
+    assert used.exit_code == 0, used.output
+    activate(session)
+    assert sentiment.model_path() == Path(v1.path)
+
+    # More corrections through the web: the sarcasm, one mention corrected twice (the last
+    # label counts), one correction a leader overrules (not used).
+    correct(client, sarcasm_alert, sarcasm)
+    correct(client, sarcasm_alert, sarcasm[:1], "positive")
+    correct(client, sarcasm_alert, sarcasm[:1], "negative")
+    auth.logout()
+    sign_in(auth, demo_users, "leader")
+    fix = session.scalar(select(SentimentCorrection).where(
+        SentimentCorrection.mention_id == sarcasm[1]).order_by(SentimentCorrection.id.desc()))
+    page = client.get(f"/alerts/{sarcasm_alert}").get_data(as_text=True)
+    assert "驳回修正" in page
+    overruled = client.post(f"/alerts/{sarcasm_alert}/corrections/{fix.id}/overrule",
+                            data={"csrf_token": page_token(client, sarcasm_alert)})
+    assert overruled.status_code == 303
+    session.expire_all()
+    assert session.get(MentionAnalysis, sarcasm[1]).sentiment == fix.old_score
+    rows = sentiment_rows(session)
+    texts = [r.text for r in rows.train + rows.held_out]
+    assert len(texts) == len(set(texts))  # corrected twice: once
+    assert not any(t.endswith("（第2位居民）") for t in texts)  # overruled: not used
+    assert all(r.label == "0" for r in rows.train + rows.held_out if "居民）" in r.text)
+
+    second = retrain(sessions, settings)
+    assert second["current"]["version"] == first["version"]
+    assert second["current"]["office_rows"] > first["current"]["office_rows"]  # the web's
+    assert second["promoted"] is True, second
+    assert second["candidate"]["office"] > second["current"]["office"]
+    assert second["candidate"]["shipped"] >= second["current"]["shipped"] - 0.005
+    activate(session)
+    v2 = session.scalar(select(ModelVersion).where(ModelVersion.kind == "sentiment",
+                                                   ModelVersion.active.is_(True)))
+    assert v2.version == second["version"] and sentiment.model_path() == Path(v2.path)
+    assert sentiment.score(SARCASM.format(n=99)) < 0.5  # the office's language learnt
+
+    # Rollback to the shipped model.
+    back = yuqing(sessions, settings, "model", "use", "sentiment", "shipped")
+    assert back.exit_code == 0, back.output
+    activate(session)
+    assert sentiment.model_path() == sentiment.MODEL_PATH
+    listed = json.loads(yuqing(sessions, settings, "model", "list", "--json").output)
+    assert listed["active"]["sentiment"] == "shipped"
+    mine = [v for v in listed["versions"] if v["version"] in (first["version"],
+                                                                second["version"])]
+    assert {v["promoted"] for v in mine} == {True, False}
+    wrong = yuqing(sessions, settings, "model", "use", "sentiment", "999999")
+    assert wrong.exit_code != 0 and "没有该版本" in wrong.output
