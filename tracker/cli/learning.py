@@ -9,7 +9,7 @@ import click
 
 from tracker.cli.app import Context, cli, pass_context
 from tracker.db import session_scope
-from tracker.learning import KINDS, ModelError, retrain, use, versions
+from tracker.learning import KINDS, ModelError, model_versions, retrain, use
 
 
 @cli.group("model")
@@ -54,7 +54,7 @@ def list_command(ctx: Context, as_json: bool) -> None:
         rows = [{"kind": v.kind, "version": v.version, "active": v.active,
                  "promoted": v.promoted, "created_at": v.created_at.isoformat(),
                  "trained_on": v.trained_on, "figures": v.figures, "reason": v.reason,
-                 "activated_by": v.activated_by} for v in versions(session)]
+                 "activated_by": v.activated_by} for v in model_versions(session)]
     active = {k: next((r["version"] for r in rows if r["kind"] == k and r["active"]), "shipped")
               for k in KINDS}
     if as_json:

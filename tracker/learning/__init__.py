@@ -25,9 +25,9 @@ from tracker.learning.versions import (
     ModelError,
     activate,
     active_version,
+    model_versions,
     switches,
     use,
-    versions,
 )
 
 __all__ = [
@@ -49,5 +49,5 @@ __all__ = [
     "sentiment_rows",
     "switches",
     "use",
-    "versions",
+    "model_versions",
 ]

@@ -12,6 +12,7 @@ with both models' figures; a refused one can still be put in use by hand (``yuqi
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from tracker.learning import corrections
 from tracker.learning.versions import (
     ARTEFACTS,
     SHIPPED,
+    active_path,
     active_version,
     check_kind,
     next_version,
@@ -51,15 +53,22 @@ class Shipped:
              sample: int | None = None) -> Shipped:
         """The shipped folds; with `sample`, every k-th row up to `sample` training rows and a
         quarter as many held-out rows (tests: a small, fixed, mixed subset)."""
-        from analysis import datasets
+        train, held = _shipped_rows(kind, Path(data_dir), sample)
+        return cls(list(train), list(held))
 
-        if kind == "sentiment":
-            train, held = datasets.split(datasets.load_sentiment(data_dir=data_dir))
-        else:
-            train, held, _ = datasets.routing_split(data_dir)
-        if sample is not None:
-            train, held = _stride(train, sample), _stride(held, max(sample // 4, 1))
-        return cls(train, held)
+
+@functools.lru_cache(maxsize=4)  # the files do not change while a process runs
+def _shipped_rows(kind: str, data_dir: Path, sample: int | None
+                  ) -> tuple[tuple[Labelled, ...], tuple[Labelled, ...]]:
+    from analysis import datasets
+
+    if kind == "sentiment":
+        train, held = datasets.split(datasets.load_sentiment(data_dir=data_dir))
+    else:
+        train, held, _ = datasets.routing_split(data_dir)
+    if sample is not None:
+        train, held = _stride(train, sample), _stride(held, max(sample // 4, 1))
+    return tuple(train), tuple(held)
 
 
 def _stride(rows: list[Labelled], n: int) -> list[Labelled]:
@@ -186,9 +195,9 @@ def retrain(session: Session, kind: str, data_dir: Path, *, by: str = "cli",
     impl = _Kind(kind)
     shipped = shipped or Shipped.load(kind, sample=sample)
     office = impl.office(session)
-    current_row = active_version(session, kind)
-    current_model = impl.load(Path(current_row.path) if current_row is not None else None)
-    current = impl.figures(current_model, shipped, office)
+    current_path = active_path(session, kind)  # None: shipped (or the version's file is gone)
+    current_row = active_version(session, kind) if current_path is not None else None
+    current = impl.figures(impl.load(current_path), shipped, office)
     current.extra["version"] = current_row.version if current_row is not None else SHIPPED
     version = next_version(session, kind)
     out_dir = version_dir(data_dir, kind, version)

@@ -51,7 +51,7 @@ def active_version(session: Session, kind: str) -> ModelVersion | None:
                                                      ModelVersion.active.is_(True)))
 
 
-def versions(session: Session, kind: str | None = None) -> list[ModelVersion]:
+def model_versions(session: Session, kind: str | None = None) -> list[ModelVersion]:
     """Every version (of a kind), newest first."""
     query = select(ModelVersion).order_by(ModelVersion.kind, ModelVersion.version.desc())
     if kind is not None:

@@ -10,7 +10,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from tracker.learning import KINDS, SHIPPED, ModelError, active_version, switches, use, versions
+from tracker.learning import (
+    KINDS,
+    SHIPPED,
+    ModelError,
+    active_version,
+    model_versions,
+    switches,
+    use,
+)
 from tracker.models import User
 from tracker.vocabulary import RoleCode
 from web.admin import bp
@@ -41,7 +49,7 @@ def models() -> str:
     for kind in KINDS:
         history = switches(db, kind)
         kinds.append({"kind": kind, "label": KIND_LABELS[kind],
-                      "active": active_version(db, kind), "versions": versions(db, kind),
+                      "active": active_version(db, kind), "versions": model_versions(db, kind),
                       "history": [(s.at, s.version, _who(s.by, s.by_id, names))
                                   for s in history]})
     return render_template("admin/models.html", kinds=kinds, form=UseForm(), tab="models")

@@ -30,11 +30,12 @@ from tracker.models import ModelVersion
 from tracker.models.events import Alert, MentionAnalysis, SentimentCorrection
 
 SAMPLE = "1000"
-# Two matters in the office's own words that the shipped model reads as positive: formal,
-# polite letters (their negativity is in the request), and sarcasm about a water cut.
+# Two matters in the office's own words that the shipped model misreads: formal, polite letters
+# (read as positive; their negativity is in the request) and relief that a nuisance is gone
+# (read as negative for the nuisance it names).
 POLITE = ("尊敬的领导您好！感谢您百忙之中阅读。丽发新城小区旁边的搅拌站夜间施工，恳请相关部门"
           "协调解决，谢谢！（第{n}位业主）")
-SARCASM = "A3区枫林路自来水又停了三天，真是太好了，谢谢自来水公司让我们体验古人生活（第{n}位居民）"
+RELIEF = "枫林路那个臭气熏天的垃圾站终于搬走了，苍蝇蚊子都没了（第{n}位居民）"
 
 
 def yuqing(sessions, settings, *args: str):
@@ -92,7 +93,7 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
                                                    settings):
     start = fresh_epoch()
     polite_alert, polite = alerted(session, POLITE, 12, start)
-    sarcasm_alert, sarcasm = alerted(session, SARCASM, 20, start + timedelta(days=1))
+    relief_alert, relief = alerted(session, RELIEF, 20, start + timedelta(days=1))
     before = sentiment_rows(session)
 
     # The office corrects the polite letters: the office fold is what was entered on the page.
@@ -125,27 +126,27 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
     activate(session)
     assert sentiment.model_path() == Path(v1.path)
 
-    # More corrections through the web: the sarcasm, one mention corrected twice (the last
+    # More corrections through the web: the relief, one mention corrected twice (the last
     # label counts), one correction a leader overrules (not used).
-    correct(client, sarcasm_alert, sarcasm)
-    correct(client, sarcasm_alert, sarcasm[:1], "positive")
-    correct(client, sarcasm_alert, sarcasm[:1], "negative")
+    correct(client, relief_alert, relief, "positive")
+    correct(client, relief_alert, relief[:1], "negative")
+    correct(client, relief_alert, relief[:1], "positive")
     auth.logout()
     sign_in(auth, demo_users, "leader")
     fix = session.scalar(select(SentimentCorrection).where(
-        SentimentCorrection.mention_id == sarcasm[1]).order_by(SentimentCorrection.id.desc()))
-    page = client.get(f"/alerts/{sarcasm_alert}").get_data(as_text=True)
+        SentimentCorrection.mention_id == relief[1]).order_by(SentimentCorrection.id.desc()))
+    page = client.get(f"/alerts/{relief_alert}").get_data(as_text=True)
     assert "驳回修正" in page
-    overruled = client.post(f"/alerts/{sarcasm_alert}/corrections/{fix.id}/overrule",
-                            data={"csrf_token": page_token(client, sarcasm_alert)})
+    overruled = client.post(f"/alerts/{relief_alert}/corrections/{fix.id}/overrule",
+                            data={"csrf_token": page_token(client, relief_alert)})
     assert overruled.status_code == 303
     session.expire_all()
-    assert session.get(MentionAnalysis, sarcasm[1]).sentiment == fix.old_score
+    assert session.get(MentionAnalysis, relief[1]).sentiment == fix.old_score
     rows = sentiment_rows(session)
     texts = [r.text for r in rows.train + rows.held_out]
     assert len(texts) == len(set(texts))  # corrected twice: once
     assert not any(t.endswith("（第2位居民）") for t in texts)  # overruled: not used
-    assert all(r.label == "0" for r in rows.train + rows.held_out if "居民）" in r.text)
+    assert all(r.label == "1" for r in rows.train + rows.held_out if "居民）" in r.text)
 
     second = retrain(sessions, settings)
     assert second["current"]["version"] == first["version"]
@@ -157,7 +158,7 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
     v2 = session.scalar(select(ModelVersion).where(ModelVersion.kind == "sentiment",
                                                    ModelVersion.active.is_(True)))
     assert v2.version == second["version"] and sentiment.model_path() == Path(v2.path)
-    assert sentiment.score(SARCASM.format(n=99)) < 0.5  # the office's language learnt
+    assert sentiment.score(RELIEF.format(n=99)) > 0.5  # the office's language learnt
 
     # Rollback to the shipped model.
     back = yuqing(sessions, settings, "model", "use", "sentiment", "shipped")
