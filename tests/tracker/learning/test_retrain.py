@@ -47,7 +47,7 @@ def yuqing(sessions, settings, *args: str):
 
 def alerted(session, template: str, count: int, start) -> tuple[int, list[int]]:
     """An alerted event of ``count`` mentions; its alert id and the mention ids."""
-    rows = [mention(session, template.format(n=n + 1), start + timedelta(minutes=n))
+    rows = [mention(session, template.format(n=n + 1), start + timedelta(minutes=n), likes=300)
             for n in range(count)]
     run_analysis(session, now=start + timedelta(hours=1))
     session.commit()
