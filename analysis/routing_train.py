@@ -91,10 +91,16 @@ def train(tokens: Sequence[list[str]], labels: Sequence[str], out_dir: Path,
     return model
 
 
+def correct(model: routing.RoutingModel, tokens: Sequence[list[str]],
+            labels: Sequence[str]) -> list[bool]:
+    """Per row: whether its likeliest class is the label."""
+    if not labels:
+        return []
+    best = model.probabilities(tokens).argmax(axis=1)
+    return [model.classes[b] == t for b, t in zip(best, labels, strict=True)]
+
+
 def accuracy(model: routing.RoutingModel, tokens: Sequence[list[str]],
              labels: Sequence[str]) -> float | None:
     """Share of rows whose likeliest class is the label (None for no rows)."""
-    if not labels:
-        return None
-    best = model.probabilities(tokens).argmax(axis=1)
-    return float(np.mean([model.classes[b] == t for b, t in zip(best, labels, strict=True)]))
+    return float(np.mean(correct(model, tokens, labels))) if labels else None

@@ -91,10 +91,12 @@ def train(rows: Sequence[Labelled], out_dir: Path) -> sentiment.SentimentModel:
     return sentiment.load_model(path)
 
 
+def correct(model: sentiment.SentimentModel, rows: Sequence[Labelled]) -> list[bool]:
+    """Per row: whether the model puts it on the right side of 0.5."""
+    scores = model.score_many([r.text for r in rows])
+    return [(s >= 0.5) == (r.label == "1") for s, r in zip(scores, rows, strict=True)]
+
+
 def accuracy(model: sentiment.SentimentModel, rows: Sequence[Labelled]) -> float | None:
     """Share of rows the model puts on the right side of 0.5 (None for no rows)."""
-    if not rows:
-        return None
-    scores = model.score_many([r.text for r in rows])
-    return float(np.mean([(s >= 0.5) == (r.label == "1") for s, r in zip(scores, rows,
-                                                                          strict=True)]))
+    return float(np.mean(correct(model, rows))) if rows else None

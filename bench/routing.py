@@ -12,7 +12,7 @@ model and the retrained one (analysis/routing_train.py, as ``yuqing model retrai
 trains it) on the office's fold and on the rest of the held-out fold, and whether the retrain
 would promote it (tracker.learning.decide).
 
-Usage: .venv/bin/python bench/routing.py [--office-only]
+Usage: .venv/bin/python bench/routing.py [--office-only [OFFICE_WEIGHT]]
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _half(text: str) -> bool:
     return hashlib.blake2b(text.encode(), digest_size=8, key=b"bench-office").digest()[0] % 2 == 0
 
 
-def office_retrain() -> None:
+def office_retrain(weight: float = routing_train.OFFICE_WEIGHT) -> None:
     """Accuracy before and after retraining with the simulated office's reassignments."""
     from tracker.learning import decide
     from tracker.learning.retrain import Figures
@@ -95,18 +95,19 @@ def office_retrain() -> None:
           f"office fold: {len(office_fold)}; rest of the held-out fold: {len(rest)}")
 
     def figures(model) -> Figures:
-        return Figures(
-            routing_train.accuracy(model, [segmented_tokens(r.text) for r in rest],
-                                   [r.label for r in rest]),
-            routing_train.accuracy(model, [segmented_tokens(r.text) for r, _ in office_fold],
-                                   [label for _, label in office_fold]),
-            len(rest), len(office_fold))
+        right = routing_train.correct(model, [segmented_tokens(r.text) for r in rest],
+                                      [r.label for r in rest])
+        office_right = routing_train.correct(
+            model, [segmented_tokens(r.text) for r, _ in office_fold],
+            [label for _, label in office_fold])
+        return Figures(sum(right) / len(right), sum(office_right) / len(office_right),
+                       len(rest), len(office_fold), right=tuple(right))
 
     before = figures(routing._model.get())
     tokens = [segmented_tokens(r.text) for r in train]
     tokens += [segmented_tokens(r.text) for r, _ in reassigned]
     labels = [r.label for r in train] + [label for _, label in reassigned]
-    weights = [1.0] * len(train) + [routing_train.OFFICE_WEIGHT] * len(reassigned)
+    weights = [1.0] * len(train) + [weight] * len(reassigned)
     with tempfile.TemporaryDirectory() as tmp:
         (model, secs) = timed(lambda: routing_train.train(tokens, labels, Path(tmp), weights))
     after = figures(model)
@@ -114,14 +115,15 @@ def office_retrain() -> None:
     print("model               rest of held-out fold   office fold")
     for name, f in (("shipped", before), ("retrained", after)):
         print(f"{name:18}  {f.shipped:21.4f}   {f.office:11.4f}")
-    print(f"retrained in {secs:.0f} s (office rows weighted {routing_train.OFFICE_WEIGHT:g}); "
+    print(f"retrained in {secs:.0f} s (office rows weighted {weight:g}); "
           f"promote: {promoted} ({reason})")
 
 
 def main() -> None:
     """Print the held-out and raw-sample figures, and the review rate at the default threshold."""
-    if "--office-only" in sys.argv:
-        office_retrain()
+    if "--office-only" in sys.argv:  # [--office-only [WEIGHT]]: this section alone
+        rest = sys.argv[sys.argv.index("--office-only") + 1:]
+        office_retrain(float(rest[0]) if rest else routing_train.OFFICE_WEIGHT)
         return
     _, held, _ = routing_split()
     model = routing._model.get()

@@ -18,7 +18,7 @@ from tracker.learning.corrections import (
     routing_rows,
     sentiment_rows,
 )
-from tracker.learning.retrain import SHIPPED_TOLERANCE, RetrainResult, Shipped, decide, retrain
+from tracker.learning.retrain import SHIPPED_Z, RetrainResult, Shipped, decide, retrain
 from tracker.learning.versions import (
     KINDS,
     SHIPPED,
@@ -33,7 +33,7 @@ from tracker.learning.versions import (
 __all__ = [
     "KINDS",
     "SHIPPED",
-    "SHIPPED_TOLERANCE",
+    "SHIPPED_Z",
     "ModelError",
     "OfficeRows",
     "RetrainResult",

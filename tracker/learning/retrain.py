@@ -4,9 +4,12 @@ is not worse on the shipped folds and better on the office's.
 
 Folds. Shipped: the fixed held-out folds of the shipped sets (analysis.datasets; sentiment: the
 four labelled sets pooled, routing: the segmented 附件2 held-out rows). Office: one correction in
-five by the same text hash; neither model ever trains on it. "Not worse" allows
-``SHIPPED_TOLERANCE`` (retraining moves a few held-out rows either way); "better" is strict, so
-with no office fold nothing is promoted. Every candidate is kept as a version, promoted or not,
+five by the same text hash; neither model ever trains on it. "Not worse" on the shipped fold is
+a paired test on the same rows (McNemar's sign test): the candidate is worse when the rows it
+gets wrong and the current model right outnumber the reverse by more than ``SHIPPED_Z``
+standard deviations (retraining moves some rows either way; a fixed margin would be a few rows
+on a small fold and hundreds on the full one). "Better" on the office fold is strict, so with
+no office fold nothing is promoted. Every candidate is kept as a version, promoted or not,
 with both models' figures; a refused one can still be put in use by hand (``yuqing model use``).
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,8 +41,8 @@ from tracker.learning.versions import (
 from tracker.models import ModelVersion
 
 log = logging.getLogger(__name__)
-#: How much lower on the shipped folds a candidate may score and still count as "not worse".
-SHIPPED_TOLERANCE = 0.005
+#: Standard deviations of the paired difference on the shipped fold that make a candidate worse.
+SHIPPED_Z = 2.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class Figures:
     shipped_rows: int
     office_rows: int
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Per shipped held-out row, whether the model is right (for the paired test; not printed).
+    right: tuple[bool, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Rounded figures and row counts (JSON)."""
@@ -148,37 +154,55 @@ class _Kind:
 
         return routing.load_model(path or routing.MODEL_PATH)
 
-    def accuracy(self, model, rows: Sequence[Labelled], raw: bool) -> float | None:
+    def correct(self, model, rows: Sequence[Labelled], raw: bool) -> list[bool]:
         if self.kind == "sentiment":
             from analysis import sentiment_train
 
-            return sentiment_train.accuracy(model, rows)
+            return sentiment_train.correct(model, rows)
         from analysis import routing, routing_train
 
         tokenize = routing.raw_tokens if raw else routing_train.segmented_tokens
-        return routing_train.accuracy(model, [tokenize(r.text) for r in rows],
-                                      [r.label for r in rows])
+        return routing_train.correct(model, [tokenize(r.text) for r in rows],
+                                     [r.label for r in rows])
 
     def figures(self, model, shipped: Shipped, office: corrections.OfficeRows) -> Figures:
-        return Figures(self.accuracy(model, shipped.held_out, raw=False),
-                       self.accuracy(model, office.held_out, raw=True),
-                       len(shipped.held_out), len(office.held_out))
+        right = self.correct(model, shipped.held_out, raw=False)
+        office_right = self.correct(model, office.held_out, raw=True)
+        return Figures(_share(right), _share(office_right), len(right), len(office_right),
+                       right=tuple(right))
 
 
-def decide(candidate: Figures, current: Figures,
-           tolerance: float = SHIPPED_TOLERANCE) -> tuple[bool, str]:
+def _share(right: Sequence[bool]) -> float | None:
+    return sum(right) / len(right) if right else None
+
+
+def shipped_worse(candidate: Figures, current: Figures, z: float = SHIPPED_Z
+                  ) -> tuple[bool, str]:
+    """Whether the candidate is worse on the shipped fold, and the counts in words. Paired on
+    the same rows when both figures carry them, else a plain comparison of the shares."""
+    if candidate.right and len(candidate.right) == len(current.right):
+        lost = sum(c and not n for n, c in zip(candidate.right, current.right, strict=True))
+        won = sum(n and not c for n, c in zip(candidate.right, current.right, strict=True))
+        return (lost - won > z * math.sqrt(lost + won),
+                f"同一批样本中候选模型错而在用模型对的 {lost} 条，反之 {won} 条")
+    worse = candidate.shipped is not None and current.shipped is not None \
+        and candidate.shipped < current.shipped
+    return worse, "未逐条比较"
+
+
+def decide(candidate: Figures, current: Figures, z: float = SHIPPED_Z) -> tuple[bool, str]:
     """Promote only when not worse on the shipped fold and better on the office fold."""
     if candidate.office is None or current.office is None:
         return False, "未晋升：本单位的纠正中还没有留出检验的样本（纠正太少）"
-    if candidate.shipped is not None and current.shipped is not None \
-            and candidate.shipped < current.shipped - tolerance:
-        return False, (f"未晋升：在通用检验集上更差（{candidate.shipped:.4f} < "
-                       f"{current.shipped:.4f}）")
+    worse, pairs = shipped_worse(candidate, current, z)
+    if worse:
+        return False, (f"未晋升：在通用检验集上更差（{_fmt(candidate.shipped)} < "
+                       f"{_fmt(current.shipped)}；{pairs}）")
     if candidate.office <= current.office:
         return False, (f"未晋升：在本单位检验集上没有更好（{candidate.office:.4f} ≤ "
                        f"{current.office:.4f}）")
     return True, (f"已晋升：本单位检验集 {current.office:.4f} → {candidate.office:.4f}，"
-                  f"通用检验集 {_fmt(current.shipped)} → {_fmt(candidate.shipped)}")
+                  f"通用检验集 {_fmt(current.shipped)} → {_fmt(candidate.shipped)}（{pairs}）")
 
 
 def _fmt(value: float | None) -> str:
@@ -186,8 +210,7 @@ def _fmt(value: float | None) -> str:
 
 
 def retrain(session: Session, kind: str, data_dir: Path, *, by: str = "cli",
-            shipped: Shipped | None = None, sample: int | None = None,
-            tolerance: float = SHIPPED_TOLERANCE) -> RetrainResult:
+            shipped: Shipped | None = None, sample: int | None = None) -> RetrainResult:
     """Train a candidate, compare it with the model in use, keep it as a version and put it in
     use when it passes (see the module's docstring). `shipped` (or `sample`) replaces the full
     shipped folds (tests)."""
@@ -206,7 +229,7 @@ def retrain(session: Session, kind: str, data_dir: Path, *, by: str = "cli",
     model = impl.train(shipped.train, office.train, out_dir)
     candidate = impl.figures(model, shipped, office)
     candidate.extra["version"] = version
-    promoted, reason = decide(candidate, current, tolerance)
+    promoted, reason = decide(candidate, current)
     row = ModelVersion(kind=kind, version=version, path=str(out_dir / ARTEFACTS[kind]),
                        trained_on={"shipped": len(shipped.train), "office": len(office.train),
                                    "office_held_out": len(office.held_out)},

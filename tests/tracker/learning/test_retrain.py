@@ -24,6 +24,7 @@ from analysis.datasets import is_held_out
 from tests.tracker.events.factory import fresh_epoch, mention
 from tracker.cli import cli
 from tracker.cli.app import Context
+from tracker.collection.ingest import BOARD
 from tracker.events.analyze import run_analysis
 from tracker.learning import activate, sentiment_rows
 from tracker.models import ModelVersion
@@ -35,6 +36,7 @@ SAMPLE = "1000"
 # (read as negative for the nuisance it names).
 POLITE = ("尊敬的领导您好！感谢您百忙之中阅读。丽发新城小区旁边的搅拌站夜间施工，恳请相关部门"
           "协调解决，谢谢！（第{n}位业主）")
+POLITE_TITLE = "关于丽发新城搅拌站夜间施工的投诉"  # the title declares a complaint: alerted
 RELIEF = "枫林路那个臭气熏天的垃圾站终于搬走了，苍蝇蚊子都没了（第{n}位居民）"
 
 
@@ -45,10 +47,12 @@ def yuqing(sessions, settings, *args: str):
     return CliRunner().invoke(cli, list(args), obj=ctx, catch_exceptions=False)
 
 
-def alerted(session, template: str, count: int, start) -> tuple[int, list[int]]:
-    """An alerted event of ``count`` mentions; its alert id and the mention ids."""
-    rows = [mention(session, template.format(n=n + 1), start + timedelta(minutes=n), likes=300)
-            for n in range(count)]
+def alerted(session, template: str, count: int, start, title: str | None = None
+            ) -> tuple[int, list[int]]:
+    """An alerted event of ``count`` mentions (board messages under ``title`` when given);
+    its alert id and the mention ids."""
+    rows = [mention(session, template.format(n=n + 1), start + timedelta(minutes=n), likes=300,
+                    title=title, kind=BOARD if title else "news") for n in range(count)]
     run_analysis(session, now=start + timedelta(hours=1))
     session.commit()
     event_id = session.get(MentionAnalysis, rows[0].id).event_id
@@ -92,7 +96,7 @@ def shipped_model_afterwards():
 def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, session, sessions,
                                                    settings):
     start = fresh_epoch()
-    polite_alert, polite = alerted(session, POLITE, 12, start)
+    polite_alert, polite = alerted(session, POLITE, 20, start, POLITE_TITLE)
     relief_alert, relief = alerted(session, RELIEF, 20, start + timedelta(days=1))
     before = sentiment_rows(session)
 
@@ -102,8 +106,8 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
     first = retrain(sessions, settings)
     assert first["kind"] == "sentiment" and first["version"] >= 1
     assert first["current"]["version"] == "shipped"
-    polite_held = sum(is_held_out(f"{t[:24]}\n{t}")  # as the correction keeps the text
-                      for t in (POLITE.format(n=n + 1) for n in range(12)))
+    polite_held = sum(is_held_out(f"{POLITE_TITLE}\n{t}")  # as the correction keeps it
+                      for t in (POLITE.format(n=n + 1) for n in range(20)))
     assert polite_held > 0
     assert first["candidate"]["office_rows"] == first["current"]["office_rows"] \
         == len(before.held_out) + polite_held
@@ -153,7 +157,7 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
     assert second["current"]["office_rows"] > first["current"]["office_rows"]  # the web's
     assert second["promoted"] is True, second
     assert second["candidate"]["office"] > second["current"]["office"]
-    assert second["candidate"]["shipped"] >= second["current"]["shipped"] - 0.005
+    assert "已晋升" in second["reason"] and "同一批样本中" in second["reason"]  # paired test
     activate(session)
     v2 = session.scalar(select(ModelVersion).where(ModelVersion.kind == "sentiment",
                                                    ModelVersion.active.is_(True)))
