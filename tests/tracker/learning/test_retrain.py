@@ -11,7 +11,6 @@ seconds, not the full 45 s train.
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from analysis import sentiment
 from analysis.datasets import is_held_out
 from tests.tracker.events.factory import fresh_epoch, mention
+from tests.web.test_alerts import sign_in, token
 from tracker.cli import cli
 from tracker.cli.app import Context
 from tracker.collection.ingest import BOARD
@@ -61,21 +61,11 @@ def alerted(session, template: str, count: int, start, title: str | None = None
     return alert_id, [r.id for r in rows]
 
 
-def sign_in(auth, demo_users, role: str) -> None:
-    account = demo_users[role]
-    assert auth.login(account.username, account.password).status_code == 302
-
-
-def page_token(client, alert_id: int) -> str:
-    html = client.get(f"/alerts/{alert_id}").get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
 def correct(client, alert_id: int, mention_ids: list[int], label: str = "negative") -> None:
     """Correct each mention's sentiment through the alert page's form."""
     for mention_id in mention_ids:
         done = client.post(f"/alerts/{alert_id}/mentions/{mention_id}/sentiment",
-                           data={"csrf_token": page_token(client, alert_id), "label": label})
+                           data={"csrf_token": token(client, alert_id), "label": label})
         assert done.status_code == 303
 
 
@@ -142,7 +132,7 @@ def test_corrections_retrain_promote_and_roll_back(client, auth, demo_users, ses
     page = client.get(f"/alerts/{relief_alert}").get_data(as_text=True)
     assert "驳回修正" in page
     overruled = client.post(f"/alerts/{relief_alert}/corrections/{fix.id}/overrule",
-                            data={"csrf_token": page_token(client, relief_alert)})
+                            data={"csrf_token": token(client, relief_alert)})
     assert overruled.status_code == 303
     session.expire_all()
     assert session.get(MentionAnalysis, relief[1]).sentiment == fix.old_score

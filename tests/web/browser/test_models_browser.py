@@ -2,18 +2,15 @@
 model's versions with their figures, puts a refused version in use with 启用 and goes back to
 the shipped model; no page is wider than the screen. Screenshots go to $YUQING_SHOTS when set."""
 
-import os
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from analysis import sentiment
 from tests.browser_support import start_live_server
+from tests.web.browser.test_routing_browser import look, person
 from tracker.db import session_scope
 from tracker.models import ModelSwitch, ModelVersion
 
-SHOTS = os.environ.get("YUQING_SHOTS")
 WIDTHS = (1440, 390)
 
 
@@ -44,30 +41,9 @@ def live(tmp_path_factory):
     stop()
 
 
-def person(browser, base: str, width: int):
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", "admin-demo-123")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return context, page
-
-
-def look(page, name: str, width: int) -> None:
-    """The page fits the screen; keep a screenshot when asked to."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, (name, width, overflow)
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_page_at_each_width(live, browser, width):
-    context, page = person(browser, live.url, width)
+    context, page = person(browser, live.url, "admin", width)
     page.goto(live.url + "/admin/users")
     page.click("nav.ops-tabs a:has-text('模型训练')")
     page.wait_for_load_state()
@@ -82,7 +58,7 @@ def test_the_page_at_each_width(live, browser, width):
 
 
 def test_use_a_version_and_go_back_to_the_shipped_model(live, browser):
-    context, page = person(browser, live.url, 1440)
+    context, page = person(browser, live.url, "admin", 1440)
     page.goto(live.url + "/admin/models")
     page.locator("tr[data-version='1'] button", has_text="启用").click()
     page.wait_for_load_state()
