@@ -80,7 +80,7 @@ def _half(text: str) -> bool:
 def office_retrain(weight: float = routing_train.OFFICE_WEIGHT) -> None:
     """Accuracy before and after retraining with the simulated office's reassignments."""
     from tracker.learning import decide
-    from tracker.learning.retrain import Figures
+    from tracker.learning.candidates import Figures
 
     train, held, _ = routing_split()
     office = [(r, office_label(r.text)) for r in held]

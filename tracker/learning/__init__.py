@@ -4,12 +4,13 @@
   labelled rows (the last per mention or entry; overruled ones left out); the leader's overrule
 - :mod:`tracker.learning.versions`: model versions, the one in use, rollback, and pointing the
   analysis layer at the active artefacts
-- :mod:`tracker.learning.retrain`: train a candidate, compare on the same held-out folds,
+- :mod:`tracker.learning.candidates`: train a candidate, compare on the same held-out folds,
   promote only when it is not worse on the shipped folds and better on the office's
 """
 
 from __future__ import annotations
 
+from tracker.learning.candidates import SHIPPED_Z, RetrainResult, Shipped, decide, retrain
 from tracker.learning.corrections import (
     OfficeRows,
     last_corrections,
@@ -18,7 +19,6 @@ from tracker.learning.corrections import (
     routing_rows,
     sentiment_rows,
 )
-from tracker.learning.retrain import SHIPPED_Z, RetrainResult, Shipped, decide, retrain
 from tracker.learning.versions import (
     KINDS,
     SHIPPED,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.datasets import Labelled, is_held_out
-from tracker.ledger.routing import routed_text
+from tracker.ledger import routed_text
 from tracker.models import CategoryDepartment, DepartmentReassignment, MessageCase, audit
 from tracker.models.events import SentimentCorrection
 from tracker.models.ledger import LedgerEntry
@@ -84,10 +84,9 @@ def overrule_correction(session: Session, correction_id: int, actor_id: int | No
 
     With ``event_id`` (the alert page) a correction of a mention outside that event raises
     LookupError; so does an earlier correction (only the last one stands)."""
-    from tracker.events.hot import HotConfig, refresh_events
-    from tracker.events.store import mark_for_reindex
+    from tracker.events import restore_sentiment  # (tracker.events loads tracker.learning)
     from tracker.models import utcnow
-    from tracker.models.events import Event, MentionAnalysis
+    from tracker.models.events import MentionAnalysis
 
     row = session.get(SentimentCorrection, correction_id)
     result = session.get(MentionAnalysis, row.mention_id) if row is not None else None
@@ -102,12 +101,8 @@ def overrule_correction(session: Session, correction_id: int, actor_id: int | No
     audit.record(session, entity_type="mention", entity_id=row.mention_id,
                  action="sentiment_overrule", actor_id=actor_id,
                  changes={"sentiment": (float(row.label), row.old_score)})
-    if result is not None:
-        result.sentiment, result.sentiment_corrected = row.old_score, False
-        mark_for_reindex(session, [row.mention_id])
     session.flush()
-    if result is not None and result.event_id is not None:
-        refresh_events(session, [session.get(Event, result.event_id)], HotConfig(), now)
+    restore_sentiment(session, row.mention_id, row.old_score)
     return row
 
 

@@ -106,7 +106,7 @@ def route_entries(session: Session, pairs: Sequence[tuple[LedgerEntry, MessageCa
                   ctx: DeadlineContext | None = None) -> dict[str, int]:
     """Route new, unanswered message entries: assign the sure ones, queue the rest."""
     from analysis.routing import top_categories
-    from tracker.learning.versions import activate
+    from tracker.learning import activate
     from tracker.ledger.service import perform, propose_department
 
     pairs = [(e, c) for e, c in pairs if e.kind == Kind.MESSAGE and e.replied_at is None
@@ -266,7 +266,7 @@ def attribute_answered(session: Session,
     unit the reply names, else (model sure, 一级分类 mapped) the category's. No state change,
     no notice; audited with the reason. Returns how many were attributed."""
     from analysis.routing import top_categories
-    from tracker.learning.versions import activate
+    from tracker.learning import activate
 
     pairs = [(e, c) for e, c in pairs if e.kind == Kind.MESSAGE and e.replied_at is not None
              and e.lead_department_id is None]
