@@ -17,12 +17,13 @@ def model_group() -> None:
     """The sentiment and routing models: retrain on corrections, list versions, roll back."""
 
 
-def _line(name: str, figures: dict) -> str:
-    def fmt(value):
-        return "—" if value is None else f"{value:.4f}"
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
 
-    return (f"{name}（版本 {figures.get('version')}）：通用检验集 {fmt(figures['shipped'])}"
-            f"（{figures['shipped_rows']} 条），本单位检验集 {fmt(figures['office'])}"
+
+def _line(name: str, figures: dict) -> str:
+    return (f"{name}（版本 {figures.get('version')}）：通用检验集 {_fmt(figures['shipped'])}"
+            f"（{figures['shipped_rows']} 条），本单位检验集 {_fmt(figures['office'])}"
             f"（{figures['office_rows']} 条）")
 
 
@@ -66,7 +67,8 @@ def list_command(ctx: Context, as_json: bool) -> None:
             mark = "*" if r["active"] else " "
             cand = r["figures"].get("candidate", {})
             click.echo(f" {mark} v{r['version']}  {r['created_at'][:16]}  "
-                       f"通用 {cand.get('shipped')}  本单位 {cand.get('office')}  {r['reason']}")
+                       f"通用 {_fmt(cand.get('shipped'))}  本单位 {_fmt(cand.get('office'))}  "
+                       f"{r['reason']}")
 
 
 @model_group.command("use")
