@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -28,8 +29,9 @@ from tracker.events import (
     merge_targets,
     queue,
 )
+from tracker.learning import last_corrections, overrule_correction
 from tracker.ledger import LedgerError
-from tracker.models import Alert, Event
+from tracker.models import Alert, Event, User
 from tracker.vocabulary import RoleCode
 from web.auth import roles_required
 from web.db import get_db, get_settings
@@ -63,6 +65,10 @@ class SentimentForm(FlaskForm):
     label = HiddenField(validators=[AnyOf(["positive", "negative"])])
 
 
+class OverruleForm(FlaskForm):
+    """A leader overrules a sentiment correction (the CSRF token is the whole form)."""
+
+
 def safe_url(value: str | None) -> str | None:
     """Only http(s) links are rendered as links (no javascript: from crawled pages)."""
     if not value:
@@ -74,8 +80,9 @@ def safe_url(value: str | None) -> str | None:
 def helpers() -> dict[str, Any]:
     """Labels and link checks for the alert templates."""
     can_act = current_user.is_authenticated and current_user.has_role(*ACTORS)
+    can_overrule = current_user.is_authenticated and current_user.has_role(RoleCode.LEADER)
     return {"STATUSES": STATUSES, "SORTS": SORTS, "safe_url": safe_url,
-            "can_act": can_act}
+            "can_act": can_act, "can_overrule": can_overrule}
 
 
 @bp.get("/")
@@ -107,10 +114,14 @@ def detail(alert_id: int) -> str:
     merge = MergeForm()
     merge.target.choices = [(e.id, f"#{e.id} {e.title[:40]}（{e.mention_count} 条）")
                             for e in merge_targets(db, alert.event)]
-    return render_template("alerts/detail.html", alert=alert,
-                           detail=event_detail(db, alert.event, get_settings().tz),
+    detail = event_detail(db, alert.event, get_settings().tz)
+    fixes = last_corrections(db, [row.mention.id for row in detail.mentions])
+    names = dict(db.execute(select(User.id, User.display_name).where(User.id.in_(
+        {c.user_id for c in fixes.values()} - {None}))).all()) if fixes else {}
+    return render_template("alerts/detail.html", alert=alert, detail=detail,
                            dismiss=DismissForm(), merge=merge, escalate=EscalateForm(),
-                           sentiment=SentimentForm())
+                           sentiment=SentimentForm(), overrule=OverruleForm(), fixes=fixes,
+                           fixers=names)
 
 
 def _done(alert_id: int, message: str) -> Any:
@@ -188,3 +199,18 @@ def sentiment(alert_id: int, mention_id: int) -> Any:
         return _refused(alert_id, str(exc))
     label = "正面" if form.label.data == "positive" else "负面"
     return _done(alert_id, f"已将信息 #{mention_id} 的情感改为{label}")
+
+
+@bp.post("/<int:alert_id>/corrections/<int:correction_id>/overrule")
+@roles_required(RoleCode.LEADER)
+def overrule(alert_id: int, correction_id: int) -> Any:
+    """A leader overrules a sentiment correction: it no longer trains the model."""
+    alert, form = _alert(alert_id), OverruleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        row = overrule_correction(get_db(), correction_id, current_user.id,
+                                  event_id=alert.event_id)
+    except LookupError:  # not the last correction of one of this alert's mentions
+        abort(404)
+    return _done(alert_id, f"已驳回对信息 #{row.mention_id} 的情感修正，该修正不再用于模型训练")

@@ -40,7 +40,7 @@ from tracker.models import (
     WebhookEndpoint,
     utcnow,
 )
-from tracker.models.events import Alert, Event, MentionAnalysis
+from tracker.models.events import Alert, Event, MentionAnalysis, SentimentCorrection
 from tracker.qa import FaqInput, save_faq
 
 
@@ -162,6 +162,11 @@ def _qa(session: Session, tag: str) -> dict[str, int]:
     return {"qa_entry": kept.id, "qa_other": other.id}
 
 
+def texts_of(row) -> str:
+    """A mention's text as a sentiment correction keeps it."""
+    return f"{row.title}\n{row.text}"
+
+
 def build_world(session: Session) -> dict[str, Any]:
     """Create one of everything (needs the demo accounts) and commit; returns the ids."""
     tag = uuid.uuid4().hex[:8]
@@ -170,6 +175,11 @@ def build_world(session: Session) -> dict[str, Any]:
     other, other_alert, _ = _event(session, tag, start + timedelta(hours=1), MATTER[:3], "较大")
     ids = {"alert": alert.id, "event": event.id, "mention": rows[0].id,
            "other_alert": other_alert.id, "other_event": other.id, "tag": tag}
+    fix = SentimentCorrection(mention_id=rows[1].id, text=texts_of(rows[1]), old_score=0.1,
+                              label=1)  # a staff correction a leader may overrule
+    session.add(fix)
+    session.flush()
+    ids["correction"] = fix.id
     ids.update(_ledger(session, tag))
     ids.update(_admin(session, tag))
     ids.update(_typical_qa(session, tag))
@@ -184,6 +194,8 @@ URL_ARGS = {
     "alerts.detail": {"alert_id": "{alert}"}, "alerts.dismiss": {"alert_id": "{alert}"},
     "alerts.merge": {"alert_id": "{alert}"}, "alerts.escalate": {"alert_id": "{other_alert}"},
     "alerts.sentiment": {"alert_id": "{alert}", "mention_id": "{mention}"},
+    "alerts.overrule": {"alert_id": "{alert}", "correction_id": "{correction}"},
+    "admin.model_use": {"kind": "sentiment"},
     "ledger.entry": {"entry_id": "{entry}"}, "ledger.written_reply": {"entry_id": "{disclosure}"},
     "ledger.act": {"entry_id": "{entry}", "action": "accept"},
     "ledger.reply_check": {"entry_id": "{entry}"},

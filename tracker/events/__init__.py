@@ -36,6 +36,7 @@ from tracker.events.triage import (
     dismiss_alert,
     escalate_alert,
     merge_events,
+    restore_sentiment,
 )
 from tracker.events.triage_queue import (
     SORTS,
@@ -66,6 +67,7 @@ __all__ = [
     "merge_events",
     "merge_targets",
     "queue",
+    "restore_sentiment",
     "TONES",
     "UNANALYSED",
     "EventFigures",

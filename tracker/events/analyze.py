@@ -366,6 +366,9 @@ def run_analysis(session: Session, *, now: datetime | None = None,
     each batch if asked. ``progress(mentions done, backlog)``, when given, hears of each
     slice of a batch (the backlog is counted once, at the start)."""
     started = time.monotonic()
+    from tracker.learning import activate  # (tracker.learning reads the ledger's routing)
+
+    activate(session)  # the model versions in use (yuqing model use / retrain)
     total = AnalysisResult()
     size = backlog(session) if progress is not None else None
     for step, done in ((analyze_batch, "analyzed"), (reanalyze_batch, "reanalyzed")):

@@ -121,6 +121,21 @@ def correct_sentiment(session: Session, mention_id: int, positive: bool,
         refresh_events(session, [event], config or HotConfig(), utcnow())
 
 
+def restore_sentiment(session: Session, mention_id: int, score: float,
+                      config: HotConfig | None = None) -> None:
+    """Give a mention back a score it had before a hand correction (a leader overruled the
+    correction; tracker.learning audits that)."""
+    result = session.get(MentionAnalysis, mention_id)
+    if result is None:
+        return
+    result.sentiment, result.sentiment_corrected = score, False
+    mark_for_reindex(session, [mention_id])
+    session.flush()
+    if result.event_id is not None:
+        refresh_events(session, [session.get(Event, result.event_id)], config or HotConfig(),
+                       utcnow())
+
+
 def escalate_alert(session: Session, alert: Alert, actor_id: int | None,
                    now: datetime | None = None) -> int:
     """Open an opinion ledger entry for the alert's event; return the entry id."""

@@ -71,6 +71,7 @@ from tracker.ledger.routing import (
     reassignments,
     route_entries,
     route_pending,
+    routed_text,
     routing_queue,
 )
 from tracker.ledger.service import (
@@ -153,6 +154,7 @@ __all__ = [
     "queue_count",
     "query_code_of",
     "reassignments",
+    "routed_text",
     "red_flags",
     "remind_entry",
     "route_entries",

@@ -97,7 +97,8 @@ def _reason(best: dict, dept: Department | None, cut: float, auto_on: bool) -> s
     return f"待分办：{said}，低于自动分办阈值 {cut:.2f}，请人工分办"
 
 
-def _text(entry: LedgerEntry, case: MessageCase | None) -> str:
+def routed_text(entry: LedgerEntry, case: MessageCase | None) -> str:
+    """The text routing reads for a message entry: its title and the message."""
     return f"{entry.title} {case.body if case is not None else entry.summary}".strip()
 
 
@@ -105,15 +106,17 @@ def route_entries(session: Session, pairs: Sequence[tuple[LedgerEntry, MessageCa
                   ctx: DeadlineContext | None = None) -> dict[str, int]:
     """Route new, unanswered message entries: assign the sure ones, queue the rest."""
     from analysis.routing import top_categories
+    from tracker.learning import activate
     from tracker.ledger.service import perform, propose_department
 
     pairs = [(e, c) for e, c in pairs if e.kind == Kind.MESSAGE and e.replied_at is None
              and e.lead_department_id is None and session.get(LedgerRouting, e.id) is None]
     if not pairs:
         return {AUTO: 0, QUEUED: 0}
+    activate(session, ("routing",))
     depts, cut, config = _active_map(session), threshold(session), routing_config(session)
     counts = {AUTO: 0, QUEUED: 0}
-    ranked = top_categories([_text(e, c) for e, c in pairs], TOP)
+    ranked = top_categories([routed_text(e, c) for e, c in pairs], TOP)
     for (entry, _case), top in zip(pairs, ranked, strict=True):
         suggestions = [{"category": cat, "confidence": round(conf, 4),
                         "department_id": depts[cat].id if cat in depts else None}
@@ -263,13 +266,15 @@ def attribute_answered(session: Session,
     unit the reply names, else (model sure, 一级分类 mapped) the category's. No state change,
     no notice; audited with the reason. Returns how many were attributed."""
     from analysis.routing import top_categories
+    from tracker.learning import activate
 
     pairs = [(e, c) for e, c in pairs if e.kind == Kind.MESSAGE and e.replied_at is not None
              and e.lead_department_id is None]
     if not pairs:
         return 0
+    activate(session, ("routing",))
     depts, cut, done = _active_map(session), threshold(session), 0
-    ranked = top_categories([_text(e, c) for e, c in pairs], 1)
+    ranked = top_categories([routed_text(e, c) for e, c in pairs], 1)
     for (entry, case), top in zip(pairs, ranked, strict=True):
         unit = case.reply_department if case is not None else None
         dept = department_for_unit(session, unit)

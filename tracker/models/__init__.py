@@ -10,6 +10,7 @@ from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.cases import CaseProposal, CaseTag, LibraryCase
 from tracker.models.collection import CrawlRun, Mention, MessageCase
 from tracker.models.events import Alert, Event, MentionAnalysis  # noqa: F401
+from tracker.models.learning import ModelSwitch, ModelVersion
 from tracker.models.ledger import HolidayOverride, LedgerEntry, LedgerResponse, SlaRuleRow  # noqa: F401
 from tracker.models.metrics import METRICS_INDEX  # noqa: F401
 from tracker.models.ops import (  # noqa: F401
@@ -55,6 +56,8 @@ __all__ = [
     "LibraryCase",
     "Mention",
     "MessageCase",
+    "ModelSwitch",
+    "ModelVersion",
     "NotificationPreference",
     "NotificationRule",
     "RemedyCount",

@@ -139,6 +139,9 @@ class SentimentCorrection(Base):
     label: Mapped[int] = mapped_column(SmallInteger)  # 1 positive, 0 negative
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A leader overruled this correction: it is no longer training data.
+    overruled_at: Mapped[datetime | None]
+    overruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class AnalysisState(Base):

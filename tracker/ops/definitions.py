@@ -21,7 +21,7 @@ from tracker.settings import Settings
 JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
               "source-health": "信息源健康检查", "deliver": "通知投递（含重试）",
               "monthly-report": "月度报告", "retention": "过期数据清理",
-              "propose-cases": "亮点工程月度推荐"}
+              "propose-cases": "亮点工程月度推荐", "retrain-models": "模型每周再训练"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,10 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
     defs.append(JobDef("propose-cases", jobs.propose_cases,
                        CronTrigger(day=1, hour=7, minute=0, timezone=tz), {},
                        JOB_LABELS["propose-cases"], grace=86400))
+    # Sunday night, when nobody corrects anything: both models, each promoted only if better.
+    defs.append(JobDef("retrain-models", jobs.retrain_models,
+                       CronTrigger(day_of_week="sun", hour=2, minute=0, timezone=tz), {},
+                       JOB_LABELS["retrain-models"], grace=6 * 3600))
     defs.append(JobDef("retention", jobs.retention,
                        CronTrigger(hour=3, minute=30, timezone=tz), {}, JOB_LABELS["retention"],
                        grace=6 * 3600))

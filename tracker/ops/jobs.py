@@ -215,6 +215,17 @@ def propose_cases() -> dict:
     return in_transaction(lambda session: propose_month(session, month, rt.settings.tz)).as_json()
 
 
+@recorded("retrain-models")
+def retrain_models() -> dict:
+    """Retrain the sentiment and routing models on the office's corrections; each candidate is
+    put in use only when it passes (``yuqing model retrain``); both models' figures are kept."""
+    from tracker.learning import KINDS, retrain
+
+    rt = runtime()
+    return {kind: in_transaction(lambda session, kind=kind: retrain(
+        session, kind, rt.settings.data_dir, by="scheduler").as_json()) for kind in KINDS}
+
+
 @recorded("retention")
 def retention() -> dict:
     """Delete operational data older than the retention policy allows."""

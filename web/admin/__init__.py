@@ -6,7 +6,7 @@ calendar and SLA rules), ``notifications`` (each user's own in-app notifications
 every role), ``users`` (用户管理) and ``sources`` (信息源管理). Paths keep their historical
 prefixes (``/admin/ops``, ``/ledger``, ``/notifications``) so bookmarks still work; each route
 carries its own role check. ``departments`` is 部门与分办 (the directory and the 一级分类
-map), ``tokens`` 接口令牌.
+map), ``tokens`` 接口令牌, ``models`` 模型训练 (versions, rollback).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def inject_labels() -> dict[str, Any]:
 from web.admin import (  # noqa: E402,F401  (routes register on bp)
     departments,
     ledger,
+    models,
     notifications,
     notify_settings,
     ops,

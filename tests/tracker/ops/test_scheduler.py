@@ -79,7 +79,7 @@ def test_job_list_has_one_crawl_per_enabled_source(runtime):
     add_source(runtime.sessions, "b", enabled=False)
     defs = {d.id: d for d in definitions(runtime)}
     assert set(defs) == {"crawl:a", "analyze", "reminders", "source-health", "deliver",
-                         "monthly-report", "retention", "propose-cases"}
+                         "monthly-report", "retention", "propose-cases", "retrain-models"}
     assert defs["crawl:a"].trigger.interval == timedelta(minutes=10)
     assert defs["crawl:a"].executor == "crawl" and defs["crawl:a"].kwargs == {"source": "a"}
     report = defs["monthly-report"].trigger
@@ -93,12 +93,12 @@ def test_reconcile_adds_keeps_replaces_and_removes(engine, settings, runtime, sc
     add_source(runtime.sessions, "a")
     add_source(runtime.sessions, "b")
     first = sched.reconcile(scheduler, definitions(runtime), TIMING)
-    assert len(first["added"]) == 9 and first["kept"] == first["removed"] == []
+    assert len(first["added"]) == 10 and first["kept"] == first["removed"] == []
     before = {j.id: j.next_run_time for j in scheduler.get_jobs()}
     scheduler.pause_job("crawl:b")
     again = sched.reconcile(scheduler, definitions(runtime), TIMING)
     assert again["added"] == again["replaced"] == again["removed"] == []
-    assert len(again["kept"]) == 9
+    assert len(again["kept"]) == 10
     assert scheduler.get_job("crawl:a").next_run_time == before["crawl:a"]  # not rescheduled
     with session_scope(runtime.sessions) as session:
         session.scalar(select(Source).where(Source.name == "a")).enabled = False
@@ -121,7 +121,7 @@ def test_restart_keeps_the_jobs_without_duplicates(engine, settings, runtime):
     second = sched.build_scheduler(engine, settings, TIMING)
     second.start(paused=True)
     result = sched.reconcile(second, definitions(runtime), TIMING)
-    assert result["added"] == [] and len(result["kept"]) == len(rows) == 8
+    assert result["added"] == [] and len(result["kept"]) == len(rows) == 9
     assert {j.id: j.next_run_time for j in second.get_jobs()} == times
     second.shutdown(wait=False)
     assert store_rows(engine) == rows
@@ -129,7 +129,8 @@ def test_restart_keeps_the_jobs_without_duplicates(engine, settings, runtime):
 
 def test_every_job_gets_max_instances_coalesce_and_grace(runtime, scheduler):
     sched.reconcile(scheduler, definitions(runtime), TIMING)
-    graces = {"monthly-report": 86400, "retention": 21600, "propose-cases": 86400}
+    graces = {"monthly-report": 86400, "retention": 21600, "propose-cases": 86400,
+              "retrain-models": 21600}
     for job in scheduler.get_jobs():
         assert (job.max_instances, job.coalesce) == (1, True)
         assert job.misfire_grace_time == graces.get(job.id, 300)

@@ -167,7 +167,8 @@ def test_yuqing_jobs_command(tmp_path):
     assert listed.returncode == 0, listed.stderr
     shown = json.loads(listed.stdout)
     assert {j["id"] for j in shown} == {"analyze", "reminders", "source-health", "deliver",
-                                         "monthly-report", "retention", "propose-cases"}
+                                         "monthly-report", "retention", "propose-cases",
+                                         "retrain-models"}
     assert all(set(j) == {"id", "name", "trigger", "next_run", "paused", "scheduled",
                           "last_run"} for j in shown)
     here = run(["jobs", "run", "deliver", "--here"], env, tmp_path)
