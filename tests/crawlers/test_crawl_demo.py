@@ -236,8 +236,9 @@ def test_a_policy_column_fills_the_policy_library_not_the_mentions(crawled):
 def test_broken_pages_are_counted_per_source_and_the_crawl_goes_on(crawled):
     _site, db = crawled
     with db.session() as session:
-        runs = {name: run for name, run in session.execute(
-            select(Source.name, CrawlRun).join(CrawlRun, CrawlRun.source_id == Source.id))}
+        runs = {name: run for name, run in session.execute(  # each source's first crawl
+            select(Source.name, CrawlRun).join(CrawlRun, CrawlRun.source_id == Source.id)
+            .order_by(CrawlRun.id.desc()))}
     board_a, board_b, news = runs["demo_board_a"], runs["demo_board_b"], runs["demo_news"]
     assert {s["kind"] for s in board_a.error_samples} == {"http_404", "http_500",
                                                           "redirect_loop"}
