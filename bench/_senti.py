@@ -249,10 +249,9 @@ class Compiled:
     def block_scores(self, text: str, memo: dict) -> float:
         total = self.intercept
         for name, table in self.blocks:
-            toks = memo.get(name)
-            if toks is None:
-                toks = memo[name] = ANALYZERS[name](text)
-            counts = Counter(toks)
+            counts = memo.get(name)  # shared by stacked models over the same analyzer
+            if counts is None:
+                counts = memo[name] = Counter(ANALYZERS[name](text))
             if self.binary:
                 total += sum(table[t][1] for t in counts if t in table)
                 continue

@@ -269,10 +269,11 @@ def main() -> None:
         return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    recipes = [r for r in RECIPES if args.only is None or r.name in args.only]
-    unknown = set(args.only or ()) - {r.name for r in recipes}
+    by_name = {r.name: r for r in RECIPES}
+    unknown = [n for n in args.only or () if n not in by_name]
     if unknown:
-        parser.error(f"unknown recipe(s): {', '.join(sorted(unknown))}")
+        parser.error(f"unknown recipe(s): {', '.join(unknown)}")
+    recipes = RECIPES if args.only is None else [by_name[n] for n in args.only]
     train, held = weibo_split()
     others = other_held_out()
     ewect_rows = load_ewect()
