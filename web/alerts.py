@@ -112,8 +112,10 @@ def detail(alert_id: int) -> str:
     alert = _alert(alert_id)
     db = get_db()
     merge = MergeForm()
-    merge.target.choices = [(e.id, f"#{e.id} {e.title[:40]}（{e.mention_count} 条）")
+    merge.target.choices = [(e.id, f"{e.title[:40]}（{e.mention_count} 条）")
                             for e in merge_targets(db, alert.event)]
+    merged_into = (db.get(Event, alert.event.merged_into_id)
+                   if alert.event.merged_into_id else None)
     detail = event_detail(db, alert.event, get_settings().tz)
     fixes = last_corrections(db, [row.mention.id for row in detail.mentions])
     names = dict(db.execute(select(User.id, User.display_name).where(User.id.in_(
@@ -121,7 +123,7 @@ def detail(alert_id: int) -> str:
     return render_template("alerts/detail.html", alert=alert, detail=detail,
                            dismiss=DismissForm(), merge=merge, escalate=EscalateForm(),
                            sentiment=SentimentForm(), overrule=OverruleForm(), fixes=fixes,
-                           fixers=names)
+                           fixers=names, merged_into=merged_into)
 
 
 def _done(alert_id: int, message: str) -> Any:
@@ -166,7 +168,7 @@ def merge(alert_id: int) -> Any:
         merge_events(db, alert.event, target, current_user.id)
     except TriageError as exc:
         return _refused(alert_id, str(exc))
-    return _done(alert_id, f"已将事件 #{alert.event_id} 并入事件 #{target.id}")
+    return _done(alert_id, f"已将本事件并入事件“{target.title[:40]}”")
 
 
 @bp.post("/<int:alert_id>/escalate")

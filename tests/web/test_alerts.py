@@ -126,7 +126,8 @@ def test_merge_escalate_and_correct_through_the_forms(client, auth, demo_users, 
     entry = session.scalar(select(LedgerEntry).where(LedgerEntry.alert_id == alerts[1]))
     assert entry is not None and len(entry.links) == 16
     page = client.get(f"/alerts/{alerts[1]}").get_data(as_text=True)
-    assert f"台账 #{entry.id}" in page and 'data-action="dismiss"' not in page
+    assert f'href="/ledger/{entry.id}" data-ledger-link>查看台账事项' in page
+    assert 'data-action="dismiss"' not in page
     mention_id = session.scalar(select(MentionAnalysis.mention_id)
                                 .where(MentionAnalysis.event_id == target)
                                 .order_by(MentionAnalysis.mention_id))

@@ -169,7 +169,7 @@ def absorb_event(session: Session, source: Event, target: Event, *, actor_id: in
     session.execute(update(MentionAnalysis).where(MentionAnalysis.event_id == source.id)
                     .values(event_id=target.id).execution_options(synchronize_session=False))
     source.status, source.merged_into_id = EVENT_MERGED, target.id
-    note = f"并入事件 #{target.id}" + ("（自动）" if auto else "")
+    note = f"并入事件“{target.title[:40]}”" + ("（自动）" if auto else "")  # shown on pages
     on_target = list(session.execute(select(Alert.status, Alert.level)
                                      .where(Alert.event_id == target.id)))
     open_on_target = any(status == ALERT_NEW for status, _ in on_target)

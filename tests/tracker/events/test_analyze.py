@@ -160,7 +160,8 @@ def test_events_the_clusterer_merges_are_folded_in_sql(session):
     if kept_alert is None:  # the alert follows its matter into the surviving event
         assert (alert.status, alert.event_id) == ("new", keep.id)
     else:  # the surviving event has its own alert: the folded one is marked merged
-        assert (alert.status, alert.decision_note) == ("merged", f"并入事件 #{keep.id}（自动）")
+        assert alert.status == "merged"
+        assert alert.decision_note == f"并入事件“{keep.title[:40]}”（自动）"
 
 
 def test_changed_mentions_are_scored_again_and_their_event_rated_again(session):

@@ -4,6 +4,7 @@ alert with a reason, merge two events, escalate one alert to the response ledger
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -73,7 +74,9 @@ def test_staff_dismiss_merge_and_escalate(live_server, browser_page):
     page.select_option("form[data-action=merge] select", str(target_event))
     page.click("form[data-action=merge] button")
     page.wait_for_selector("[data-alert-status=merged]")
-    assert f"已并入事件 #{target_event}" in page.inner_text("[data-page=alert]")
+    merged_title = page.inner_text("[data-merged-into]")
+    assert merged_title and f"已并入事件“{merged_title}”" in page.inner_text("[data-page=alert]")
+    assert not re.search(r"#\d", page.inner_text("[data-page=alert]"))  # no internal numbers
 
     open_alert(page, "垃圾站", alerts["garbage"])
     page.click("summary:has-text('忽略')")
