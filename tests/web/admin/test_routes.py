@@ -52,6 +52,8 @@ NEW_RULES = {
     ("/admin/rules/<int:rule_id>", "GET"), ("/admin/rules/<int:rule_id>", "POST"),
     ("/admin/rules/<int:rule_id>/toggle", "POST"), ("/admin/rules/<int:rule_id>/delete", "GET"),
     ("/admin/rules/<int:rule_id>/delete", "POST"),
+    # 模型训练 (versions of the learned models; 启用 puts one in use)
+    ("/admin/models", "GET"), ("/admin/models/<kind>/use", "POST"),
     # opening one notification (marks it read, goes to its page)
     ("/notifications/<int:note_id>", "GET"),
 }
@@ -64,7 +66,7 @@ STAFF_AND_ADMIN = {"admin.rules", "admin.rule_new", "admin.rule_edit", "admin.ru
 SAMPLE_ARGS = {"job_id": "analyze", "action": "toggle", "rule_id": 999_999,
                "hook_id": 999_999, "contact_id": 999_999, "year": 2031, "user_id": 999_999,
                "source_id": 999_999, "token_id": 999_999,
-               "department_id": 999_999, "note_id": 999_999}
+               "department_id": 999_999, "note_id": 999_999, "kind": "sentiment"}
 # A user opens only their own notifications: anyone else's (or none) is a 404; their own
 # redirects to the page it points to.
 OWN_NOTIFICATION = "admin.notification_open"
