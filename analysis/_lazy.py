@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -34,3 +35,20 @@ class Lazy(Generic[T]):
     def loaded(self) -> bool:
         """Whether the value has been loaded."""
         return self._value is not None
+
+
+class ModelSlot(Lazy[T]):
+    """A model read from an artefact file: the default one, loaded on first use, or another
+    that :meth:`use` switches to (loaded there, once, and only when the path changes)."""
+
+    def __init__(self, load: Callable[[Path], T], default: Path) -> None:
+        super().__init__(lambda: load(self.path))
+        self._load, self._default = load, default
+        self.path = default
+
+    def use(self, path: Path | None) -> None:
+        """Score with the model at ``path`` from now on (None: the default one)."""
+        path = self._default if path is None else Path(path)
+        if path != self.path or not self.loaded:
+            self.set(self._load(path))
+            self.path = path

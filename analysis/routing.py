@@ -19,7 +19,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from analysis import text as textmod
-from analysis._lazy import Lazy
+from analysis._lazy import ModelSlot
 from analysis.types import Route
 
 MODEL_PATH = Path(__file__).with_name("models") / "routing.npz"
@@ -118,22 +118,18 @@ def load_model(path: Path = MODEL_PATH) -> RoutingModel:
             temperature=float(data["temperature"]))
 
 
-_model: Lazy[RoutingModel] = Lazy(load_model)
-_model_path: list[Path] = [MODEL_PATH]
+_model: ModelSlot[RoutingModel] = ModelSlot(load_model, MODEL_PATH)
 
 
 def use_model(path: Path | None) -> None:
     """Score with the model at `path` from now on (None: the shipped one); loading happens here,
     once, and only when the path changes (the tracker calls this before every run)."""
-    path = MODEL_PATH if path is None else Path(path)
-    if path != _model_path[0] or not _model.loaded:
-        _model.set(load_model(path))
-        _model_path[0] = path
+    _model.use(path)
 
 
 def model_path() -> Path:
     """The artefact the model in use was (or will be) loaded from."""
-    return _model_path[0]
+    return _model.path
 
 
 def _routes(probs: np.ndarray, classes: Sequence[str], threshold: float) -> list[Route]:
