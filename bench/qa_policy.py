@@ -141,12 +141,13 @@ ATTEMPTS: list[tuple[str, Scoring]] = [
 ]
 
 
-def _bm25(texts: list[str], k1: float = 1.2, b: float = 0.75):
-    """A character-bigram BM25 over ``texts`` outside the index: (vectorizer, weights)."""
+def _bm25(texts: list[str], k1: float = 1.2, b: float = 0.75, analyzer=bigram_tokens):
+    """A BM25 over ``texts`` outside the index (character bigrams unless ``analyzer`` says
+    otherwise): (vectorizer, weights)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(analyzer=bigram_tokens)
+    vectorizer = CountVectorizer(analyzer=analyzer)
     counts = vectorizer.fit_transform(texts).tocoo()
     df = np.bincount(counts.col, minlength=counts.shape[1])
     idf = np.log(1 + (counts.shape[0] - df + 0.5) / (df + 0.5))
