@@ -1,7 +1,8 @@
 """Benchmarks of the policy Q&A base (issue 18). Run: ``python bench/qa.py [policy] [qa]``.
 
 ``policy``: policy search by question on ncp_policy_qa (held-out documents, against
-character TF-IDF), see :mod:`bench.qa_policy`.
+character TF-IDF), see :mod:`bench.qa_policy`; the attempts toward 0.95 within 5 (translation
+model, RM3, rank fusion, word vectors, feature fusion) are ``python bench/qa_policy_attempts.py``.
 ``qa``: similar answered questions on 附件2 (base and questions split by id; the category of
 the suggestion at 1 and within 5, against TF-IDF nearest neighbours), see :mod:`bench.qa_similar`.
 """
