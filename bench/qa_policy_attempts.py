@@ -25,6 +25,7 @@ once, with the chosen setting:
   words, the first 200 characters, the title), the feature set chosen on the tuning split.
 - the passage re-rank with idf from the top 50 candidates' windows only (what a re-rank after
   either engine could compute without corpus statistics).
+- BM25's k1 and b for the whole text plus best window.
 - one copy per notice in the top 5 (the corpus reposts the same notice), with a diagnostic of
   how many misses are copies.
 
@@ -311,6 +312,22 @@ def local_windows(data: Data, top: int = 50, k1: float = 1.2, b: float = 0.75) -
         {s: [_norm(data.whole[s]), _norm(local[s])] for s in data.splits})
 
 
+def bm25_parameters(data: Data) -> None:
+    """BM25's k1 and b for the whole text and the windows (summed, each scaled to its best)."""
+    flat = [w for ws in data.window_texts for w in ws]
+    candidates = {}
+    for k1 in (0.6, 1.2, 2.0):
+        for b in (0.3, 0.5, 0.75, 0.9):
+            vectorizer, weights = _bm25(data.texts, k1, b)
+            wvectorizer, wweights = _bm25(flat, k1, b)
+            candidates[f"k1={k1:g} b={b:g}"] = {
+                s: _norm(data.score(data.query(qs, vectorizer), weights))
+                + _norm(np.maximum.reduceat(data.score(data.query(qs, wvectorizer), wweights),
+                                            data.starts, axis=1))
+                for s, (qs, _) in data.splits.items()}
+    _choose(data, "whole + window, BM25", candidates)
+
+
 def copies(data: Data) -> None:
     """How many misses are copies: the corpus holds near-identical texts (the same notice
     reposted), and a question names one of them. Printed: the whole-text BM25 counting a copy
@@ -406,8 +423,8 @@ def main() -> None:
          data.rates("held", data.whole["held"]))
     _lr(data, "LR fusion: whole + best window",
         {s: [_norm(data.whole[s]), _norm(data.window[s])] for s in data.splits})
-    for attempt in (translation, rm3, fusion, feature_fusion, local_windows, word_vectors,
-                    copies):
+    for attempt in (translation, rm3, fusion, feature_fusion, local_windows,
+                    bm25_parameters, word_vectors, copies):
         attempt(data)
     print(f"({time.perf_counter() - started:.0f} s)")
 
