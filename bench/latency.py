@@ -214,7 +214,10 @@ def start_scheduler(folder: Path, url: str, receiver: Receiver,
                     flags: list[str]) -> subprocess.Popen:
     env = {**os.environ, "YUQING_DATA_DIR": str(folder / "var"), "YUQING_DATABASE_URL": url,
            "YUQING_WEBHOOK_URLS": f"wecom+{receiver.url}?key=bench",
-           "YUQING_WEBHOOK_ALLOW_PRIVATE": "true", "YUQING_TIMEZONE": daytime_zone()}
+           "YUQING_WEBHOOK_ALLOW_PRIVATE": "true", "YUQING_TIMEZONE": daytime_zone(),
+           # This checkout's code, also when the venv's yuqing is installed from another one.
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO_ROOT),
+                                                       os.environ.get("PYTHONPATH"))))}
     log = (folder / "scheduler.log").open("w")
     return subprocess.Popen([YUQING, "scheduler", *flags], env=env, cwd=folder, stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -247,7 +250,8 @@ def stage_seconds(sessions, job: str) -> list[float]:
     return out
 
 
-def report(args, bursts: list[Burst], sessions, crawl: int, analyze: int, deliver: int) -> None:
+def report(args, bursts: list[Burst], sessions, crawl: int, analyze: int, deliver: int,
+           watch: int) -> None:
     done = [b for b in bursts if b.received is not None]
     print(f"\n{'burst':<6}{'matter':<30}{'crawled':>9}{'queued':>9}{'webhook':>9}  (s after post)")
     for b in bursts:
@@ -262,15 +266,33 @@ def report(args, bursts: list[Burst], sessions, crawl: int, analyze: int, delive
     print(f"alerts received: {len(done)} of {len(bursts)} bursts")
     crawls, analyses = stage_seconds(sessions, f"crawl:{BOARD}"), stage_seconds(sessions,
                                                                                  "analyze")
+    print(summary("watch run", stage_seconds(sessions, "watch")))
     print(summary("crawl run (board A)", crawls))
     print(summary("analysis run", analyses))
-    bound = crawl + analyze + deliver + (max(crawls, default=0) + max(analyses, default=0))
+    print(f"runs: {len(crawls)} crawls, {len(analyses)} analyses, "
+          f"{len(stage_seconds(sessions, 'deliver'))} deliveries")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nschedule: crawl every {crawl} s, analysis every {analyze} s, delivery every "
-          f"{deliver} s ({'the defaults' if args.default_schedule else 'from the options'})")
-    print(f"worst case ≈ crawl interval + analysis interval + delivery interval + run times "
-          f"= {bound:.0f} s; expected ≈ half the intervals + run times")
-    print("to tighten: a shorter interval for the boards that matter (yuqing sources, or "
-          "yuqing scheduler --crawl-every), --analyze-every and --deliver-every")
+          f"{deliver} s, change watch every {watch} s "
+          f"({'the defaults' if args.default_schedule else 'from the options'}); "
+          f"load average now {load}")
+    runs_ = max(crawls, default=0) + max(analyses, default=0)
+    if watch:
+        # A change is seen at the next watch tick; the crawl, then the analysis, then the
+        # delivery are each brought forward by the one before (an analysis already running
+        # runs once more when it ends: up to two analysis runs).
+        bound = min(watch, crawl) + runs_ + max(analyses, default=0)
+        print(f"worst case ≈ watch interval + crawl run + up to two analysis runs "
+              f"= {bound:.0f} s; expected ≈ half the watch interval + crawl + analysis runs")
+        print("to tighten: a shorter watch interval (YUQING_WATCH_SECONDS or yuqing scheduler "
+              "--watch-every: one list-page GET per source per tick), a faster analysis run")
+    else:
+        bound = crawl + analyze + deliver + runs_
+        print(f"worst case ≈ crawl interval + analysis interval + delivery interval + run times "
+              f"= {bound:.0f} s; expected ≈ half the intervals + run times")
+        print("to tighten: the change watch (on by default), a shorter interval for the boards "
+              "that matter (yuqing sources, or yuqing scheduler --crawl-every), "
+              "--analyze-every and --deliver-every")
 
 
 def main() -> None:
@@ -284,6 +306,9 @@ def main() -> None:
     parser.add_argument("--crawl-every", type=int, default=15)
     parser.add_argument("--analyze-every", type=int, default=15)
     parser.add_argument("--deliver-every", type=int, default=5)
+    parser.add_argument("--watch-every", type=int, default=None,
+                        help="the change watch's interval (default: the scheduler's, 60 s; "
+                             "0 turns it off)")
     parser.add_argument("--limit", type=int, default=30, help="demo items per section")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--timeout", type=float, default=None,
@@ -291,12 +316,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.bursts > len(MATTERS):
         parser.error(f"at most {len(MATTERS)} bursts")
+    watch = 60 if args.watch_every is None else args.watch_every
     if args.default_schedule:
         crawl, analyze, deliver, flags = 30 * 60, 300, 30, []
+        if args.watch_every is not None:
+            flags = ["--watch-every", str(watch)]
     else:
         crawl, analyze, deliver = args.crawl_every, args.analyze_every, args.deliver_every
         flags = ["--crawl-every", str(crawl), "--analyze-every", str(analyze),
                  "--deliver-every", str(deliver), "--health-every", "600"]
+        if args.watch_every is not None:
+            flags += ["--watch-every", str(watch)]
     with tempfile.TemporaryDirectory(prefix="yuqing-latency-") as tmp:
         folder = Path(tmp)
         receiver = Receiver()
@@ -316,7 +346,8 @@ def main() -> None:
                     fill_times(sessions, bursts, receiver)
                     time.sleep(0.5)
                 post_burst(web, burst, args.size)
-            limit = args.timeout or (crawl + analyze + deliver + 180)
+            limit = args.timeout or ((watch + 240) if watch else (crawl + analyze + deliver
+                                                                  + 180))
             deadline = time.monotonic() + limit
             while time.monotonic() < deadline and any(b.received is None for b in bursts):
                 if proc.poll() is not None:
@@ -332,7 +363,7 @@ def main() -> None:
                 proc.kill()
             site.shutdown()
             receiver.server.shutdown()
-        report(args, bursts, sessions, crawl, analyze, deliver)
+        report(args, bursts, sessions, crawl, analyze, deliver, watch)
         engine.dispose()
 
 

@@ -8,8 +8,9 @@ before) and reads the entries with the same configured selectors the spider uses
 (:func:`tracker.collection.selectors.list_entries`). A hash of the entries' links (or ids) is
 the page's fingerprint, kept per source in ``source_watch``; when it differs from the last one
 the source has something new and its crawl should run now (the scheduler's ``watch`` job does
-that, :func:`tracker.ops.jobs.watch`). The first look only remembers; a fetch that fails is a
-skip with its reason, never an error.
+that, :func:`tracker.ops.jobs.watch`). The first look has nothing to compare with: it says
+changed when the page shows items no crawl has stored. A fetch that fails is a skip with its
+reason, never an error.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from parsel import Selector
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.collection.selectors import list_entries
-from tracker.models import Source, SourceWatch, utcnow
+from tracker.collection.ingest import mention_uid
+from tracker.collection.selectors import id_from_url, list_entries
+from tracker.models import Mention, Source, SourceWatch, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ class Look:
     last_modified: str | None = None
     reason: str | None = None
     entries: int = 0
+    ids: tuple[str, ...] = ()  # the items' ids as the spider derives them, where it can
 
 
 def targets(session: Session) -> list[Target]:
@@ -185,12 +188,34 @@ def look(target: Target, robots: Robots = ROBOTS, timeout: float = TIMEOUT) -> L
     # No entries is a fingerprint too (an empty feed; a changed layout, which the crawl this
     # change starts reports through the source's health check).
     entries = list_entries(page, target.config)
-    return Look(target, "fetched", fingerprint(entries), etag, modified, entries=len(entries))
+    return Look(target, "fetched", fingerprint(entries), etag, modified, entries=len(entries),
+                ids=tuple(entry_ids(entries, target.url, target.config)))
+
+
+def entry_ids(entries: list[str], page_url: str, config: dict[str, Any]) -> list[str]:
+    """The item ids of a list page's entries (what :func:`list_entries` read), as the spider
+    derives them: an inline record's ``id`` field, else the ``id_from_url`` of its link."""
+    if config.get("inline") and "id" in (config.get("fields") or {}):
+        return list(entries)
+    pattern = config.get("id_from_url")
+    found = (id_from_url(urljoin(page_url, entry), pattern) for entry in entries)
+    return [i for i in found if i]
+
+
+def unknown_items(session: Session, source_id: int, ids: tuple[str, ...]) -> int:
+    """How many of these item ids no crawl has stored yet."""
+    if not ids:
+        return 0
+    uids = {mention_uid(source_id, i) for i in ids}
+    known = set(session.scalars(select(Mention.uid).where(Mention.uid.in_(uids))))
+    return len(uids - known)
 
 
 def remember(session: Session, found: Look, now: datetime | None = None) -> bool:
-    """Store what a look saw; True when the list page changed since the last look (the first
-    look of a source only remembers). Skipped looks change nothing."""
+    """Store what a look saw; True when the list page changed since the last look. The first
+    look of a source (or of its moved page) has nothing to compare with: it says changed when
+    the page shows items no crawl has stored (posted since the last crawl, or never crawled).
+    Skipped looks change nothing."""
     if found.outcome == "skipped":
         return False
     now, target = now or utcnow(), found.target
@@ -199,7 +224,10 @@ def remember(session: Session, found: Look, now: datetime | None = None) -> bool
         row = SourceWatch(source_id=target.source_id, url=target.url)
         session.add(row)
     previous = row.fingerprint if row.url == target.url else None
-    changed = previous is not None and found.fingerprint != previous
+    if previous is None:
+        changed = unknown_items(session, target.source_id, found.ids) > 0
+    else:
+        changed = found.fingerprint != previous
     row.url, row.fingerprint, row.checked_at = target.url, found.fingerprint, now
     row.etag = (found.etag or "")[:255] or None
     row.last_modified = (found.last_modified or "")[:64] or None

@@ -168,7 +168,7 @@ def test_yuqing_jobs_command(tmp_path):
     shown = json.loads(listed.stdout)
     assert {j["id"] for j in shown} == {"analyze", "reminders", "source-health", "deliver",
                                          "monthly-report", "retention", "propose-cases",
-                                         "retrain-models"}
+                                         "retrain-models", "watch"}
     assert all(set(j) == {"id", "name", "trigger", "next_run", "paused", "scheduled",
                           "last_run"} for j in shown)
     here = run(["jobs", "run", "deliver", "--here"], env, tmp_path)

@@ -22,6 +22,7 @@ from demo.site.server import SHOWCASE, DemoWeb, make_server
 from demo.sources import BOARD_A, seed_demo_sources
 from tests.conftest import SHARED_DATA, create_pg_database, drop_pg_database
 from tracker import migrate
+from tracker.collection.ingest import CollectedItem, Ingestor
 from tracker.collection.watch import Look, Robots, Target, fingerprint, look, remember
 from tracker.db import make_engine, session_scope
 from tracker.models import Source, SourceWatch, utcnow
@@ -111,8 +112,10 @@ def test_a_new_board_message_brings_the_crawl_forward_within_one_watch_tick(
     later = utcnow() + timedelta(minutes=29)  # mid-interval: the next crawl is far away
     scheduler.modify_job(CRAWL, next_run_time=later)
 
-    first = jobs.watch()  # the first look only remembers the page
-    assert (first["watched"], first["changed"], first["crawls"]) == (1, 0, 0)
+    first = jobs.watch()  # the first look: items no crawl has stored bring the crawl forward
+    assert (first["watched"], first["changed"], first["crawls"]) == (1, 1, 1)
+    assert next_run(scheduler, CRAWL) <= utcnow()
+    scheduler.modify_job(CRAWL, next_run_time=later)
     again = jobs.watch()  # unchanged: nothing is brought forward
     assert (again["changed"], again["unchanged"], again["crawls"]) == (0, 1, 0)
     assert next_run(scheduler, CRAWL) == later
@@ -138,8 +141,8 @@ def test_a_paused_crawl_stays_paused_when_its_board_changes(runtime, scheduler, 
     web, base_url = demo_web
     seed_board(runtime, base_url)
     sync(runtime, scheduler)
-    jobs.watch()
     scheduler.pause_job(CRAWL)
+    assert jobs.watch()["triggered"] == {BOARD: "paused"}  # never crawled: new items
     post(web, "990002")
     assert jobs.watch()["triggered"] == {BOARD: "paused"}
     assert next_run(scheduler, CRAWL) is None
@@ -257,10 +260,17 @@ def test_remember_only_reports_a_change_after_a_first_look(session):
     session.flush()
     target = Target(source.id, "w", "http://x/list", BOARD_A)
 
-    def seen(fp: str, outcome: str = "fetched") -> bool:
-        return remember(session, Look(target, outcome, fp or None))
+    def seen(fp: str, outcome: str = "fetched", ids: tuple[str, ...] = ()) -> bool:
+        return remember(session, Look(target, outcome, fp or None, ids=ids))
 
-    assert not seen("a")  # first look
+    assert not seen("a")  # first look, no item ids: nothing to compare with
     assert not seen("a") and seen("b") and not seen("b")
     assert not seen("", "skipped")  # a skip changes nothing
     assert session.get(SourceWatch, source.id).fingerprint == "b"
+    moved = Target(source.id, "w", "http://x/list?page=1", BOARD_A)  # a first look again
+    ingest = Ingestor(session, source, via="test")
+    ingest.ingest(CollectedItem(kind="board", external_id="7", title="已存留言", text="已存留言",
+                                url="http://x/c?tid=7", published_at=utcnow()))
+    assert not remember(session, Look(moved, "fetched", "c", ids=("7",)))  # all stored
+    moved = Target(source.id, "w", "http://x/list?page=01", BOARD_A)
+    assert remember(session, Look(moved, "fetched", "c", ids=("7", "8")))  # 8 is new
