@@ -150,7 +150,8 @@ def watch() -> dict:
 
     from tracker.collection.watch import look, remember, targets
 
-    found = in_transaction(targets)
+    with session_scope(runtime().sessions) as session:  # reading only: no writer turn
+        found = targets(session)
     if not found:
         return {"watched": 0}
     with ThreadPoolExecutor(min(4, len(found)), thread_name_prefix="watch") as pool:
