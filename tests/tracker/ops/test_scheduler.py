@@ -104,7 +104,7 @@ def test_reconcile_adds_keeps_replaces_and_removes(engine, settings, runtime, sc
     scheduler.pause_job("crawl:b")
     again = sched.reconcile(scheduler, definitions(runtime), TIMING)
     assert again["added"] == again["replaced"] == again["removed"] == []
-    assert len(again["kept"]) == 10
+    assert len(again["kept"]) == 11
     assert scheduler.get_job("crawl:a").next_run_time == before["crawl:a"]  # not rescheduled
     with session_scope(runtime.sessions) as session:
         session.scalar(select(Source).where(Source.name == "a")).enabled = False
@@ -127,7 +127,7 @@ def test_restart_keeps_the_jobs_without_duplicates(engine, settings, runtime):
     second = sched.build_scheduler(engine, settings, TIMING)
     second.start(paused=True)
     result = sched.reconcile(second, definitions(runtime), TIMING)
-    assert result["added"] == [] and len(result["kept"]) == len(rows) == 9
+    assert result["added"] == [] and len(result["kept"]) == len(rows) == 10
     assert {j.id: j.next_run_time for j in second.get_jobs()} == times
     second.shutdown(wait=False)
     assert store_rows(engine) == rows
