@@ -3,32 +3,23 @@
 A field spec is a CSS selector string, or a dict with ``css`` or ``xpath``, and optionally
 ``regex`` (first group, or the whole match), ``all`` (join every match, not just the first)
 and ``markup`` (the selected text is itself HTML, as in an RSS description).
+
+The spec functions that need no Scrapy live in :mod:`tracker.collection.selectors` (the
+change watch reads list pages with them too); they are re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
-from parsel import Selector, SelectorList
+from parsel import Selector
 from scrapy.http import Response, TextResponse
 
+from tracker.collection.selectors import as_spec, id_from_url, select, text_of
+from tracker.collection.selectors import is_text as _is_text
 
-def as_spec(spec: str | dict[str, Any]) -> dict[str, Any]:
-    """A field spec in dict form."""
-    return {"css": spec} if isinstance(spec, str) else dict(spec)
-
-
-def select(node: Selector, spec: dict[str, Any]) -> SelectorList:
-    """The nodes ``spec`` selects under ``node``."""
-    if "xpath" in spec:
-        return node.xpath(spec["xpath"])
-    return node.css(spec["css"])
-
-
-def _is_text(selected: Selector) -> bool:
-    return isinstance(selected.root, str)
+__all__ = ["as_spec", "html_of", "id_from_url", "select", "text_of", "with_encoding"]
 
 
 def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
@@ -50,31 +41,6 @@ def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
         else:
             parts.append(selected.get())
     return "\n".join(parts)
-
-
-def text_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
-    """The selected text (an element's whole text content), cut by ``regex`` if given."""
-    spec = as_spec(spec)
-    nodes = select(node, spec)
-    if not nodes:
-        return None
-    selected = nodes[0]
-    value = selected.get() if _is_text(selected) else selected.xpath("string()").get()
-    value = " ".join((value or "").split())
-    if spec.get("regex"):
-        match = re.search(spec["regex"], value)
-        if not match:
-            return None
-        value = match.group(1) if match.groups() else match.group(0)
-    return value or None
-
-
-def id_from_url(url: str, pattern: str | None) -> str | None:
-    """The item id in ``url`` (first regex group), or None."""
-    if not pattern:
-        return None
-    match = re.search(pattern, url)
-    return (match.group(1) if match.groups() else match.group(0)) if match else None
 
 
 def with_encoding(response: Response, configured: str | None) -> Response:

@@ -4,12 +4,15 @@ Nothing that accepts commands is left on: the telnet console and Scrapy's remote
 HTTP server (enabled by default in Scrapy 2.19) are both off.
 """
 
+from tracker.collection.watch import USER_AGENT as WATCH_USER_AGENT
+
 BOT_NAME = "yuqing"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
 
-# An honest user agent that says who is asking and why.
-USER_AGENT = "yuqing-monitor/0.1 (public-opinion monitoring for local government; polite crawler)"
+# An honest user agent that says who is asking and why (the change watch sends it too).
+USER_AGENT = WATCH_USER_AGENT
+
 ROBOTSTXT_OBEY = True
 
 # Politeness: one request at a time per site, a second apart, slower when the site is slow.

@@ -128,6 +128,8 @@ class Settings:
     elasticsearch_delete_after_days: int = 0  # 0: the lifecycle policy never deletes
     crawl_redis_url: str | None = None  # set: crawls share a scrapy-redis frontier
     crawl_redis_prefix: str = "yuqing:crawl"
+    #: The change watch looks at each source's first list page this often (0: no watch).
+    watch_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -195,4 +197,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         elasticsearch_delete_after_days=parse_int(env, "ELASTICSEARCH_DELETE_AFTER_DAYS", 0),
         crawl_redis_url=_get(env, "CRAWL_REDIS_URL"),
         crawl_redis_prefix=_get(env, "CRAWL_REDIS_PREFIX", "yuqing:crawl"),
+        watch_seconds=parse_int(env, "WATCH_SECONDS", 60),
     )

@@ -43,3 +43,11 @@ def test_bad_values_raise_one_line_naming_the_variable(env, needle):
 def test_production_turns_secure_cookies_on():
     s = load_settings({"YUQING_ENV": "production", "YUQING_SECRET_KEY": "x" * 32})
     assert s.is_production and s.session_cookie_secure
+
+
+def test_watch_seconds_default_off_and_bad_values():
+    assert load_settings({}).watch_seconds == 60
+    assert load_settings({"YUQING_WATCH_SECONDS": "0"}).watch_seconds == 0  # no watch
+    assert load_settings({"YUQING_WATCH_SECONDS": "15"}).watch_seconds == 15
+    with pytest.raises(SettingsError, match="YUQING_WATCH_SECONDS"):
+        load_settings({"YUQING_WATCH_SECONDS": "-1"})

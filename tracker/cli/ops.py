@@ -39,6 +39,10 @@ from tracker.ops import (
               metavar="SECONDS")
 @click.option("--deliver-every", type=click.IntRange(min=1), default=30, show_default=True,
               metavar="SECONDS")
+@click.option("--watch-every", type=click.IntRange(min=0), metavar="SECONDS",
+              help="look at each source's first list page this often and crawl a source at "
+                   "once when it changed; 0 turns the watch off  [default: YUQING_WATCH_SECONDS, "
+                   "60]")
 @click.option("--crawl-timeout", type=click.IntRange(min=1), default=1800, show_default=True,
               metavar="SECONDS", help="a crawl running longer is stopped")
 @click.option("--quiet-after", type=click.FloatRange(min=0), default=120.0, show_default=True,
@@ -51,16 +55,22 @@ from tracker.ops import (
               metavar="SECONDS")
 @pass_context
 def scheduler(ctx: Context, crawl_every: int | None, analyze_every: int, reminders_every: int,
-              health_every: int, deliver_every: int, crawl_timeout: int, quiet_after: float,
-              quiet_runs: int, demo_site: str | None, demo_clock_every: int) -> None:
-    """Run the scheduler (crawls, analysis, reminders, health, reports) until stopped."""
+              health_every: int, deliver_every: int, watch_every: int | None,
+              crawl_timeout: int, quiet_after: float, quiet_runs: int, demo_site: str | None,
+              demo_clock_every: int) -> None:
+    """Run the scheduler (crawls, analysis, reminders, health, reports) until stopped.
+
+    A new item on a source's first list page is noticed by the change watch (every 60 s,
+    YUQING_WATCH_SECONDS or --watch-every; 0 turns it off), whose crawl then runs at once; a
+    crawl that stored new items runs the analysis at once, and an analysis that raised alerts
+    the delivery."""
     require_schema(ctx.engine)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     timing = Timing(crawl_every=crawl_every, analyze_every=analyze_every,
                           reminders_every=reminders_every, health_every=health_every,
-                          deliver_every=deliver_every, demo_site=demo_site,
-                          demo_clock_every=demo_clock_every)
+                          deliver_every=deliver_every, watch_every=watch_every,
+                          demo_site=demo_site, demo_clock_every=demo_clock_every)
     policy = HealthPolicy(quiet_runs=quiet_runs, quiet_after=timedelta(minutes=quiet_after))
     configure(ctx.settings, ctx.engine, crawl_timeout=crawl_timeout, health_policy=policy)
     stop = threading.Event()

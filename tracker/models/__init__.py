@@ -33,7 +33,7 @@ from tracker.models.routing import (
     LedgerRouting,
     RoutingConfig,
 )
-from tracker.models.sources import Source, SourceKind
+from tracker.models.sources import Source, SourceKind, SourceWatch
 from tracker.models.tokens import ApiRateWindow, ApiToken
 from tracker.models.watch import WatchRule  # noqa: F401
 
@@ -70,6 +70,7 @@ __all__ = [
     "RoutingConfig",
     "Source",
     "SourceKind",
+    "SourceWatch",
     "TypicalQA",
     "UTCDateTime",
     "User",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String
+from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base, JSONType, utcnow
@@ -37,3 +37,21 @@ class Source(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     interval_minutes: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceWatch(Base):
+    """What the change watch last saw on a source's first list page (see
+    :mod:`tracker.collection.watch`): a fingerprint of its entries and the validators the
+    server gave (``ETag``, ``Last-Modified``) for a conditional GET next time. In the database,
+    so that it survives a restart and a standby scheduler taking over knows it."""
+
+    __tablename__ = "source_watch"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    url: Mapped[str] = mapped_column(String(512))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime | None]

@@ -21,7 +21,8 @@ from tracker.settings import Settings
 JOB_LABELS = {"analyze": "舆情分析", "reminders": "到期提醒与督办",
               "source-health": "信息源健康检查", "deliver": "通知投递（含重试）",
               "monthly-report": "月度报告", "retention": "过期数据清理",
-              "propose-cases": "亮点工程月度推荐", "retrain-models": "模型每周再训练"}
+              "propose-cases": "亮点工程月度推荐", "retrain-models": "模型每周再训练",
+              "watch": "信息源更新监测"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Timing:
     """How often each job runs; the CLI can shorten them (tests, the demo)."""
 
     crawl_every: int | None = None  # seconds for every source; None: each source's own
+    watch_every: int | None = None  # the change watch; None: YUQING_WATCH_SECONDS; 0: off
     analyze_every: int = 300
     reminders_every: int = 300
     health_every: int = 900
@@ -75,6 +77,9 @@ def job_definitions(session: Session, settings: Settings, timing: Timing) -> lis
         defs.append(dataclasses.replace(job, executor="crawl", first_run=1 + i * timing.stagger))
     every = {jobs.analyze: timing.analyze_every, jobs.reminders: timing.reminders_every,
              jobs.source_health: timing.health_every, jobs.deliver: timing.deliver_every}
+    watch_every = settings.watch_seconds if timing.watch_every is None else timing.watch_every
+    if watch_every:  # a new item on a watched list page is crawled within one tick
+        every[jobs.watch] = watch_every
     for job_func, seconds in every.items():
         name = job_id(job_func)
         defs.append(JobDef(name, job_func, IntervalTrigger(seconds=seconds, timezone=tz), {},

@@ -77,6 +77,10 @@ SUMMARY_LABELS = {
     "returncode": "退出码", "run": "抓取", "pages": "页数", "new": "新增",
     "updated": "更新", "unchanged": "未变化", "health": "信息源状态", "skipped": "跳过",
     "enqueued": "已交给抓取节点",
+    "then": "随即运行", "analyze": "舆情分析", "deliver": "通知投递",
+    # watch
+    "watched": "查看列表页", "changed": "有新内容", "not_modified": "未变化（条件请求）",
+    "crawls": "立即抓取",
     # imports
     "imported": "新增",
     # reminders
@@ -99,8 +103,11 @@ SUMMARY_LABELS = {
     "seconds": "耗时（秒）", "status": "状态",
 }
 #: Keys left out: the page already says which source a crawl job is for.
-HIDDEN_KEYS = frozenset({"source", "note", "clocks"})
-VALUE_LABELS = {"ok": "成功", "error": "失败", "running": "运行中", "partial": "部分成功",
+HIDDEN_KEYS = frozenset({"source", "note", "clocks", "skips", "triggered"})
+VALUE_LABELS = {"now": "已安排立即运行", "after": "本次结束后再运行", "paused": "已暂停，未运行",
+                "missing": "没有这个任务", "failed": "未能安排",
+                "no scheduler": "未在调度进程中运行", "ok": "成功", "error": "失败",
+                "running": "运行中", "partial": "部分成功",
                 "unknown": "尚未抓取", "quiet": "无数据", "failing": "抓取失败",
                 "stale": "长时间未抓取", "source missing or disabled": "信息源不存在或已停用",
                 "True": "是", "False": "否"}

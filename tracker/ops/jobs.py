@@ -9,6 +9,7 @@ process, in the SQLite writer turn.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import urllib.request
@@ -26,13 +27,16 @@ from tracker.ops.processes import crawl_command, run_logged
 from tracker.ops.runs import (
     JobFailed,
     in_transaction,
+    job_id,
     logs_dir,
     option,
     recorded,
+    run_soon_safely,
     runtime,
 )
 from tracker.settings import Settings
 
+log = logging.getLogger(__name__)
 # Crawl jobs check their source's health as they finish, the health job checks them all:
 # one at a time, so two threads never create the same state row or alert twice.
 _health_lock = threading.Lock()
@@ -79,6 +83,8 @@ def crawl(source: str) -> dict:
 
     with _health_lock:
         summary = in_transaction(check)
+    if (summary["run"] or {}).get("new"):  # new items: analyse them now, not in minutes
+        summary["then"] = {"analyze": run_soon_safely("analyze")}
     if code != 0:
         last = [line for line in tail.splitlines() if line.strip()][-1:] or [""]
         raise JobFailed(f"抓取进程异常结束（{_exit_text(code)}）：{last[0][:300]}")
@@ -109,6 +115,8 @@ def analyze() -> dict:
     summary: dict[str, Any] = {"seconds": round(time.monotonic() - started, 2),
                                "result": result.as_json()}
     summary["announced"] = in_transaction(lambda session: announce_alerts(session, settings))
+    if summary["announced"]:  # alerts to send: deliver them now, not at the next tick
+        summary["then"] = {"deliver": run_soon_safely("deliver")}
     summary["ledger"] = in_transaction(sync_message_cases)  # crawled messages → ledger
     summary["qa"] = in_transaction(lambda session: _sync_qa(session, settings))
     with sqlite_writer(rt.sessions):
@@ -131,6 +139,38 @@ def sync_index(sessions: sessionmaker[Session], settings: Settings,
     from tracker.index import get_index, run_sync
 
     return run_sync(sessions, get_index(settings), progress=progress).as_dict()
+
+
+@recorded("watch")
+def watch() -> dict:
+    """One look at each watched source's first list page (:mod:`tracker.collection.watch`);
+    the crawl of a source whose page changed runs now. A page that cannot be fetched is a
+    skip (logged, counted), never a failed run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tracker.collection.watch import look, remember, targets
+
+    with session_scope(runtime().sessions) as session:  # reading only: no writer turn
+        found = targets(session)
+    if not found:
+        return {"watched": 0}
+    with ThreadPoolExecutor(min(4, len(found)), thread_name_prefix="watch") as pool:
+        looks = list(pool.map(look, found))  # no transaction is open while fetching
+    for skipped in (x for x in looks if x.outcome == "skipped"):
+        log.info("watch: %s skipped (%s): %s", skipped.target.name, skipped.target.url,
+                 skipped.reason)
+    changed = in_transaction(lambda session: [
+        x.target.name for x in looks if remember(session, x)])
+    started = {name: run_soon_safely(job_id(crawl, source=name)) for name in changed}
+    for name, outcome in started.items():
+        log.info("watch: %s changed; crawl %s", name, outcome)
+    return {"watched": len(looks), "changed": len(changed),
+            "unchanged": sum(x.outcome != "skipped" for x in looks) - len(changed),
+            "not_modified": sum(x.outcome == "not_modified" for x in looks),
+            "skipped": sum(x.outcome == "skipped" for x in looks),
+            "crawls": sum(outcome in ("now", "after") for outcome in started.values()),
+            "triggered": started,
+            "skips": {x.target.name: x.reason for x in looks if x.outcome == "skipped"}}
 
 
 @recorded("reminders")

@@ -40,10 +40,17 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     options: dict[str, Any] = field(default_factory=dict)
+    #: The APScheduler of this process while it leads (set by tracker.ops.scheduler.start):
+    #: what :func:`run_soon` asks to run a job now.
+    scheduler: Any = None
 
 
 _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
+# Jobs running in this process, and those asked to run again once the running one ends.
+_running: set[str] = set()
+_again: set[str] = set()
+_running_lock = threading.Lock()
 
 
 class JobFailed(RuntimeError):
@@ -64,6 +71,18 @@ def reset() -> None:
     global _runtime
     with _runtime_lock:
         _runtime = None
+
+
+def attach_scheduler(scheduler: Any, attached: bool = True) -> None:
+    """Let the jobs of this process reach its scheduler (:func:`run_soon`), or no longer
+    (``attached=False``: only if it is still this one). Nothing when no runtime is set."""
+    with _runtime_lock:
+        if _runtime is None:
+            return
+        if attached:
+            _runtime.scheduler = scheduler
+        elif _runtime.scheduler is scheduler:
+            _runtime.scheduler = None
 
 
 def runtime() -> Runtime:
@@ -91,6 +110,53 @@ def in_transaction(work: Callable[[Session], T], sessions: sessionmaker[Session]
     raise AssertionError("unreachable")
 
 
+def run_soon(job: str) -> str:
+    """Ask this process's scheduler to run ``job`` now, ahead of its schedule (a crawl when the
+    watch saw something new, the analysis after a crawl that stored new items, the delivery
+    after an analysis that raised alerts). Returns what happened:
+
+    - ``now``: its next run time is now (APScheduler runs it at once, never twice at a time);
+    - ``after``: it is running in this process; it runs once more as soon as it ends, so what
+      arrived meanwhile is not left to the next scheduled run;
+    - ``paused``, ``missing``, ``no scheduler`` (a job run by hand): nothing is done.
+    """
+    scheduler = runtime().scheduler
+    if scheduler is None:
+        return "no scheduler"
+    with _running_lock:
+        if job in _running:
+            _again.add(job)
+            return "after"
+    stored = scheduler.get_job(job)
+    if stored is None:
+        return "missing"
+    if stored.next_run_time is None:  # paused by someone: it stays paused
+        return "paused"
+    scheduler.modify_job(job, next_run_time=utcnow())
+    return "now"
+
+
+def run_soon_safely(job: str) -> str:
+    """:func:`run_soon`, logging instead of raising (the caller's own work is done; the next
+    scheduled run catches up)."""
+    try:
+        return run_soon(job)
+    except Exception:
+        log.exception("cannot bring %s forward", job)
+        return "failed"
+
+
+def rerun_if_asked(job: str) -> str | None:
+    """Once a run has ended (APScheduler counts it as ended: called from its executed/error
+    event, so the new run is not refused as a second instance), run it again if
+    :func:`run_soon` asked for that meanwhile."""
+    with _running_lock:
+        if job not in _again:
+            return None
+        _again.discard(job)
+    return run_soon_safely(job)
+
+
 def option(name: str, default: Any) -> Any:
     """One option given to the scheduler process (e.g. a crawl timeout)."""
     return runtime().options.get(name, default)
@@ -108,15 +174,22 @@ def recorded(id_template: str) -> Callable:
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> dict:
             job = id_template.format(**kwargs)
-            run_id = in_transaction(lambda session: _start(session, job))
+            with _running_lock:
+                _running.add(job)
             try:
-                summary = func(**kwargs)
-            except BaseException as exc:
-                error = _error_text(exc)
-                in_transaction(lambda session: _finish(session, run_id, "error", None, error))
-                raise
-            in_transaction(lambda session: _finish(session, run_id, "ok", summary, None))
-            return summary
+                run_id = in_transaction(lambda session: _start(session, job))
+                try:
+                    summary = func(**kwargs)
+                except BaseException as exc:
+                    error = _error_text(exc)
+                    in_transaction(lambda session: _finish(session, run_id, "error", None,
+                                                           error))
+                    raise
+                in_transaction(lambda session: _finish(session, run_id, "ok", summary, None))
+                return summary
+            finally:
+                with _running_lock:
+                    _running.discard(job)
 
         wrapper.job_id_template = id_template  # type: ignore[attr-defined]
         return wrapper

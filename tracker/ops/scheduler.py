@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -41,7 +47,7 @@ from tracker.models.ops import JobCommand, JobRun, SchedulerBeat
 from tracker.ops.definitions import JobDef, Timing, job_definitions
 from tracker.ops.leadership import Leadership, LeadershipLost
 from tracker.ops.processes import pid_alive, stop_children
-from tracker.ops.runs import in_transaction
+from tracker.ops.runs import attach_scheduler, in_transaction, rerun_if_asked
 from tracker.ops.status import (
     scheduler_status,
 )
@@ -146,6 +152,8 @@ def build_scheduler(engine: Engine, settings: Settings, timing: Timing) -> Backg
     )
     scheduler.add_listener(record_skips(session_factory(engine)),
                            EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+    scheduler.add_listener(lambda event: rerun_if_asked(event.job_id),
+                           EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     return scheduler
 
 
@@ -313,6 +321,7 @@ def start(engine: Engine, settings: Settings, timing: Timing,
         end_dead_leaders(process)
     interrupt_stale_runs(process.sessions)
     process.scheduler.start(paused=True)
+    attach_scheduler(process.scheduler)  # jobs bring others forward (runs.run_soon)
     changes = process.sync()
     log.info("jobs reconciled: %s", {k: len(v) for k, v in changes.items()})
     process.beat()
@@ -372,6 +381,7 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
     finally:
         stopped = stop_children()
         process.scheduler.shutdown(wait=True)
+        attach_scheduler(process.scheduler, attached=False)
         try:
             process.beat(stopping=True)
         except Exception:  # the database may be what stopped us

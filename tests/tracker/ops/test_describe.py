@@ -40,7 +40,7 @@ def test_every_defined_job_has_a_trigger_in_words():
 
     timing = Timing()
     for seconds in (timing.analyze_every, timing.reminders_every, timing.health_every,
-                    timing.deliver_every, timing.demo_clock_every):
+                    timing.deliver_every, timing.demo_clock_every, 60):
         assert ops.describe_trigger(IntervalTrigger(seconds=seconds, timezone=TZ)).startswith("每")
 
 
@@ -71,3 +71,18 @@ def test_describe_summary_hides_codes_and_unknown_keys():
     skipped = ops.describe_summary({"source": "x", "skipped": "source missing or disabled"})
     assert skipped == [("跳过", "信息源不存在或已停用")]
     assert ops.describe_summary({"imported": 2}) == [("新增", "2")]
+
+
+def test_describe_summary_of_the_watch_and_of_jobs_brought_forward():
+    watch = {"watched": 3, "changed": 1, "unchanged": 1, "not_modified": 0, "skipped": 1,
+             "crawls": 1, "triggered": {"demo_board_a": "now"},
+             "skips": {"closed": "URLError: <urlopen error [Errno 111] Connection refused>"}}
+    pairs = ops.describe_summary(watch)
+    text = repr(pairs)
+    assert "demo_board_a" not in text and "closed" not in text and "URLError" not in text
+    assert dict(pairs) == {"查看列表页": "3", "有新内容": "1", "未变化": "1", "跳过": "1",
+                           "立即抓取": "1"}
+    crawl = {"source": "a", "run": {"new": 4}, "then": {"analyze": "now"}}
+    assert ("随即运行·舆情分析", "已安排立即运行") in ops.describe_summary(crawl)
+    analyze = {"announced": 2, "then": {"deliver": "after"}}
+    assert ("随即运行·通知投递", "本次结束后再运行") in ops.describe_summary(analyze)

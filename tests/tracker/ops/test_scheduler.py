@@ -4,6 +4,7 @@ run recording, and what ``yuqing jobs`` shows."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -79,26 +80,31 @@ def test_job_list_has_one_crawl_per_enabled_source(runtime):
     add_source(runtime.sessions, "b", enabled=False)
     defs = {d.id: d for d in definitions(runtime)}
     assert set(defs) == {"crawl:a", "analyze", "reminders", "source-health", "deliver",
-                         "monthly-report", "retention", "propose-cases", "retrain-models"}
+                         "monthly-report", "retention", "propose-cases", "retrain-models",
+                         "watch"}
+    assert defs["watch"].trigger.interval == timedelta(seconds=60)  # YUQING_WATCH_SECONDS
     assert defs["crawl:a"].trigger.interval == timedelta(minutes=10)
     assert defs["crawl:a"].executor == "crawl" and defs["crawl:a"].kwargs == {"source": "a"}
     report = defs["monthly-report"].trigger
     assert str(report) == "cron[day='1', hour='8', minute='0']"
     assert str(report.timezone) == "Asia/Shanghai"
-    fast = {d.id: d for d in definitions(runtime, Timing(crawl_every=5))}
-    assert fast["crawl:a"].trigger.interval == timedelta(seconds=5)
+    fast = {d.id: d for d in definitions(runtime, Timing(crawl_every=5, watch_every=0))}
+    assert fast["crawl:a"].trigger.interval == timedelta(seconds=5) and "watch" not in fast
+    off = dataclasses.replace(runtime.settings, watch_seconds=0)  # YUQING_WATCH_SECONDS=0
+    with session_scope(runtime.sessions) as session:
+        assert "watch" not in {d.id for d in job_definitions(session, off, TIMING)}
 
 
 def test_reconcile_adds_keeps_replaces_and_removes(engine, settings, runtime, scheduler):
     add_source(runtime.sessions, "a")
     add_source(runtime.sessions, "b")
     first = sched.reconcile(scheduler, definitions(runtime), TIMING)
-    assert len(first["added"]) == 10 and first["kept"] == first["removed"] == []
+    assert len(first["added"]) == 11 and first["kept"] == first["removed"] == []
     before = {j.id: j.next_run_time for j in scheduler.get_jobs()}
     scheduler.pause_job("crawl:b")
     again = sched.reconcile(scheduler, definitions(runtime), TIMING)
     assert again["added"] == again["replaced"] == again["removed"] == []
-    assert len(again["kept"]) == 10
+    assert len(again["kept"]) == 11
     assert scheduler.get_job("crawl:a").next_run_time == before["crawl:a"]  # not rescheduled
     with session_scope(runtime.sessions) as session:
         session.scalar(select(Source).where(Source.name == "a")).enabled = False
@@ -121,7 +127,7 @@ def test_restart_keeps_the_jobs_without_duplicates(engine, settings, runtime):
     second = sched.build_scheduler(engine, settings, TIMING)
     second.start(paused=True)
     result = sched.reconcile(second, definitions(runtime), TIMING)
-    assert result["added"] == [] and len(result["kept"]) == len(rows) == 9
+    assert result["added"] == [] and len(result["kept"]) == len(rows) == 10
     assert {j.id: j.next_run_time for j in second.get_jobs()} == times
     second.shutdown(wait=False)
     assert store_rows(engine) == rows

@@ -153,6 +153,8 @@ def test_demo_clock_leaves_a_replaying_demo_web_alone(runtime):
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
     full = {"PATH": os.environ["PATH"], "HOME": str(cwd)} | env
+    if os.environ.get("PYTHONPATH"):  # a worktree under test, not the installed checkout
+        full["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run([YUQING, *args], env=full, cwd=cwd, capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
 
@@ -168,7 +170,7 @@ def test_yuqing_jobs_command(tmp_path):
     shown = json.loads(listed.stdout)
     assert {j["id"] for j in shown} == {"analyze", "reminders", "source-health", "deliver",
                                          "monthly-report", "retention", "propose-cases",
-                                         "retrain-models"}
+                                         "retrain-models", "watch"}
     assert all(set(j) == {"id", "name", "trigger", "next_run", "paused", "scheduled",
                           "last_run"} for j in shown)
     here = run(["jobs", "run", "deliver", "--here"], env, tmp_path)
