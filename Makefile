@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist); the tests marked serial run alone afterwards.
+TEST_WORKERS ?= 2
 # The demo renders PDF reports (WeasyPrint: Pango and a CJK font); the tests also drive
 # Chromium and read PDFs back with poppler.
 DEMO_APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
@@ -50,7 +52,8 @@ demo: install demo-system-deps
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -q -m serial
 
 lint: install-test
 	$(BIN)/ruff check .

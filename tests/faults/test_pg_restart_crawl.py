@@ -28,6 +28,9 @@ from tracker import migrate
 from tracker.db import make_engine, session_factory, session_scope
 from tracker.models import CrawlRun, Mention, MessageCase
 
+# PostgreSQL restarts under every other test's feet: run alone (make test runs these last).
+pytestmark = pytest.mark.serial
+
 SOURCE = "demo_board_b"  # a few hundred messages with a site limit of 600: seconds of crawl
 
 

@@ -20,6 +20,9 @@ from tests.faults.conftest import YUQING, incomplete_messages, report, wait_unti
 from tracker.collection.importer import map_headers, read_rows, row_to_item
 from tracker.collection.ingest import Rejected
 
+# PostgreSQL restarts under every other test's feet: run alone (make test runs these last).
+pytestmark = pytest.mark.serial
+
 # 附件3 of TipDM 2020 C: 4,326 messages with likes (see its PROVENANCE.md); the biggest
 # export the importer reads whole, about two seconds of writing.
 EXPORT = SHARED_DATA / "tipdm2020c_fj3_hot" / "fujian3_messages_likes.csv"
