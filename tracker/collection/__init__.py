@@ -1,6 +1,7 @@
 """Collection: ingest, message-board import, crawl runs, source health, sources (add, edit,
 check, test-fetch), text cleaning and time parsing; finding stored mentions by words; the shared
-crawl frontier of several crawl workers (``frontier.py``, in Redis)."""
+crawl frontier of several crawl workers (``frontier.py``, in Redis); the change watch of
+each source's first list page (``watch.py``)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,14 @@ from tracker.collection.sources import (
     set_enabled,
 )
 from tracker.collection.textclean import normalize_line
+from tracker.collection.watch import look as look_at_list_page
+from tracker.collection.watch import remember as remember_look
+from tracker.collection.watch import targets as watch_targets
 
 __all__ = [
+    "look_at_list_page",
+    "remember_look",
+    "watch_targets",
     "FrontierError",
     "connect_frontier",
     "sources_waiting",

@@ -148,7 +148,9 @@ def watch() -> dict:
     skip (logged, counted), never a failed run."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tracker.collection.watch import look, remember, targets
+    from tracker.collection import look_at_list_page as look
+    from tracker.collection import remember_look as remember
+    from tracker.collection import watch_targets as targets
 
     with session_scope(runtime().sessions) as session:  # reading only: no writer turn
         found = targets(session)

@@ -27,6 +27,13 @@ LOG_TAIL_BYTES = 4000
 # The logged children running now, so that a stopping scheduler can end them.
 _children: set[subprocess.Popen] = set()
 _children_lock = threading.Lock()
+# Set by stop_children(): a job that reaches run_logged() after the stop starts no child (it
+# would run unwatched until its timeout while the scheduler waits for it); start() clears it.
+_stopping = threading.Event()
+
+
+class ChildrenStopped(RuntimeError):
+    """The scheduler is stopping: no new child process is started."""
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -93,11 +100,13 @@ def run_foreground(argv: list[str], cwd: Path | None = REPO_ROOT) -> int:
 def run_logged(argv: list[str], log_path: Path, timeout: float,
                cwd: Path = REPO_ROOT) -> tuple[int, float, str]:
     """Run a child process, its output appended to ``log_path``; (code, seconds, log tail)."""
-    log.info("starting %s (output in %s)", " ".join(argv[1:]), log_path)
     started = time.monotonic()
     start_offset = log_path.stat().st_size if log_path.exists() else 0
-    proc = start_background(argv, log_path, append=True, cwd=cwd)
-    with _children_lock:
+    with _children_lock:  # the same lock as stop_children(): a child is stopped or not started
+        if _stopping.is_set():
+            raise ChildrenStopped("调度进程正在停止，未启动子进程")
+        log.info("starting %s (output in %s)", " ".join(argv[1:]), log_path)
+        proc = start_background(argv, log_path, append=True, cwd=cwd)
         _children.add(proc)
     try:
         code = proc.wait(timeout=timeout)
@@ -117,12 +126,20 @@ def _tail(path: Path, offset: int) -> str:
 
 
 def stop_children() -> int:
-    """Terminate the logged children still running (the scheduler is stopping); how many."""
+    """Terminate the logged children still running (the scheduler is stopping) and start no
+    more until :func:`allow_children`; how many were terminated."""
     with _children_lock:
+        _stopping.set()
         children = list(_children)
     for proc in children:
         proc.terminate()
     return len(children)
+
+
+def allow_children() -> None:
+    """Let :func:`run_logged` start children again (a scheduler starting in this process)."""
+    with _children_lock:
+        _stopping.clear()
 
 
 def pid_alive(pid: int) -> bool:

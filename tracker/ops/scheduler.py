@@ -46,7 +46,7 @@ from tracker.models import utcnow
 from tracker.models.ops import JobCommand, JobRun, SchedulerBeat
 from tracker.ops.definitions import JobDef, Timing, job_definitions
 from tracker.ops.leadership import Leadership, LeadershipLost
-from tracker.ops.processes import pid_alive, stop_children
+from tracker.ops.processes import allow_children, pid_alive, stop_children
 from tracker.ops.runs import attach_scheduler, in_transaction, rerun_if_asked
 from tracker.ops.status import (
     scheduler_status,
@@ -320,6 +320,7 @@ def start(engine: Engine, settings: Settings, timing: Timing,
     else:
         end_dead_leaders(process)
     interrupt_stale_runs(process.sessions)
+    allow_children()
     process.scheduler.start(paused=True)
     attach_scheduler(process.scheduler)  # jobs bring others forward (runs.run_soon)
     changes = process.sync()
@@ -379,9 +380,13 @@ def serve(engine: Engine, settings: Settings, timing: Timing, stop: threading.Ev
             except Exception:  # a database hiccup must not end the process; try again
                 log.exception("scheduler housekeeping failed; retrying in %.0f s", poll)
     finally:
+        # In this order: no job brings another forward, no job starts, no child starts; then
+        # the running children are stopped and the running jobs waited for.
+        attach_scheduler(process.scheduler, attached=False)
+        if process.scheduler.running:
+            process.scheduler.pause()
         stopped = stop_children()
         process.scheduler.shutdown(wait=True)
-        attach_scheduler(process.scheduler, attached=False)
         try:
             process.beat(stopping=True)
         except Exception:  # the database may be what stopped us
