@@ -16,7 +16,7 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from tracker.collection.selectors import as_spec, id_from_url, select, text_of
+from tracker.collection.selectors import as_spec, id_from_url, page_encoding, select, text_of
 from tracker.collection.selectors import is_text as _is_text
 
 __all__ = ["as_spec", "html_of", "id_from_url", "select", "text_of", "with_encoding"]
@@ -46,16 +46,12 @@ def html_of(node: Selector, spec: str | dict[str, Any]) -> str | None:
 def with_encoding(response: Response, configured: str | None) -> Response:
     """``response`` decoded right even when its headers lie about the encoding.
 
-    Bytes that are valid UTF-8 are UTF-8 (GBK text practically never is); otherwise the
-    source's configured encoding wins over what the server declares.
+    The rule is :func:`tracker.collection.selectors.page_encoding`, which the change watch
+    uses too: valid UTF-8 is UTF-8, else the configured encoding, else the declared one.
     """
     if not isinstance(response, TextResponse):
         return response
-    try:
-        response.body.decode("utf-8")
-        wanted = "utf-8"
-    except UnicodeDecodeError:
-        wanted = configured or response.encoding
+    wanted = page_encoding(response.body, configured, response.encoding)
     if wanted and wanted.replace("-", "").lower() != response.encoding.replace("-", "").lower():
         return response.replace(encoding=wanted)
     return response

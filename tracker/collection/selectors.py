@@ -79,3 +79,14 @@ def list_entries(page: Selector, config: dict[str, Any]) -> list[str]:
         if value:
             found.append(value)
     return found
+
+
+def page_encoding(body: bytes, configured: str | None, declared: str | None) -> str | None:
+    """The encoding to read a page with, even when its headers lie: bytes that are valid UTF-8
+    are UTF-8 (GBK text practically never is); otherwise the source's configured encoding wins
+    over what the server declares."""
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return configured or declared

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.collection.ingest import mention_uid
-from tracker.collection.selectors import id_from_url, list_entries
+from tracker.collection.selectors import id_from_url, list_entries, page_encoding
 from tracker.models import Mention, Source, SourceWatch, utcnow
 
 log = logging.getLogger(__name__)
@@ -141,13 +141,9 @@ def fingerprint(entries: list[str]) -> str:
 
 
 def _decode(body: bytes, configured: str | None, declared: str | None) -> str:
-    """Bytes that are valid UTF-8 are UTF-8; otherwise the configured encoding wins over
-    what the server declares (as the spider decides, crawlers.extract.with_encoding)."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    for encoding in (configured, declared, "gb18030"):
+    """The page's text, decoded as the spider decides (:func:`page_encoding`); an unknown or
+    wrong encoding falls back to the declared one, then GB18030."""
+    for encoding in (page_encoding(body, configured, declared), declared, "gb18030"):
         if encoding:
             try:
                 return body.decode(encoding)
